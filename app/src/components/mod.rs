@@ -1,0 +1,5 @@
+//! Pieces shared by pages.
+
+pub mod error_notice;
+pub mod language_switch;
+pub mod layout;

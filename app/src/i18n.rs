@@ -1,0 +1,54 @@
+//! The visitor's language as a signal, decided once per page load and switchable in place.
+
+use leptos::prelude::*;
+use shared::i18n::{Locale, Messages};
+
+/// The current language, shared through context.
+#[derive(Clone, Copy)]
+struct LocaleContext(RwSignal<Locale>);
+
+/// Decides the language for this render and makes it available to every component.
+pub fn provide_locale() -> RwSignal<Locale> {
+    let locale = RwSignal::new(initial_locale());
+    provide_context(LocaleContext(locale));
+    locale
+}
+
+/// The current language.
+pub fn use_locale() -> RwSignal<Locale> {
+    use_context::<LocaleContext>().map(|c| c.0).unwrap_or_else(|| RwSignal::new(Locale::default()))
+}
+
+/// The catalogue of the current language, reactive.
+pub fn use_messages() -> Signal<&'static Messages> {
+    let locale = use_locale();
+    Signal::derive(move || locale.get().messages())
+}
+
+/// On the server: from the request's cookie or `Accept-Language`. In the browser: from the
+/// `lang` the server rendered, so hydration starts in the same language.
+fn initial_locale() -> Locale {
+    #[cfg(feature = "ssr")]
+    {
+        use http::header::{ACCEPT_LANGUAGE, COOKIE};
+        use_context::<http::request::Parts>()
+            .map(|parts| {
+                let header = |name| parts.headers.get(name).and_then(|v| v.to_str().ok());
+                Locale::from_request_headers(header(COOKIE), header(ACCEPT_LANGUAGE))
+            })
+            .unwrap_or_default()
+    }
+    #[cfg(all(feature = "hydrate", not(feature = "ssr")))]
+    {
+        web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.document_element())
+            .and_then(|html| html.get_attribute("lang"))
+            .and_then(|tag| tag.parse().ok())
+            .unwrap_or_default()
+    }
+    #[cfg(not(any(feature = "ssr", feature = "hydrate")))]
+    {
+        Locale::default()
+    }
+}

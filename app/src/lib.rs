@@ -1,0 +1,67 @@
+//! Gridhall's Leptos app: rendered on the server (feature `ssr`), hydrated in the browser
+//! (feature `hydrate`). Every piece of data comes from the REST API through [`api`].
+
+pub mod api;
+pub mod components;
+pub mod i18n;
+pub mod pages;
+
+use leptos::prelude::*;
+use leptos_meta::{Html, Link, Meta, MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+
+use crate::components::layout::Layout;
+use crate::i18n::{provide_locale, use_messages};
+use crate::pages::{home::HomePage, not_found::NotFound};
+
+/// The HTML document around the app, rendered on the server only.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html>
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+/// The app: language, document metadata, layout and routes.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let locale = provide_locale();
+    let t = use_messages();
+
+    view! {
+        // The server renders `lang` from the visitor's choice, so there is no flash of the other language.
+        <Html attr:lang=move || locale.get().tag() />
+        <Stylesheet id="gridhall" href="/pkg/gridhall.css" />
+        <Link rel="icon" href="/favicon.svg" type_="image/svg+xml" />
+        <Title formatter=move |page: String| format!("{page} · {}", t.get().product_name) />
+        <Meta name="description" content=move || t.get().home.commitments_intro />
+        <Router>
+            <Layout>
+                <Routes fallback=NotFound>
+                    <Route path=path!("/") view=HomePage />
+                </Routes>
+            </Layout>
+        </Router>
+    }
+}
+
+/// The browser's entry point: attaches the app to the server-rendered page.
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(App);
+}

@@ -1,0 +1,4 @@
+//! One module a route.
+
+pub mod home;
+pub mod not_found;

@@ -1,0 +1,168 @@
+//! Configuration from flags and the environment. Every value is checked when it is read, so
+//! a bad one stops the program with one clear line instead of failing later.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::str::FromStr;
+
+use clap::{Args, ValueEnum};
+
+/// How the server is set up.
+#[derive(Debug, Clone, Args)]
+pub struct Config {
+    /// Address to listen on.
+    #[arg(long, env = "GRIDHALL_LISTEN", default_value = "127.0.0.1:3000", global = true)]
+    pub listen: SocketAddr,
+
+    /// Database: `sqlite://path/to/file.db` (created if missing) or `postgres://user@host/db`.
+    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://data/gridhall.db", global = true)]
+    pub database_url: DatabaseUrl,
+
+    /// Largest number of pooled database connections.
+    #[arg(long, env = "GRIDHALL_DB_MAX_CONNECTIONS", default_value_t = 16,
+          value_parser = clap::value_parser!(u32).range(1..=1000), global = true)]
+    pub db_max_connections: u32,
+
+    /// The portal's public address, used in links sent by email (e.g. `https://95598.example.cn`).
+    /// Defaults to `http://<listen>`.
+    #[arg(long, env = "GRIDHALL_PUBLIC_URL", value_parser = parse_public_url, global = true)]
+    pub public_url: Option<String>,
+
+    /// Log format.
+    #[arg(long, env = "GRIDHALL_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text, global = true)]
+    pub log_format: LogFormat,
+
+    /// Log filter, in `tracing` syntax: a level (`info`) or per-module (`gridhall=debug,sqlx=warn`).
+    #[arg(long, env = "GRIDHALL_LOG", default_value = "info", value_parser = parse_log_filter, global = true)]
+    pub log_level: String,
+
+    /// Folder with the built site (the Wasm, JS and CSS under `pkg/`), written by cargo-leptos.
+    #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site", global = true)]
+    pub site_root: PathBuf,
+
+    /// The utility's time zone, for "today" and deadlines.
+    #[arg(long, env = "GRIDHALL_TIME_ZONE", default_value = "Asia/Shanghai", global = true)]
+    pub time_zone: chrono_tz::Tz,
+
+    /// Longest time a request may take, in seconds, before it is answered with 408.
+    #[arg(long, env = "GRIDHALL_REQUEST_TIMEOUT_SECS", default_value_t = 30,
+          value_parser = clap::value_parser!(u64).range(1..=3600), global = true)]
+    pub request_timeout_secs: u64,
+
+    /// Largest request body accepted, in bytes.
+    #[arg(long, env = "GRIDHALL_BODY_LIMIT_BYTES", default_value_t = 1024 * 1024,
+          value_parser = clap::value_parser!(u64).range(1024..=1024 * 1024 * 1024), global = true)]
+    pub body_limit_bytes: u64,
+}
+
+impl Config {
+    /// A configuration with every default, for the given database (tests and tools).
+    pub fn with_database(database_url: DatabaseUrl) -> Self {
+        Config {
+            listen: SocketAddr::from(([127, 0, 0, 1], 3000)),
+            database_url,
+            db_max_connections: 16,
+            public_url: None,
+            log_format: LogFormat::Text,
+            log_level: "info".to_owned(),
+            site_root: PathBuf::from("target/site"),
+            time_zone: chrono_tz::Asia::Shanghai,
+            request_timeout_secs: 30,
+            body_limit_bytes: 1024 * 1024,
+        }
+    }
+
+    /// The public base URL, without a trailing slash.
+    pub fn public_url(&self) -> String {
+        self.public_url.clone().unwrap_or_else(|| format!("http://{}", self.listen))
+    }
+
+    /// Whether the portal is served over TLS (so cookies must be `Secure`).
+    pub fn is_https(&self) -> bool {
+        self.public_url().starts_with("https://")
+    }
+}
+
+/// The log output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    /// One line per event, for people.
+    Text,
+    /// One JSON object per line, for log collectors.
+    Json,
+}
+
+/// A database URL whose backend we support.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DatabaseUrl {
+    url: String,
+    backend: Backend,
+}
+
+/// The database behind a URL.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// The embedded default.
+    Sqlite,
+    /// Production.
+    Postgres,
+}
+
+impl DatabaseUrl {
+    /// The URL as given.
+    pub fn as_str(&self) -> &str {
+        &self.url
+    }
+
+    /// Which backend it names.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+}
+
+impl FromStr for DatabaseUrl {
+    type Err = String;
+    fn from_str(url: &str) -> Result<Self, Self::Err> {
+        let backend = if url.starts_with("sqlite:") {
+            Backend::Sqlite
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Backend::Postgres
+        } else {
+            return Err("expected sqlite://<file> or postgres://<user>@<host>/<database>".to_owned());
+        };
+        Ok(DatabaseUrl { url: url.to_owned(), backend })
+    }
+}
+
+fn parse_public_url(text: &str) -> Result<String, String> {
+    let uri: http::Uri = text.parse().map_err(|e| format!("{e}"))?;
+    match (uri.scheme_str(), uri.host()) {
+        (Some("http" | "https"), Some(_)) => Ok(text.trim_end_matches('/').to_owned()),
+        _ => Err("expected an absolute http:// or https:// URL".to_owned()),
+    }
+}
+
+fn parse_log_filter(text: &str) -> Result<String, String> {
+    tracing_subscriber::EnvFilter::try_new(text).map(|_| text.to_owned()).map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recognises_the_two_backends() {
+        let sqlite: DatabaseUrl = "sqlite://data/x.db".parse().expect("sqlite");
+        assert_eq!(sqlite.backend(), Backend::Sqlite);
+        let pg: DatabaseUrl = "postgresql://u@h/db".parse().expect("postgres");
+        assert_eq!(pg.backend(), Backend::Postgres);
+        assert!("mysql://u@h/db".parse::<DatabaseUrl>().is_err());
+    }
+
+    #[test]
+    fn public_urls_must_be_absolute_http() {
+        assert_eq!(parse_public_url("https://95598.example.cn/"), Ok("https://95598.example.cn".to_owned()));
+        assert!(parse_public_url("ftp://x").is_err());
+        assert!(parse_public_url("/relative").is_err());
+    }
+}

@@ -1,0 +1,120 @@
+//! The `service_commitments` table: versioned configuration rows, never edited in place.
+
+use chrono::{NaiveDate, SecondsFormat, Utc};
+use shared::{Commitment, LimitUnit, ServiceArea};
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use super::Db;
+
+/// The commitments in force on `day`, in display order: for each code, the row with the
+/// latest `effective_from` not after `day` (the highest version among rows of that day).
+pub async fn in_force(db: &Db, day: NaiveDate, area: Option<ServiceArea>) -> Result<Vec<Commitment>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT c.code, c.area, c.limit_value, c.unit, c.version, c.effective_from
+           FROM service_commitments c
+          WHERE c.effective_from <= $1
+            AND ($2 = '' OR c.area = $2)
+            AND NOT EXISTS (
+                SELECT 1 FROM service_commitments later
+                 WHERE later.code = c.code
+                   AND later.effective_from <= $1
+                   AND (later.effective_from > c.effective_from
+                        OR (later.effective_from = c.effective_from AND later.version > c.version)))
+          ORDER BY c.sort_order, c.code",
+    )
+    .bind(day.to_string())
+    .bind(area.map(ServiceArea::as_str).unwrap_or(""))
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter().map(commitment_from_row).collect()
+}
+
+/// A new version of a commitment, taking effect on `effective_from`.
+#[derive(Debug, Clone)]
+pub struct NewVersion<'a> {
+    /// Which commitment.
+    pub code: &'a str,
+    /// Its area.
+    pub area: ServiceArea,
+    /// The new limit.
+    pub limit: u32,
+    /// Its unit.
+    pub unit: LimitUnit,
+    /// The first day it applies.
+    pub effective_from: NaiveDate,
+    /// Where the change comes from (a notice, a decision), for the record.
+    pub source: &'a str,
+}
+
+/// Adds a version of a commitment (numbered after the last one) and returns its number.
+/// Earlier versions stay, so answers for past days do not change.
+pub async fn add_version(db: &Db, new: &NewVersion<'_>) -> Result<u32, sqlx::Error> {
+    let mut tx = db.pool().begin().await?;
+    let (version, sort_order): (i64, i64) = {
+        let row = sqlx::query(
+            "SELECT CAST(COALESCE(MAX(version), 0) + 1 AS BIGINT) AS next_version,
+                    CAST(COALESCE(MAX(sort_order), (SELECT COALESCE(MAX(sort_order), 0) + 10 FROM service_commitments)) AS BIGINT) AS sort_order
+               FROM service_commitments WHERE code = $1",
+        )
+        .bind(new.code)
+        .fetch_one(&mut *tx)
+        .await?;
+        (row.try_get("next_version")?, row.try_get("sort_order")?)
+    };
+    sqlx::query(
+        "INSERT INTO service_commitments
+             (code, area, limit_value, unit, version, effective_from, sort_order, source, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(new.code)
+    .bind(new.area.as_str())
+    .bind(i64::from(new.limit))
+    .bind(new.unit.as_str())
+    .bind(version)
+    .bind(new.effective_from.to_string())
+    .bind(sort_order)
+    .bind(new.source)
+    .bind(Utc::now().to_rfc3339_opts(SecondsFormat::Secs, true))
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    u32::try_from(version).map_err(|e| sqlx::Error::Decode(Box::new(e)))
+}
+
+/// Whether a version of `code` taking effect on `effective_from` with this limit exists.
+pub async fn version_exists(db: &Db, code: &str, effective_from: NaiveDate, limit: u32) -> Result<bool, sqlx::Error> {
+    let count: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM service_commitments WHERE code = $1 AND effective_from = $2 AND limit_value = $3",
+    )
+    .bind(code)
+    .bind(effective_from.to_string())
+    .bind(i64::from(limit))
+    .fetch_one(db.pool())
+    .await?;
+    Ok(count > 0)
+}
+
+/// Maps a row to the domain type: the one place this table's columns are interpreted.
+fn commitment_from_row(row: &AnyRow) -> Result<Commitment, sqlx::Error> {
+    let bad = |column: &str, value: &dyn std::fmt::Display| {
+        sqlx::Error::ColumnDecode {
+            index: column.to_owned(),
+            source: format!("unexpected value {value}").into(),
+        }
+    };
+    let code: String = row.try_get("code")?;
+    let area: String = row.try_get("area")?;
+    let unit: String = row.try_get("unit")?;
+    let limit: i64 = row.try_get("limit_value")?;
+    let version: i64 = row.try_get("version")?;
+    let effective_from: String = row.try_get("effective_from")?;
+    Ok(Commitment {
+        code: code.parse().map_err(|_| bad("code", &code))?,
+        area: area.parse().map_err(|_| bad("area", &area))?,
+        limit: u32::try_from(limit).map_err(|_| bad("limit_value", &limit))?,
+        unit: unit.parse().map_err(|_| bad("unit", &unit))?,
+        version: u32::try_from(version).map_err(|_| bad("version", &version))?,
+        effective_from: effective_from.parse().map_err(|_| bad("effective_from", &effective_from))?,
+    })
+}

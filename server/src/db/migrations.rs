@@ -1,0 +1,64 @@
+//! The migrations, embedded in the binary: one folder per backend with the same numbered
+//! files (`migrations/sqlite`, `migrations/postgres`). Landed files are never edited.
+
+use std::borrow::Cow;
+
+use sqlx::SqlSafeStr;
+use sqlx::migrate::{Migration, MigrationType, Migrator};
+
+use crate::config::Backend;
+
+/// `(version, description, SQLite, PostgreSQL)` for every migration, in order.
+const MIGRATIONS: &[(i64, &str, &str, &str)] = &[(
+    1,
+    "service commitments",
+    include_str!("../../../migrations/sqlite/0001_service_commitments.sql"),
+    include_str!("../../../migrations/postgres/0001_service_commitments.sql"),
+)];
+
+/// The migrator for a backend.
+pub(super) fn migrator(backend: Backend) -> Migrator {
+    Migrator::with_migrations(
+        MIGRATIONS
+            .iter()
+            .map(|&(version, description, sqlite, postgres)| {
+                let sql = match backend {
+                    Backend::Sqlite => sqlite,
+                    Backend::Postgres => postgres,
+                };
+                Migration::new(version, Cow::Borrowed(description), MigrationType::Simple, sql.into_sql_str(), false)
+            })
+            .collect(),
+    )
+}
+
+/// The versions this binary knows.
+pub(super) fn versions() -> impl Iterator<Item = i64> {
+    MIGRATIONS.iter().map(|m| m.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::MIGRATIONS;
+
+    /// A file added to a migrations folder but not to the list above would silently never
+    /// run; so would one added for one backend only.
+    #[test]
+    fn every_migration_file_is_embedded_for_both_backends() {
+        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../migrations");
+        for backend in ["sqlite", "postgres"] {
+            let mut files: Vec<String> = std::fs::read_dir(format!("{root}/{backend}"))
+                .expect("migrations folder")
+                .map(|entry| entry.expect("entry").file_name().to_string_lossy().into_owned())
+                .filter(|name| name.ends_with(".sql"))
+                .collect();
+            files.sort();
+            let versions: Vec<i64> = files
+                .iter()
+                .map(|name| name.split('_').next().and_then(|n| n.parse().ok()).expect("numbered file"))
+                .collect();
+            let embedded: Vec<i64> = MIGRATIONS.iter().map(|m| m.0).collect();
+            assert_eq!(versions, embedded, "{backend}");
+        }
+    }
+}

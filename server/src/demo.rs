@@ -1,0 +1,51 @@
+//! The demo data set, loaded by `gridhall demo`. Loading it twice adds nothing the second
+//! time.
+//!
+//! For now it holds what the portal has to show: a published change to the service
+//! commitments that takes effect on 1 January 2027 (the high-voltage limits tighten, as
+//! grid companies' yearly "获得电力" commitments do), so the versioning of the commitments
+//! can be seen through `GET /api/v1/commitments?at=2027-01-01`.
+
+use chrono::NaiveDate;
+use shared::commitments::codes;
+use shared::{LimitUnit, ServiceArea};
+
+use crate::db::Db;
+use crate::db::commitments::{self, NewVersion};
+
+/// What a load did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DemoReport {
+    /// Rows added by this load (0 when the data was there already).
+    pub added: usize,
+}
+
+/// Loads the demo data set, skipping what is already there.
+pub async fn load(db: &Db) -> anyhow::Result<DemoReport> {
+    let from = NaiveDate::from_ymd_opt(2027, 1, 1).ok_or_else(|| anyhow::anyhow!("bad demo date"))?;
+    let changes = [
+        (codes::CONNECTION_TOTAL_HV_SINGLE, 20),
+        (codes::CONNECTION_TOTAL_HV_DUAL, 30),
+        (codes::SCHEME_REPLY_HV_SINGLE, 12),
+    ];
+    let mut added = 0;
+    for (code, limit) in changes {
+        if commitments::version_exists(db, code, from, limit).await? {
+            continue;
+        }
+        commitments::add_version(
+            db,
+            &NewVersion {
+                code,
+                area: ServiceArea::Connection,
+                limit,
+                unit: LimitUnit::WorkingDays,
+                effective_from: from,
+                source: "demo: 2027 commitments",
+            },
+        )
+        .await?;
+        added += 1;
+    }
+    Ok(DemoReport { added })
+}

@@ -1,0 +1,99 @@
+//! Extractors that answer bad input in the API's error shape and the visitor's language,
+//! instead of axum's plain-text rejections.
+
+use axum::body::Bytes;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::header::{ACCEPT_LANGUAGE, CONTENT_TYPE, COOKIE};
+use axum::http::{HeaderMap, StatusCode, request::Parts};
+use serde::de::DeserializeOwned;
+use shared::api::ErrorCode;
+use shared::i18n::Locale;
+use shared::validation::{FieldError, Problem};
+
+use super::error::AppError;
+
+/// The language of the request: the `gridhall_lang` cookie, else `Accept-Language`, else Chinese.
+pub fn locale_of(headers: &HeaderMap) -> Locale {
+    let header = |name| headers.get(name).and_then(|v| v.to_str().ok());
+    Locale::from_request_headers(header(COOKIE), header(ACCEPT_LANGUAGE))
+}
+
+/// The visitor's language, for messages.
+#[derive(Debug, Clone, Copy)]
+pub struct RequestLocale(pub Locale);
+
+impl<S: Send + Sync> FromRequestParts<S> for RequestLocale {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        Ok(RequestLocale(locale_of(&parts.headers)))
+    }
+}
+
+/// A JSON body: 415 unless it is declared JSON, 413 past the body limit, 400 when it is
+/// not JSON, 422 naming the field when it has the wrong shape.
+#[derive(Debug, Clone)]
+pub struct ApiJson<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
+    type Rejection = AppError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let locale = locale_of(request.headers());
+        if !is_json(request.headers()) {
+            return Err(AppError::new(ErrorCode::UnsupportedMediaType, locale));
+        }
+        let bytes = Bytes::from_request(request, state).await.map_err(|rejection| {
+            if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                AppError::new(ErrorCode::PayloadTooLarge, locale)
+            } else {
+                AppError::new(ErrorCode::BadRequest, locale)
+            }
+        })?;
+        let mut deserializer = serde_json::Deserializer::from_slice(&bytes);
+        let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
+            let path = error.path().to_string();
+            match error.inner().classify() {
+                serde_json::error::Category::Data if path != "." => {
+                    AppError::validation(vec![FieldError::new(path, Problem::InvalidValue)], locale)
+                }
+                serde_json::error::Category::Data => {
+                    AppError::validation(vec![FieldError::new("body", Problem::InvalidValue)], locale)
+                }
+                _ => AppError::new(ErrorCode::MalformedJson, locale),
+            }
+        })?;
+        deserializer.end().map_err(|_| AppError::new(ErrorCode::MalformedJson, locale))?;
+        Ok(ApiJson(value))
+    }
+}
+
+/// `application/json`, or any `application/*+json`, with or without parameters.
+fn is_json(headers: &HeaderMap) -> bool {
+    let Some(value) = headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok()) else {
+        return false;
+    };
+    let essence = value.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::HeaderValue;
+
+    #[test]
+    fn recognises_json_content_types() {
+        let with = |value: &'static str| {
+            let mut headers = HeaderMap::new();
+            headers.insert(CONTENT_TYPE, HeaderValue::from_static(value));
+            is_json(&headers)
+        };
+        assert!(with("application/json"));
+        assert!(with("Application/JSON; charset=utf-8"));
+        assert!(with("application/merge-patch+json"));
+        assert!(!with("text/plain"));
+        assert!(!with("application/x-www-form-urlencoded"));
+        assert!(!is_json(&HeaderMap::new()));
+    }
+}

@@ -1,0 +1,142 @@
+//! The OpenAPI document, generated from the handlers' annotations, and a readable API
+//! reference page rendered from it.
+
+use std::sync::Arc;
+
+use axum::Json;
+use axum::extract::Extension;
+use axum::response::Html;
+use maud::{DOCTYPE, Markup, html};
+use utoipa::OpenApi;
+use utoipa::openapi::path::{Operation, ParameterIn};
+use utoipa::openapi::{OpenApi as Document, RefOr, Required};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::{commitments, ops, preferences};
+use crate::state::AppState;
+
+/// The document's fixed parts; the paths come from the routes registered below.
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Gridhall API",
+        description = "The REST API of Gridhall, the online service hall of an electricity utility. \
+                       Every page of the portal uses it; so can your own systems. Errors always have the \
+                       shape {\"code\", \"message\", \"fields\"}; messages follow the `gridhall_lang` cookie \
+                       or `Accept-Language` (zh-CN default, en)."
+    ),
+    tags(
+        (name = "commitments", description = "The utility's published service time limits"),
+        (name = "preferences", description = "A visitor's interface choices"),
+        (name = "documentation", description = "This description of the API"),
+        (name = "operations", description = "Liveness, readiness and metrics for operators"),
+    )
+)]
+struct ApiDoc;
+
+/// Every route of the API, registered together with its OpenAPI description so that the
+/// document cannot miss one.
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(commitments::list))
+        .routes(routes!(preferences::set_language))
+        .routes(routes!(openapi_json))
+        .routes(routes!(docs))
+        .routes(routes!(ops::healthz))
+        .routes(routes!(ops::readyz))
+        .routes(routes!(ops::metrics))
+}
+
+/// This API's OpenAPI 3.1 document.
+#[utoipa::path(get, path = "/api/v1/openapi.json", tag = "documentation",
+    responses((status = 200, description = "The OpenAPI document", content_type = "application/json")))]
+pub async fn openapi_json(Extension(document): Extension<Arc<Document>>) -> Json<Arc<Document>> {
+    Json(document)
+}
+
+/// A readable reference of this API, rendered from the OpenAPI document.
+#[utoipa::path(get, path = "/api/v1/docs", tag = "documentation",
+    responses((status = 200, description = "The API reference as HTML", content_type = "text/html")))]
+pub async fn docs(Extension(document): Extension<Arc<Document>>) -> Html<String> {
+    Html(render_docs(&document).into_string())
+}
+
+/// The operations of a path, with their methods, in a fixed order.
+fn operations(item: &utoipa::openapi::PathItem) -> Vec<(&'static str, &Operation)> {
+    [
+        ("GET", &item.get),
+        ("PUT", &item.put),
+        ("POST", &item.post),
+        ("PATCH", &item.patch),
+        ("DELETE", &item.delete),
+    ]
+    .into_iter()
+    .filter_map(|(method, op)| op.as_ref().map(|op| (method, op)))
+    .collect()
+}
+
+fn render_docs(document: &Document) -> Markup {
+    let title = &document.info.title;
+    html! {
+        (DOCTYPE)
+        html lang="en" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) }
+                link rel="stylesheet" href="/pkg/gridhall.css";
+            }
+            body {
+                main id="main" class="site-main api-docs" {
+                    h1 { (title) " " small { (document.info.version) } }
+                    @if let Some(description) = &document.info.description { p class="lead" { (description) } }
+                    p { "Machine-readable: " a href=(shared::api::paths::OPENAPI) { "openapi.json" } }
+                    @for (path, item) in &document.paths.paths {
+                        @for (method, operation) in operations(item) {
+                            section class="api-operation" {
+                                h2 { code { (method) " " (path) } }
+                                @if let Some(summary) = &operation.summary { p { strong { (summary) } } }
+                                @if let Some(description) = &operation.description { p { (description) } }
+                                @if let Some(parameters) = &operation.parameters {
+                                    h3 { "Parameters" }
+                                    ul {
+                                        @for parameter in parameters {
+                                            li {
+                                                code { (parameter.name) }
+                                                " (" (match parameter.parameter_in {
+                                                    ParameterIn::Query => "query",
+                                                    ParameterIn::Path => "path",
+                                                    ParameterIn::Header => "header",
+                                                    ParameterIn::Cookie => "cookie",
+                                                })
+                                                (if matches!(parameter.required, Required::True) { ", required" } else { "" })
+                                                ")"
+                                                @if let Some(description) = &parameter.description { ": " (description) }
+                                            }
+                                        }
+                                    }
+                                }
+                                @if operation.request_body.is_some() {
+                                    p { "Request body: JSON (" code { "Content-Type: application/json" } ")." }
+                                }
+                                h3 { "Responses" }
+                                ul {
+                                    @for (status, response) in &operation.responses.responses {
+                                        li {
+                                            code { (status) } " "
+                                            @match response {
+                                                RefOr::T(response) => (response.description),
+                                                RefOr::Ref(reference) => (reference.ref_location),
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

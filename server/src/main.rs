@@ -1,0 +1,5 @@
+//! The `gridhall` command: serves the portal, migrates the database, loads demo data.
+
+fn main() -> std::process::ExitCode {
+    gridhall::cli::main()
+}

@@ -1,0 +1,3 @@
+//! The rules of each area, independent of HTTP: one module an area.
+
+pub mod commitments;

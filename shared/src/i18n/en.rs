@@ -1,0 +1,145 @@
+//! English.
+
+use chrono::{Datelike, NaiveDate};
+
+use super::{FieldMessages, FooterMessages, HomeMessages, Messages, NotFoundMessages};
+use crate::api::ErrorCode;
+use crate::commitments::{LimitUnit, ServiceArea, codes};
+
+pub(super) const MESSAGES: Messages = Messages {
+    product_name: "Online Service Hall",
+    utility_name: "Gridhall Power Supply",
+    skip_to_content: "Skip to main content",
+    language_label: "Language",
+    language_name: "English",
+    nav_label: "Main",
+    nav_home: "Home",
+    nav_api_docs: "Open API",
+    home: HomeMessages {
+        title: "Service commitments",
+        commitments_heading: "Our service commitments",
+        commitments_intro: "These are the time limits we publicly commit to for connections, repairs, complaints and more. Working days follow the official public-holiday calendar: weekends and holidays do not count, makeup working days do.",
+        filter_label: "Filter by service area",
+        filter_all: "All",
+        column_service: "Service",
+        column_limit: "Time limit",
+        column_area: "Area",
+        column_since: "In force since",
+        loading: "Loading our service commitments…",
+        empty: "No published commitments in this area.",
+        retry: "Try again",
+        as_of: as_of,
+    },
+    footer: FooterMessages {
+        hotline: "Service hotline 95598, open 24 hours a day",
+        working_days_note: "Time limits count only the utility's own time, not time spent waiting on the customer.",
+    },
+    not_found: NotFoundMessages {
+        title: "Page not found",
+        body: "The page you asked for does not exist or has moved.",
+        back_home: "Back to the home page",
+    },
+    error: error,
+    field: FieldMessages {
+        unknown_area: "Unknown service area",
+        invalid_date: "Dates are written YYYY-MM-DD and must be real days",
+        unknown_language: "Only zh-CN and en are offered",
+        invalid_value: "Invalid value",
+    },
+    area: area,
+    commitment: commitment,
+    limit: limit,
+    date: date,
+};
+
+fn as_of(date: &str, count: usize) -> String {
+    match count {
+        1 => format!("As of {date}: 1 commitment"),
+        n => format!("As of {date}: {n} commitments"),
+    }
+}
+
+fn error(code: ErrorCode) -> &'static str {
+    match code {
+        ErrorCode::BadRequest => "The request could not be understood. Please check it and try again.",
+        ErrorCode::MalformedJson => "The request body is not valid JSON.",
+        ErrorCode::UnsupportedMediaType => "The request body must be JSON (Content-Type: application/json).",
+        ErrorCode::ValidationFailed => "Some fields need correcting.",
+        ErrorCode::Unauthenticated => "Please log in first.",
+        ErrorCode::Forbidden => "You are not allowed to do this.",
+        ErrorCode::NotFound => "We could not find what you asked for.",
+        ErrorCode::MethodNotAllowed => "This address does not support that action.",
+        ErrorCode::Conflict => "The data has changed meanwhile. Please reload and try again.",
+        ErrorCode::PayloadTooLarge => "What you sent is too large.",
+        ErrorCode::RateLimited => "Too many attempts. Please wait a moment and try again.",
+        ErrorCode::Timeout => "This took too long. Please try again later.",
+        ErrorCode::Internal => "Something went wrong on our side. It has been logged; please try again later.",
+        ErrorCode::Unavailable => "The service is temporarily unavailable. Please try again later.",
+        ErrorCode::Network => "Could not reach the server. Please check your connection and try again.",
+        ErrorCode::Unknown => "An unknown error occurred. Please try again later.",
+    }
+}
+
+fn area(area: ServiceArea) -> &'static str {
+    match area {
+        ServiceArea::Connection => "Connections",
+        ServiceArea::Complaint => "Complaints and requests",
+        ServiceArea::MeterTest => "Meter tests",
+        ServiceArea::Reconnection => "Reconnection",
+        ServiceArea::Outage => "Outage notices",
+        ServiceArea::Repair => "Fault repair",
+    }
+}
+
+fn commitment(code: &str) -> Option<&'static str> {
+    Some(match code {
+        codes::CONNECTION_TOTAL_RESIDENTIAL => "New connection, residential: whole process",
+        codes::CONNECTION_TOTAL_LV_NON_RESIDENTIAL => "New connection, low-voltage business: whole process",
+        codes::CONNECTION_TOTAL_HV_SINGLE => "New connection, high voltage, single supply: whole process",
+        codes::CONNECTION_TOTAL_HV_DUAL => "New connection, high voltage, dual supply: whole process",
+        codes::SCHEME_REPLY_RESIDENTIAL => "Supply scheme reply, residential",
+        codes::SCHEME_REPLY_LV => "Supply scheme reply, low voltage",
+        codes::SCHEME_REPLY_HV_SINGLE => "Supply scheme reply, high voltage, single supply",
+        codes::SCHEME_REPLY_HV_DUAL => "Supply scheme reply, high voltage, dual supply",
+        codes::ENERGISE_RESIDENTIAL => "Meter fitted and power on after inspection, residential",
+        codes::ENERGISE_NON_RESIDENTIAL => "Meter fitted and power on after inspection, non-residential",
+        codes::COMPLAINT_FIRST_CONTACT => "We contact you after a complaint",
+        codes::COMPLAINT_REPLY => "Reply with the outcome of a complaint",
+        codes::COMPLAINT_METER_ANOMALY => "Reply to a metering concern",
+        codes::SERVICE_REQUEST_REPLY => "Reply to other service requests",
+        codes::METER_TEST_RESULT => "Result of a meter test",
+        codes::RECONNECTION_AFTER_PAYMENT => "Power back on after arrears are paid",
+        codes::OUTAGE_PLANNED_NOTICE => "Notice before a planned outage",
+        codes::OUTAGE_TEMPORARY_NOTICE => "Notice before temporary maintenance",
+        codes::OUTAGE_LARGE_CUSTOMER_FIRST => "Large customers: first notice of a planned outage",
+        codes::OUTAGE_LARGE_CUSTOMER_SECOND => "Large customers: second notice of a planned outage",
+        codes::OUTAGE_LARGE_CUSTOMER_CONFIRM => "Large customers: confirmation before the outage",
+        codes::REPAIR_ARRIVAL_URBAN => "Repair crew on site, urban areas",
+        codes::REPAIR_ARRIVAL_RURAL => "Repair crew on site, rural areas",
+        codes::REPAIR_ARRIVAL_REMOTE => "Repair crew on site, remote areas",
+        _ => return None,
+    })
+}
+
+fn limit(value: u32, unit: LimitUnit) -> String {
+    let unit = match (unit, value == 1) {
+        (LimitUnit::WorkingDays, true) => "working day",
+        (LimitUnit::WorkingDays, false) => "working days",
+        (LimitUnit::CalendarDays, true) => "day",
+        (LimitUnit::CalendarDays, false) => "days",
+        (LimitUnit::Hours, true) => "hour",
+        (LimitUnit::Hours, false) => "hours",
+        (LimitUnit::Minutes, true) => "minute",
+        (LimitUnit::Minutes, false) => "minutes",
+    };
+    format!("{value} {unit}")
+}
+
+fn date(day: NaiveDate) -> String {
+    const MONTHS: [&str; 12] = [
+        "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+        "November", "December",
+    ];
+    let month = MONTHS.get(day.month0() as usize).copied().unwrap_or_default();
+    format!("{} {month} {}", day.day(), day.year())
+}

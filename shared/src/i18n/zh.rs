@@ -1,0 +1,133 @@
+//! 简体中文.
+
+use chrono::{Datelike, NaiveDate};
+
+use super::{FieldMessages, FooterMessages, HomeMessages, Messages, NotFoundMessages};
+use crate::api::ErrorCode;
+use crate::commitments::{LimitUnit, ServiceArea, codes};
+
+pub(super) const MESSAGES: Messages = Messages {
+    product_name: "网上营业厅",
+    utility_name: "Gridhall 供电公司",
+    skip_to_content: "跳到主要内容",
+    language_label: "语言",
+    language_name: "简体中文",
+    nav_label: "主导航",
+    nav_home: "首页",
+    nav_api_docs: "开放接口",
+    home: HomeMessages {
+        title: "服务承诺",
+        commitments_heading: "我们的服务承诺",
+        commitments_intro: "以下是我们向社会公开承诺的办电、抢修、投诉处理等服务时限。工作日按国家法定节假日安排计算，不含周末和节假日，调休上班日计入。",
+        filter_label: "按服务类别筛选",
+        filter_all: "全部",
+        column_service: "服务事项",
+        column_limit: "承诺时限",
+        column_area: "类别",
+        column_since: "施行日期",
+        loading: "正在加载服务承诺……",
+        empty: "该类别暂无公开承诺。",
+        retry: "重新加载",
+        as_of: as_of,
+    },
+    footer: FooterMessages {
+        hotline: "供电服务热线 95598，全天 24 小时服务",
+        working_days_note: "时限只计供电企业办理时间，客户自身原因耗时不计入。",
+    },
+    not_found: NotFoundMessages {
+        title: "页面不存在",
+        body: "您访问的页面不存在或已移动。",
+        back_home: "返回首页",
+    },
+    error: error,
+    field: FieldMessages {
+        unknown_area: "未知的服务类别",
+        invalid_date: "日期格式应为 YYYY-MM-DD，且须为有效日期",
+        unknown_language: "仅支持 zh-CN 或 en",
+        invalid_value: "取值无效",
+    },
+    area: area,
+    commitment: commitment,
+    limit: limit,
+    date: date,
+};
+
+fn as_of(date: &str, count: usize) -> String {
+    format!("截至 {date}，共 {count} 项承诺")
+}
+
+fn error(code: ErrorCode) -> &'static str {
+    match code {
+        ErrorCode::BadRequest => "请求有误，请检查后重试。",
+        ErrorCode::MalformedJson => "请求内容不是有效的 JSON。",
+        ErrorCode::UnsupportedMediaType => "请求内容须为 JSON（Content-Type: application/json）。",
+        ErrorCode::ValidationFailed => "部分内容填写有误，请按提示修改。",
+        ErrorCode::Unauthenticated => "请先登录。",
+        ErrorCode::Forbidden => "您没有权限进行此操作。",
+        ErrorCode::NotFound => "未找到您要访问的内容。",
+        ErrorCode::MethodNotAllowed => "该地址不支持此操作。",
+        ErrorCode::Conflict => "数据已被更改，请刷新后重试。",
+        ErrorCode::PayloadTooLarge => "提交的内容过大。",
+        ErrorCode::RateLimited => "操作过于频繁，请稍后再试。",
+        ErrorCode::Timeout => "处理超时，请稍后再试。",
+        ErrorCode::Internal => "系统出现故障，我们已记录，请稍后再试。",
+        ErrorCode::Unavailable => "系统暂时无法提供服务，请稍后再试。",
+        ErrorCode::Network => "无法连接到服务器，请检查网络后重试。",
+        ErrorCode::Unknown => "出现未知错误，请稍后再试。",
+    }
+}
+
+fn area(area: ServiceArea) -> &'static str {
+    match area {
+        ServiceArea::Connection => "业扩报装",
+        ServiceArea::Complaint => "投诉与诉求",
+        ServiceArea::MeterTest => "电能表校验",
+        ServiceArea::Reconnection => "复电",
+        ServiceArea::Outage => "停电通知",
+        ServiceArea::Repair => "故障抢修",
+    }
+}
+
+fn commitment(code: &str) -> Option<&'static str> {
+    Some(match code {
+        codes::CONNECTION_TOTAL_RESIDENTIAL => "居民客户办电全流程",
+        codes::CONNECTION_TOTAL_LV_NON_RESIDENTIAL => "低压非居民客户办电全流程",
+        codes::CONNECTION_TOTAL_HV_SINGLE => "高压单电源客户办电全流程",
+        codes::CONNECTION_TOTAL_HV_DUAL => "高压双电源客户办电全流程",
+        codes::SCHEME_REPLY_RESIDENTIAL => "居民客户供电方案答复",
+        codes::SCHEME_REPLY_LV => "低压客户供电方案答复",
+        codes::SCHEME_REPLY_HV_SINGLE => "高压单电源客户供电方案答复",
+        codes::SCHEME_REPLY_HV_DUAL => "高压双电源客户供电方案答复",
+        codes::ENERGISE_RESIDENTIAL => "居民客户检验合格后装表接电",
+        codes::ENERGISE_NON_RESIDENTIAL => "非居民客户检验合格后装表接电",
+        codes::COMPLAINT_FIRST_CONTACT => "受理投诉后联系客户",
+        codes::COMPLAINT_REPLY => "投诉处理结果答复",
+        codes::COMPLAINT_METER_ANOMALY => "计量异常诉求答复",
+        codes::SERVICE_REQUEST_REPLY => "其他服务诉求答复",
+        codes::METER_TEST_RESULT => "电能表校验结果告知",
+        codes::RECONNECTION_AFTER_PAYMENT => "欠费停电缴清后复电",
+        codes::OUTAGE_PLANNED_NOTICE => "计划停电提前公告",
+        codes::OUTAGE_TEMPORARY_NOTICE => "临时检修停电提前公告",
+        codes::OUTAGE_LARGE_CUSTOMER_FIRST => "大客户计划停电首次通知",
+        codes::OUTAGE_LARGE_CUSTOMER_SECOND => "大客户计划停电再次通知",
+        codes::OUTAGE_LARGE_CUSTOMER_CONFIRM => "大客户停电前确认",
+        codes::REPAIR_ARRIVAL_URBAN => "抢修人员到达现场（城区）",
+        codes::REPAIR_ARRIVAL_RURAL => "抢修人员到达现场（农村）",
+        codes::REPAIR_ARRIVAL_REMOTE => "抢修人员到达现场（边远地区）",
+        _ => return None,
+    })
+}
+
+fn limit(value: u32, unit: LimitUnit) -> String {
+    let unit = match unit {
+        LimitUnit::WorkingDays => "个工作日",
+        LimitUnit::CalendarDays => "天",
+        LimitUnit::Hours => "小时",
+        LimitUnit::Minutes => "分钟",
+    };
+    format!("{value} {unit}")
+}
+
+fn date(day: NaiveDate) -> String {
+    format!("{}年{}月{}日", day.year(), day.month(), day.day())
+}

@@ -1,0 +1,16 @@
+//! Gridhall's shared vocabulary: the types and rules that the browser (Wasm) and the
+//! server both use, so that every rule is written once.
+//!
+//! Nothing here does I/O. Each module is named for the part of the trade it models.
+
+pub mod api;
+pub mod commitments;
+pub mod i18n;
+pub mod ids;
+pub mod money;
+pub mod validation;
+
+pub use commitments::{Commitment, CommitmentCode, Commitments, LimitUnit, ServiceArea};
+pub use i18n::Locale;
+pub use ids::{Id, IdParseError};
+pub use money::Money;
