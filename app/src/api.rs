@@ -30,9 +30,7 @@ pub fn commitments(
 }
 
 /// Keeps the visitor's language choice (`PUT /api/v1/preferences/language`).
-pub fn set_language(
-    language: Locale,
-) -> impl Future<Output = Result<LanguagePreference, ApiError>> + Send + 'static {
+pub fn set_language(language: Locale) -> impl Future<Output = Result<LanguagePreference, ApiError>> + Send + 'static {
     call(Method::Put, paths::LANGUAGE.to_owned(), Some(LanguageRequest { language: language.tag().to_owned() }))
 }
 
@@ -81,8 +79,7 @@ fn decode<T: DeserializeOwned>(status: u16, bytes: &[u8]) -> Result<T, ApiError>
         serde_json::from_slice(bytes).map_err(|_| ApiError::new(ErrorCode::Unknown, ""))
     } else {
         // Anything between us and the server (a proxy, a gateway) may answer without our shape.
-        Err(serde_json::from_slice(bytes)
-            .unwrap_or_else(|_| ApiError::new(ErrorCode::for_status(status), "")))
+        Err(serde_json::from_slice(bytes).unwrap_or_else(|_| ApiError::new(ErrorCode::for_status(status), "")))
     }
 }
 

@@ -9,7 +9,7 @@ pub mod pages;
 use leptos::prelude::*;
 use leptos_meta::{Html, Link, Meta, MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::{SsrMode, path};
 
 use crate::components::layout::Layout;
 use crate::i18n::{provide_locale, use_messages};
@@ -51,7 +51,9 @@ pub fn App() -> impl IntoView {
         <Router>
             <Layout>
                 <Routes fallback=NotFound>
-                    <Route path=path!("/") view=HomePage />
+                    // Async: the page is sent whole once its data is in, so it reads right without
+                    // JavaScript and its status code is final.
+                    <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
                 </Routes>
             </Layout>
         </Router>

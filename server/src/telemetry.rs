@@ -35,8 +35,7 @@ pub struct RequestLabels {
 }
 
 /// Latency buckets in seconds, from 1 ms to 10 s.
-const LATENCY_BUCKETS: [f64; 14] =
-    [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 7.5, 10.0];
+const LATENCY_BUCKETS: [f64; 14] = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 7.5, 10.0];
 
 fn latency_histogram() -> Histogram {
     Histogram::new(LATENCY_BUCKETS)

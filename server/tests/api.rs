@@ -169,7 +169,10 @@ async fn commitments_follow_their_versions(server: TestServer) {
         async move {
             let body: CommitmentsResponse =
                 json_of(server.get(&format!("/api/v1/commitments?area=connection&at={at}")).await).await;
-            body.items.iter().find(|c| c.code.as_str() == codes::CONNECTION_TOTAL_HV_SINGLE).map(|c| (c.limit, c.version))
+            body.items
+                .iter()
+                .find(|c| c.code.as_str() == codes::CONNECTION_TOTAL_HV_SINGLE)
+                .map(|c| (c.limit, c.version))
         }
     };
     assert_eq!(limit_on("2029-12-31").await, Some((22, 1)));
@@ -221,7 +224,8 @@ async fn assert_error(response: reqwest::Response, status: StatusCode, code: Err
 }
 
 async fn unknown_api_path_is_a_json_404(server: TestServer) {
-    let error = assert_error(server.get("/api/v1/no-such-thing").await, StatusCode::NOT_FOUND, ErrorCode::NotFound).await;
+    let error =
+        assert_error(server.get("/api/v1/no-such-thing").await, StatusCode::NOT_FOUND, ErrorCode::NotFound).await;
     assert_eq!(error.message, "未找到您要访问的内容。");
     assert_error(server.get("/api/v2/commitments").await, StatusCode::NOT_FOUND, ErrorCode::NotFound).await;
 }
@@ -272,8 +276,13 @@ async fn wrong_content_type_is_a_json_415(server: TestServer) {
         .await
         .expect("request");
     assert_error(response, StatusCode::UNSUPPORTED_MEDIA_TYPE, ErrorCode::UnsupportedMediaType).await;
-    let response =
-        server.client.put(server.url("/api/v1/preferences/language")).body(r#"{"language":"en"}"#).send().await.expect("request");
+    let response = server
+        .client
+        .put(server.url("/api/v1/preferences/language"))
+        .body(r#"{"language":"en"}"#)
+        .send()
+        .await
+        .expect("request");
     assert_error(response, StatusCode::UNSUPPORTED_MEDIA_TYPE, ErrorCode::UnsupportedMediaType).await;
 }
 
@@ -349,13 +358,24 @@ async fn metrics_count_requests_by_route_and_status(server: TestServer) {
     let text = response.text().await.expect("body");
     assert!(text.contains(r#"gridhall_http_requests_total{method="GET",route="/healthz",status="200"} 2"#), "{text}");
     assert!(text.contains(r#"gridhall_http_requests_total{method="GET",route="/api/v1/commitments",status="422"} 1"#));
-    assert!(text.contains(r#"gridhall_http_request_duration_seconds_bucket{le="0.1",method="GET",route="/healthz",status="200"}"#)
-        || text.contains(r#"gridhall_http_request_duration_seconds_bucket{method="GET",route="/healthz",status="200",le="0.1"}"#), "{text}");
+    assert!(
+        text.contains(
+            r#"gridhall_http_request_duration_seconds_bucket{le="0.1",method="GET",route="/healthz",status="200"}"#
+        ) || text.contains(
+            r#"gridhall_http_request_duration_seconds_bucket{method="GET",route="/healthz",status="200",le="0.1"}"#
+        ),
+        "{text}"
+    );
 }
 
 async fn responses_are_compressed_when_asked(server: TestServer) {
-    let response =
-        server.client.get(server.url("/api/v1/commitments")).header("accept-encoding", "gzip").send().await.expect("request");
+    let response = server
+        .client
+        .get(server.url("/api/v1/commitments"))
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .expect("request");
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(response.headers()["content-encoding"], "gzip");
 }
@@ -365,7 +385,8 @@ async fn demo_data_loads_once(server: TestServer) {
     assert_eq!(first.added, 3);
     let second = gridhall::demo::load(&server.state.db).await.expect("demo again");
     assert_eq!(second.added, 0);
-    let body: CommitmentsResponse = json_of(server.get("/api/v1/commitments?at=2027-01-01&area=connection").await).await;
+    let body: CommitmentsResponse =
+        json_of(server.get("/api/v1/commitments?at=2027-01-01&area=connection").await).await;
     let hv = body.items.iter().find(|c| c.code.as_str() == codes::CONNECTION_TOTAL_HV_SINGLE).expect("hv single");
     assert_eq!((hv.limit, hv.version), (20, 2));
 }

@@ -314,8 +314,7 @@ mod tests {
     #[test]
     fn filters_by_area_keeping_order() {
         let set = sample();
-        let connection: Vec<&str> =
-            set.in_area(Some(ServiceArea::Connection)).map(|c| c.code.as_str()).collect();
+        let connection: Vec<&str> = set.in_area(Some(ServiceArea::Connection)).map(|c| c.code.as_str()).collect();
         assert_eq!(connection, [codes::CONNECTION_TOTAL_RESIDENTIAL, codes::CONNECTION_TOTAL_HV_DUAL]);
         assert_eq!(set.in_area(None).count(), 5);
         assert_eq!(set.in_area(Some(ServiceArea::Outage)).count(), 0);

@@ -50,9 +50,7 @@ fn CommitmentsTable(response: CommitmentsResponse) -> impl IntoView {
     let all = StoredValue::new(Commitments::new(response.items));
     let areas = all.with_value(Commitments::areas);
 
-    let visible = move || -> Vec<Commitment> {
-        all.with_value(|set| set.in_area(selected.get()).cloned().collect())
-    };
+    let visible = move || -> Vec<Commitment> { all.with_value(|set| set.in_area(selected.get()).cloned().collect()) };
 
     view! {
         <nav class="filters" aria-label=move || t.get().home.filter_label>

@@ -97,11 +97,9 @@ pub async fn version_exists(db: &Db, code: &str, effective_from: NaiveDate, limi
 
 /// Maps a row to the domain type: the one place this table's columns are interpreted.
 fn commitment_from_row(row: &AnyRow) -> Result<Commitment, sqlx::Error> {
-    let bad = |column: &str, value: &dyn std::fmt::Display| {
-        sqlx::Error::ColumnDecode {
-            index: column.to_owned(),
-            source: format!("unexpected value {value}").into(),
-        }
+    let bad = |column: &str, value: &dyn std::fmt::Display| sqlx::Error::ColumnDecode {
+        index: column.to_owned(),
+        source: format!("unexpected value {value}").into(),
     };
     let code: String = row.try_get("code")?;
     let area: String = row.try_get("area")?;

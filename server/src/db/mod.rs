@@ -46,8 +46,10 @@ impl Db {
             .after_connect(move |conn, _meta| {
                 Box::pin(async move {
                     if backend == Backend::Sqlite {
-                        conn.execute("PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL;")
-                            .await?;
+                        conn.execute(
+                            "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL;",
+                        )
+                        .await?;
                     }
                     Ok(())
                 })
@@ -66,10 +68,9 @@ impl Db {
     /// The versions of the migrations this binary knows that the database lacks.
     pub async fn pending_migrations(&self) -> Result<Vec<i64>, sqlx::Error> {
         // Only `version` is read: `_sqlx_migrations` has column types `Any` cannot decode.
-        let applied: Vec<i64> =
-            sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success = TRUE")
-                .fetch_all(&self.pool)
-                .await?;
+        let applied: Vec<i64> = sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success = TRUE")
+            .fetch_all(&self.pool)
+            .await?;
         Ok(migrations::versions().filter(|v| !applied.contains(v)).collect())
     }
 
@@ -115,9 +116,8 @@ async fn prepare_sqlite(url: &str) -> anyhow::Result<String> {
     } else {
         format!("sqlite://{path}?{query}&mode=rwc")
     };
-    let mut conn = AnyConnection::connect(&url)
-        .await
-        .with_context(|| format!("cannot open the SQLite database {path}"))?;
+    let mut conn =
+        AnyConnection::connect(&url).await.with_context(|| format!("cannot open the SQLite database {path}"))?;
     conn.execute("PRAGMA journal_mode = WAL").await.context("cannot switch SQLite to WAL mode")?;
     conn.close().await?;
     Ok(url)

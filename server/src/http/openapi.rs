@@ -64,16 +64,10 @@ pub async fn docs(Extension(document): Extension<Arc<Document>>) -> Html<String>
 
 /// The operations of a path, with their methods, in a fixed order.
 fn operations(item: &utoipa::openapi::PathItem) -> Vec<(&'static str, &Operation)> {
-    [
-        ("GET", &item.get),
-        ("PUT", &item.put),
-        ("POST", &item.post),
-        ("PATCH", &item.patch),
-        ("DELETE", &item.delete),
-    ]
-    .into_iter()
-    .filter_map(|(method, op)| op.as_ref().map(|op| (method, op)))
-    .collect()
+    [("GET", &item.get), ("PUT", &item.put), ("POST", &item.post), ("PATCH", &item.patch), ("DELETE", &item.delete)]
+        .into_iter()
+        .filter_map(|(method, op)| op.as_ref().map(|op| (method, op)))
+        .collect()
 }
 
 fn render_docs(document: &Document) -> Markup {

@@ -21,7 +21,8 @@ pub enum Backend {
 
 /// The PostgreSQL server the tests create their databases on.
 pub fn postgres_admin_url() -> String {
-    std::env::var("GRIDHALL_TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned())
+    std::env::var("GRIDHALL_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned())
 }
 
 /// Whether a missing PostgreSQL server fails the run (in CI) rather than skipping.

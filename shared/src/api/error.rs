@@ -79,7 +79,7 @@ impl ErrorCode {
             415 => ErrorCode::UnsupportedMediaType,
             422 => ErrorCode::ValidationFailed,
             429 => ErrorCode::RateLimited,
-            503 | 502 | 504 => ErrorCode::Unavailable,
+            502..=504 => ErrorCode::Unavailable,
             400..=499 => ErrorCode::BadRequest,
             _ => ErrorCode::Internal,
         }
@@ -141,8 +141,7 @@ mod tests {
 
     #[test]
     fn unknown_codes_from_a_newer_server_still_parse() {
-        let error: ApiError =
-            serde_json::from_str(r#"{"code":"quota_exceeded","message":"x"}"#).expect("parse");
+        let error: ApiError = serde_json::from_str(r#"{"code":"quota_exceeded","message":"x"}"#).expect("parse");
         assert_eq!(error.code, ErrorCode::Unknown);
         assert!(error.fields.is_empty());
     }

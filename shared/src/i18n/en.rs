@@ -28,7 +28,7 @@ pub(super) const MESSAGES: Messages = Messages {
         loading: "Loading our service commitments…",
         empty: "No published commitments in this area.",
         retry: "Try again",
-        as_of: as_of,
+        as_of,
     },
     footer: FooterMessages {
         hotline: "Service hotline 95598, open 24 hours a day",
@@ -39,17 +39,17 @@ pub(super) const MESSAGES: Messages = Messages {
         body: "The page you asked for does not exist or has moved.",
         back_home: "Back to the home page",
     },
-    error: error,
+    error,
     field: FieldMessages {
         unknown_area: "Unknown service area",
         invalid_date: "Dates are written YYYY-MM-DD and must be real days",
         unknown_language: "Only zh-CN and en are offered",
         invalid_value: "Invalid value",
     },
-    area: area,
-    commitment: commitment,
-    limit: limit,
-    date: date,
+    area,
+    commitment,
+    limit,
+    date,
 };
 
 fn as_of(date: &str, count: usize) -> String {
@@ -137,8 +137,18 @@ fn limit(value: u32, unit: LimitUnit) -> String {
 
 fn date(day: NaiveDate) -> String {
     const MONTHS: [&str; 12] = [
-        "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-        "November", "December",
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
     ];
     let month = MONTHS.get(day.month0() as usize).copied().unwrap_or_default();
     format!("{} {month} {}", day.day(), day.year())

@@ -81,9 +81,8 @@ fn best_accepted(header: &str) -> Option<Locale> {
     for entry in header.split(',') {
         let mut parts = entry.split(';');
         let tag = parts.next().unwrap_or("").trim().to_ascii_lowercase();
-        let quality = parts
-            .find_map(|p| p.trim().strip_prefix("q=").and_then(|q| q.trim().parse::<f32>().ok()))
-            .unwrap_or(1.0);
+        let quality =
+            parts.find_map(|p| p.trim().strip_prefix("q=").and_then(|q| q.trim().parse::<f32>().ok())).unwrap_or(1.0);
         let primary = tag.split('-').next().unwrap_or("");
         let locale = match primary {
             "zh" => Locale::Zh,

@@ -28,28 +28,26 @@ pub(super) const MESSAGES: Messages = Messages {
         loading: "正在加载服务承诺……",
         empty: "该类别暂无公开承诺。",
         retry: "重新加载",
-        as_of: as_of,
+        as_of,
     },
     footer: FooterMessages {
         hotline: "供电服务热线 95598，全天 24 小时服务",
         working_days_note: "时限只计供电企业办理时间，客户自身原因耗时不计入。",
     },
     not_found: NotFoundMessages {
-        title: "页面不存在",
-        body: "您访问的页面不存在或已移动。",
-        back_home: "返回首页",
+        title: "页面不存在", body: "您访问的页面不存在或已移动。", back_home: "返回首页"
     },
-    error: error,
+    error,
     field: FieldMessages {
         unknown_area: "未知的服务类别",
         invalid_date: "日期格式应为 YYYY-MM-DD，且须为有效日期",
         unknown_language: "仅支持 zh-CN 或 en",
         invalid_value: "取值无效",
     },
-    area: area,
-    commitment: commitment,
-    limit: limit,
-    date: date,
+    area,
+    commitment,
+    limit,
+    date,
 };
 
 fn as_of(date: &str, count: usize) -> String {
