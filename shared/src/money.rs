@@ -45,7 +45,7 @@ impl Money {
 
     /// The amount in whole fen, rounding half up first. `None` if it does not fit an `i64`.
     pub fn to_fen(self) -> Option<i64> {
-        let fen = self.round_to_fen().0 * Decimal::ONE_HUNDRED;
+        let fen = self.round_to_fen().0.checked_mul(Decimal::ONE_HUNDRED)?;
         i64::try_from(fen.trunc()).ok()
     }
 
