@@ -31,6 +31,9 @@ export default defineConfig({
   use: {
     baseURL,
     headless: true,
+    // A browser set to Chinese, as most visitors' are (it sends Accept-Language: zh-CN).
+    locale: 'zh-CN',
+    timezoneId: 'Asia/Shanghai',
     launchOptions: {
       executablePath: '/usr/bin/chromium',
       args: [

@@ -12,6 +12,7 @@ use crate::i18n::use_messages;
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
     let t = use_messages();
+    let main = NodeRef::<leptos::html::Main>::new();
     // Marks the page once the Wasm has taken over, for styles (and tests) that care.
     Effect::new(move |_| {
         #[cfg(feature = "hydrate")]
@@ -21,7 +22,20 @@ pub fn Layout(children: Children) -> impl IntoView {
     });
 
     view! {
-        <a class="skip-link" href="#main">{move || t.get().skip_to_content}</a>
+        // Moves focus itself once hydrated: the router would otherwise take the click as a
+        // navigation and leave focus on the link.
+        <a
+            class="skip-link"
+            href="#main"
+            on:click=move |event| {
+                if let Some(main) = main.get() {
+                    event.prevent_default();
+                    let _ = main.focus();
+                }
+            }
+        >
+            {move || t.get().skip_to_content}
+        </a>
         <header class="site-header">
             <div class="site-header__inner">
                 <A href="/" attr:class="brand">
@@ -38,7 +52,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                 <LanguageSwitch />
             </div>
         </header>
-        <main id="main" tabindex="-1" class="site-main">{children()}</main>
+        <main id="main" tabindex="-1" class="site-main" node_ref=main>{children()}</main>
         <footer class="site-footer">
             <p class="site-footer__hotline">{move || t.get().footer.hotline}</p>
             <p>{move || t.get().footer.working_days_note}</p>

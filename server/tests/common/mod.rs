@@ -97,6 +97,11 @@ impl TestServer {
     /// Starts a server on a fresh database; `None` when PostgreSQL is asked for, is not
     /// reachable and is not required.
     pub async fn start(backend: Backend) -> Option<TestServer> {
+        TestServer::start_with(backend, |_| {}).await
+    }
+
+    /// Like [`TestServer::start`], with the configuration adjusted first.
+    pub async fn start_with(backend: Backend, configure: impl FnOnce(&mut Config)) -> Option<TestServer> {
         let folder = tempfile::tempdir().expect("temporary folder");
         let (url, postgres) = match backend {
             Backend::Sqlite => (format!("sqlite://{}/gridhall.db", folder.path().display()), None),
@@ -109,6 +114,7 @@ impl TestServer {
         config.log_level = "warn".to_owned();
         config.site_root = folder.path().join("site");
         config.db_max_connections = 4;
+        configure(&mut config);
         let db = Db::connect(&config).await.expect("open test database");
         db.migrate().await.expect("migrate test database");
         let state = AppState::with_db(config, db);
@@ -143,6 +149,11 @@ impl TestServer {
     /// `GET path`.
     pub async fn get(&self, path: &str) -> reqwest::Response {
         self.client.get(self.url(path)).send().await.expect("request")
+    }
+
+    /// The URL of this server's database.
+    pub fn database_url(&self) -> String {
+        self.state.config.database_url.as_str().to_owned()
     }
 
     /// Makes the database unreachable, as an outage would: PostgreSQL drops it (closing

@@ -1,0 +1,73 @@
+//! The `gridhall` command as an operator uses it: subcommands, and one clear line for a bad
+//! configuration value.
+
+use std::process::Command;
+
+fn gridhall() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_gridhall"));
+    command.env_remove("DATABASE_URL").env_remove("GRIDHALL_LISTEN").env("GRIDHALL_LOG", "warn");
+    command
+}
+
+fn assert_refused(args: &[&str], env: &[(&str, &str)], needle: &str) {
+    let mut command = gridhall();
+    command.args(args);
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    let output = command.output().expect("run gridhall");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success(), "{args:?} {env:?} should fail");
+    assert!(stderr.contains(needle), "{args:?}: {stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+#[test]
+fn bad_values_stop_with_a_clear_message() {
+    assert_refused(&["--listen", "localhost"], &[], "invalid value 'localhost' for '--listen <LISTEN>'");
+    assert_refused(
+        &["migrate"],
+        &[("DATABASE_URL", "mysql://root@localhost/x")],
+        "expected sqlite://<file> or postgres://",
+    );
+    assert_refused(&["--log-level", "loud=="], &[], "--log-level");
+    assert_refused(&["--time-zone", "Mars/Olympus"], &[], "--time-zone");
+    assert_refused(&["--db-max-connections", "0"], &[], "--db-max-connections");
+    assert_refused(&["--public-url", "95598.example.cn"], &[], "--public-url");
+    assert_refused(&["frobnicate"], &[], "unrecognized subcommand 'frobnicate'");
+}
+
+#[test]
+fn an_unreachable_database_is_one_line_not_a_panic() {
+    let folder = tempfile::tempdir().expect("folder");
+    let blocker = folder.path().join("file");
+    std::fs::write(&blocker, "not a folder").expect("write");
+    // The database's folder cannot be created under a regular file.
+    let url = format!("sqlite://{}/sub/gridhall.db", blocker.display());
+    let output = gridhall().arg("migrate").env("DATABASE_URL", &url).output().expect("run");
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let ours: Vec<&str> = stderr.lines().filter(|l| l.starts_with("gridhall: ")).collect();
+    assert_eq!(ours.len(), 1, "{stderr}");
+    assert!(ours[0].contains("cannot create the database folder"), "{stderr}");
+}
+
+#[test]
+fn migrate_then_demo_twice_on_a_new_sqlite_file() {
+    let folder = tempfile::tempdir().expect("folder");
+    let url = format!("sqlite://{}/data/gridhall.db", folder.path().display());
+    for command in ["migrate", "demo", "demo"] {
+        let output = gridhall().arg(command).env("DATABASE_URL", &url).output().expect("run");
+        assert!(output.status.success(), "{command}: {}", String::from_utf8_lossy(&output.stderr));
+    }
+    assert!(folder.path().join("data/gridhall.db").exists(), "the file and its folder are created");
+}
+
+#[test]
+fn help_lists_the_subcommands() {
+    let output = gridhall().arg("--help").output().expect("run");
+    let text = String::from_utf8_lossy(&output.stdout);
+    for word in ["serve", "migrate", "demo", "DATABASE_URL", "GRIDHALL_LISTEN"] {
+        assert!(text.contains(word), "{word} missing from --help");
+    }
+}
