@@ -224,7 +224,9 @@ pub struct Commitment {
     pub unit: LimitUnit,
     /// Revision number of this commitment; each change adds a version.
     pub version: u32,
-    /// The first day (utility time zone) this version applies to.
+    /// The first day (utility time zone) this version applies to, `YYYY-MM-DD`.
+    #[serde(with = "crate::validation::day")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date, example = "2025-01-01"))]
     pub effective_from: NaiveDate,
 }
 

@@ -1,6 +1,7 @@
 //! The `service_commitments` table: versioned configuration rows, never edited in place.
 
 use chrono::{NaiveDate, SecondsFormat, Utc};
+use shared::validation::{format_day, parse_day};
 use shared::{Commitment, LimitUnit, ServiceArea};
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -23,7 +24,7 @@ pub async fn in_force(db: &Db, day: NaiveDate, area: Option<ServiceArea>) -> Res
                         OR (later.effective_from = c.effective_from AND later.version > c.version)))
           ORDER BY c.sort_order, c.code",
     )
-    .bind(day.to_string())
+    .bind(format_day(day))
     .bind(area.map(ServiceArea::as_str).unwrap_or(""))
     .fetch_all(db.pool())
     .await?;
@@ -72,7 +73,7 @@ pub async fn add_version(db: &Db, new: &NewVersion<'_>) -> Result<u32, sqlx::Err
     .bind(i64::from(new.limit))
     .bind(new.unit.as_str())
     .bind(version)
-    .bind(new.effective_from.to_string())
+    .bind(format_day(new.effective_from))
     .bind(sort_order)
     .bind(new.source)
     .bind(Utc::now().to_rfc3339_opts(SecondsFormat::Secs, true))
@@ -88,7 +89,7 @@ pub async fn version_exists(db: &Db, code: &str, effective_from: NaiveDate, limi
         "SELECT COUNT(*) FROM service_commitments WHERE code = $1 AND effective_from = $2 AND limit_value = $3",
     )
     .bind(code)
-    .bind(effective_from.to_string())
+    .bind(format_day(effective_from))
     .bind(i64::from(limit))
     .fetch_one(db.pool())
     .await?;
@@ -113,6 +114,6 @@ fn commitment_from_row(row: &AnyRow) -> Result<Commitment, sqlx::Error> {
         limit: u32::try_from(limit).map_err(|_| bad("limit_value", &limit))?,
         unit: unit.parse().map_err(|_| bad("unit", &unit))?,
         version: u32::try_from(version).map_err(|_| bad("version", &version))?,
-        effective_from: effective_from.parse().map_err(|_| bad("effective_from", &effective_from))?,
+        effective_from: parse_day(&effective_from).ok_or_else(|| bad("effective_from", &effective_from))?,
     })
 }

@@ -54,7 +54,9 @@ impl CommitmentsQuery {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CommitmentsResponse {
-    /// The day the list is for (utility time zone).
+    /// The day the list is for (utility time zone), `YYYY-MM-DD`.
+    #[serde(with = "crate::validation::day")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date, example = "2026-11-24"))]
     pub as_of: NaiveDate,
     /// The area asked for, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
