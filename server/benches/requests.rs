@@ -1,0 +1,51 @@
+//! Criterion benchmarks of the hot paths, in-process (no sockets): negotiating the language
+//! of a request, the commitments API call, and the server render of the home page, each
+//! over a fresh SQLite database. `cargo bench -p gridhall`.
+
+use std::hint::black_box;
+
+use axum::Router;
+use axum::body::{Body, to_bytes};
+use axum::http::Request;
+use criterion::{Criterion, criterion_group, criterion_main};
+use gridhall::config::Config;
+use gridhall::{AppState, db::Db, http};
+use shared::i18n::Locale;
+use tower::ServiceExt;
+
+async fn app(folder: &tempfile::TempDir) -> Router {
+    let url = format!("sqlite://{}/bench.db", folder.path().display());
+    let config = Config::with_database(url.parse().expect("url"));
+    let db = Db::connect(&config).await.expect("database");
+    db.migrate().await.expect("migrate");
+    http::router(AppState::with_db(config, db))
+}
+
+async fn get(app: &Router, path: &str) -> usize {
+    let request = Request::get(path).body(Body::empty()).expect("request");
+    let response = app.clone().oneshot(request).await.expect("infallible");
+    assert!(response.status().is_success(), "{path}: {}", response.status());
+    to_bytes(response.into_body(), usize::MAX).await.expect("body").len()
+}
+
+fn requests(c: &mut Criterion) {
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let folder = tempfile::tempdir().expect("folder");
+    let app = runtime.block_on(app(&folder));
+
+    c.bench_function("locale from Cookie and Accept-Language", |b| {
+        b.iter(|| {
+            Locale::from_request_headers(
+                black_box(Some("session=abc; gridhall_lang=en; theme=dark")),
+                black_box(Some("zh-CN,zh;q=0.9,en;q=0.8")),
+            )
+        })
+    });
+    c.bench_function("GET /api/v1/commitments (SQLite, in-process)", |b| {
+        b.to_async(&runtime).iter(|| get(&app, "/api/v1/commitments"))
+    });
+    c.bench_function("GET / server-rendered (SQLite, in-process)", |b| b.to_async(&runtime).iter(|| get(&app, "/")));
+}
+
+criterion_group!(benches, requests);
+criterion_main!(benches);
