@@ -20,9 +20,21 @@ pub fn use_locale() -> RwSignal<Locale> {
 }
 
 /// The catalogue of the current language, reactive.
-pub fn use_messages() -> Signal<&'static Messages> {
-    let locale = use_locale();
-    Signal::derive(move || locale.get().messages())
+pub fn use_messages() -> Translations {
+    Translations(use_locale())
+}
+
+/// Reads the catalogue of the current language. A copy of the app-wide language signal, so
+/// it allocates nothing per component and stays readable for as long as the app: the
+/// server reads page titles after the page's own components are gone.
+#[derive(Clone, Copy)]
+pub struct Translations(RwSignal<Locale>);
+
+impl Translations {
+    /// The catalogue, tracked: a view that calls this follows a language switch.
+    pub fn get(self) -> &'static Messages {
+        self.0.try_get().unwrap_or_default().messages()
+    }
 }
 
 /// On the server: from the request's cookie or `Accept-Language`. In the browser: from the

@@ -7,7 +7,7 @@ pub mod i18n;
 pub mod pages;
 
 use leptos::prelude::*;
-use leptos_meta::{Html, Link, Meta, MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_meta::{Html, Link, Meta, MetaTags, Stylesheet, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
@@ -46,7 +46,6 @@ pub fn App() -> impl IntoView {
         <Html attr:lang=move || locale.get().tag() />
         <Stylesheet id="gridhall" href="/pkg/gridhall.css" />
         <Link rel="icon" href="/favicon.svg" type_="image/svg+xml" />
-        <Title formatter=move |page: String| format!("{page} · {}", t.get().product_name) />
         <Meta name="description" content=move || t.get().home.commitments_intro />
         <Router>
             <Layout>

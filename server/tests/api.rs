@@ -397,3 +397,37 @@ async fn shutdown_finishes_cleanly(server: TestServer) {
     server.stop().await.expect("clean stop");
     assert!(tokio::net::TcpStream::connect(addr).await.is_err(), "no longer listening");
 }
+
+/// Many concurrent server renders: every one is answered whole (a render that panicked
+/// would drop its connection).
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_renders_all_succeed() {
+    let server = TestServer::start(common::Backend::Sqlite).await.expect("server");
+    let server = std::sync::Arc::new(server);
+    let mut tasks = Vec::new();
+    for worker in 0..32 {
+        let server = server.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut failures = Vec::new();
+            for i in 0..40 {
+                let path = if (worker + i) % 2 == 0 { "/" } else { "/?area=repair" };
+                match server.client.get(server.url(path)).send().await {
+                    Ok(response) if response.status() == StatusCode::OK => {
+                        let html = response.text().await.unwrap_or_default();
+                        if !html.contains("</html>") {
+                            failures.push(format!("{path}: truncated page"));
+                        }
+                    }
+                    Ok(response) => failures.push(format!("{path}: {}", response.status())),
+                    Err(error) => failures.push(format!("{path}: {error}")),
+                }
+            }
+            failures
+        }));
+    }
+    let mut failures = Vec::new();
+    for task in tasks {
+        failures.extend(task.await.expect("task"));
+    }
+    assert!(failures.is_empty(), "{} of 1280 renders failed: {:?}", failures.len(), &failures[..failures.len().min(5)]);
+}

@@ -3,3 +3,4 @@
 pub mod error_notice;
 pub mod language_switch;
 pub mod layout;
+pub mod page_title;

@@ -5,13 +5,13 @@
 //! applies it in place without a page load.
 
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 use shared::api::{CommitmentsQuery, CommitmentsResponse};
 use shared::{Commitment, Commitments, ServiceArea};
 
 use crate::api;
 use crate::components::error_notice::ErrorNotice;
+use crate::components::page_title::PageTitle;
 use crate::i18n::use_messages;
 
 /// The home page.
@@ -22,7 +22,7 @@ pub fn HomePage() -> impl IntoView {
     let retry = Callback::new(move |_| commitments.refetch());
 
     view! {
-        <Title text=move || t.get().home.title />
+        <PageTitle text=|m| m.home.title />
         <section class="page" aria-labelledby="commitments-heading">
             <h1 id="commitments-heading">{move || t.get().home.commitments_heading}</h1>
             <p class="lead">{move || t.get().home.commitments_intro}</p>

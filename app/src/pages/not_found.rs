@@ -1,9 +1,9 @@
 //! The page for an address that matches no route (status 404).
 
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::components::A;
 
+use crate::components::page_title::PageTitle;
 use crate::i18n::use_messages;
 
 /// Says the page does not exist and links home.
@@ -15,7 +15,7 @@ pub fn NotFound() -> impl IntoView {
     }
     let t = use_messages();
     view! {
-        <Title text=move || t.get().not_found.title />
+        <PageTitle text=|m| m.not_found.title />
         <section class="page">
             <h1>{move || t.get().not_found.title}</h1>
             <p>{move || t.get().not_found.body}</p>
