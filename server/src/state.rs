@@ -7,6 +7,7 @@ use leptos::config::{Env, LeptosOptions};
 
 use crate::config::Config;
 use crate::db::Db;
+use crate::services::commitments::CommitmentCache;
 use crate::telemetry::Metrics;
 
 /// The application's shared state: cheap to clone.
@@ -20,6 +21,8 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     /// Request metrics.
     pub metrics: Arc<Metrics>,
+    /// This server's copy of the service commitments.
+    pub commitments: Arc<CommitmentCache>,
 }
 
 impl AppState {
@@ -44,7 +47,13 @@ impl AppState {
                 Env::PROD
             })
             .build();
-        AppState { db, config: Arc::new(config), leptos_options, metrics: Arc::new(Metrics::new()) }
+        AppState {
+            db,
+            config: Arc::new(config),
+            leptos_options,
+            metrics: Arc::new(Metrics::new()),
+            commitments: Arc::new(CommitmentCache::default()),
+        }
     }
 }
 

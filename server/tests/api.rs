@@ -148,10 +148,14 @@ async fn commitments_filter_by_area(server: TestServer) {
 }
 
 async fn commitments_follow_their_versions(server: TestServer) {
-    use gridhall::db::commitments::{NewVersion, add_version};
+    use gridhall::db::commitments::NewVersion;
+    use gridhall::services::commitments::add_version;
     let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).expect("date");
+    // Read once, so the server holds a copy that the new version must replace.
+    assert_eq!(server.get("/api/v1/commitments").await.status(), StatusCode::OK);
     let version = add_version(
         &server.state.db,
+        &server.state.commitments,
         &NewVersion {
             code: codes::CONNECTION_TOTAL_HV_SINGLE,
             area: ServiceArea::Connection,
@@ -419,7 +423,7 @@ async fn concurrent_renders_all_succeed() {
                         }
                     }
                     Ok(response) => failures.push(format!("{path}: {}", response.status())),
-                    Err(error) => failures.push(format!("{path}: {error}")),
+                    Err(error) => failures.push(format!("{path}: {error:?}")),
                 }
             }
             failures

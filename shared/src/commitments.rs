@@ -230,6 +230,24 @@ pub struct Commitment {
     pub effective_from: NaiveDate,
 }
 
+/// Picks, from every version of every commitment (in display order), the ones in force on
+/// `day`: for each code the version with the latest `effective_from` not after `day`, the
+/// highest version among those of the same day. Codes keep the order of their first row.
+pub fn in_force_on(all_versions: &[Commitment], day: NaiveDate) -> Commitments {
+    let mut chosen: Vec<&Commitment> = Vec::new();
+    for candidate in all_versions.iter().filter(|c| c.effective_from <= day) {
+        match chosen.iter_mut().find(|c| c.code == candidate.code) {
+            Some(current) => {
+                if (candidate.effective_from, candidate.version) > (current.effective_from, current.version) {
+                    *current = candidate;
+                }
+            }
+            None => chosen.push(candidate),
+        }
+    }
+    Commitments(chosen.into_iter().cloned().collect())
+}
+
 /// The commitments in force on one day, in display order.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(transparent)]
@@ -264,6 +282,11 @@ impl Commitments {
     /// All commitments, in display order.
     pub fn as_slice(&self) -> &[Commitment] {
         &self.0
+    }
+
+    /// The list itself.
+    pub fn into_vec(self) -> Vec<Commitment> {
+        self.0
     }
 
     /// How many are in force.
@@ -380,7 +403,59 @@ mod tests {
         assert_eq!("billing".parse::<ServiceArea>(), Err(UnknownName));
     }
 
+    fn day(offset: i64) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2025, 1, 1).expect("date") + chrono::Duration::days(offset)
+    }
+
+    fn version(code: &str, limit: u32, version: u32, from: i64) -> Commitment {
+        Commitment {
+            version,
+            effective_from: day(from),
+            ..commitment(code, ServiceArea::Connection, limit, LimitUnit::WorkingDays)
+        }
+    }
+
+    #[test]
+    fn the_latest_version_in_effect_wins() {
+        let all = vec![
+            version("a", 5, 1, 0),
+            version("b", 7, 1, 0),
+            version("a", 4, 2, 100),
+            version("a", 3, 3, 100),
+            version("a", 2, 4, 200),
+        ];
+        let limits =
+            |d| in_force_on(&all, day(d)).as_slice().iter().map(|c| (c.code.to_string(), c.limit)).collect::<Vec<_>>();
+        assert_eq!(limits(-1), vec![]);
+        assert_eq!(limits(0), vec![("a".to_owned(), 5), ("b".to_owned(), 7)]);
+        assert_eq!(limits(99), vec![("a".to_owned(), 5), ("b".to_owned(), 7)]);
+        // Two versions from the same day: the later revision is the correction.
+        assert_eq!(limits(100), vec![("a".to_owned(), 3), ("b".to_owned(), 7)]);
+        assert_eq!(limits(500), vec![("a".to_owned(), 2), ("b".to_owned(), 7)]);
+    }
+
     proptest! {
+        #[test]
+        fn in_force_picks_one_version_per_code_and_none_later(
+            rows in proptest::collection::vec((0_usize..4, 1_u32..50, 1_u32..6, 0_i64..400), 0..30),
+            asked in 0_i64..400,
+        ) {
+            let codes = ["a", "b", "c", "d"];
+            let all: Vec<Commitment> =
+                rows.iter().map(|&(code, limit, v, from)| version(codes[code], limit, v, from)).collect();
+            let chosen = in_force_on(&all, day(asked));
+            for c in chosen.as_slice() {
+                prop_assert!(c.effective_from <= day(asked));
+                prop_assert_eq!(chosen.as_slice().iter().filter(|o| o.code == c.code).count(), 1);
+                prop_assert!(!all.iter().any(|o| o.code == c.code && o.effective_from <= day(asked)
+                    && (o.effective_from, o.version) > (c.effective_from, c.version)));
+            }
+            for code in codes {
+                let any_in_effect = all.iter().any(|o| o.code.as_str() == code && o.effective_from <= day(asked));
+                prop_assert_eq!(chosen.get(code).is_some(), any_in_effect);
+            }
+        }
+
         #[test]
         fn generated_codes_parse_and_display_unchanged(code in "[a-z][a-z0-9_]{0,9}(\\.[a-z][a-z0-9_]{0,9}){0,4}") {
             let parsed: CommitmentCode = code.parse().expect("well formed");

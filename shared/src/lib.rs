@@ -10,7 +10,7 @@ pub mod ids;
 pub mod money;
 pub mod validation;
 
-pub use commitments::{Commitment, CommitmentCode, Commitments, LimitUnit, ServiceArea};
+pub use commitments::{Commitment, CommitmentCode, Commitments, LimitUnit, ServiceArea, in_force_on};
 pub use i18n::Locale;
 pub use ids::{Id, IdParseError};
 pub use money::Money;

@@ -8,24 +8,14 @@ use sqlx::any::AnyRow;
 
 use super::Db;
 
-/// The commitments in force on `day`, in display order: for each code, the row with the
-/// latest `effective_from` not after `day` (the highest version among rows of that day).
-pub async fn in_force(db: &Db, day: NaiveDate, area: Option<ServiceArea>) -> Result<Vec<Commitment>, sqlx::Error> {
+/// Every version of every commitment, in display order (then by code and version). Which
+/// one is in force on a day is decided by [`shared::in_force_on`].
+pub async fn all_versions(db: &Db) -> Result<Vec<Commitment>, sqlx::Error> {
     let rows = sqlx::query(
-        "SELECT c.code, c.area, c.limit_value, c.unit, c.version, c.effective_from
-           FROM service_commitments c
-          WHERE c.effective_from <= $1
-            AND ($2 = '' OR c.area = $2)
-            AND NOT EXISTS (
-                SELECT 1 FROM service_commitments later
-                 WHERE later.code = c.code
-                   AND later.effective_from <= $1
-                   AND (later.effective_from > c.effective_from
-                        OR (later.effective_from = c.effective_from AND later.version > c.version)))
-          ORDER BY c.sort_order, c.code",
+        "SELECT code, area, limit_value, unit, version, effective_from
+           FROM service_commitments
+          ORDER BY sort_order, code, version",
     )
-    .bind(format_day(day))
-    .bind(area.map(ServiceArea::as_str).unwrap_or(""))
     .fetch_all(db.pool())
     .await?;
     rows.iter().map(commitment_from_row).collect()

@@ -33,7 +33,7 @@ pub async fn list(
 ) -> Result<Json<CommitmentsResponse>, AppError> {
     let Query(query) = query.map_err(|_| AppError::new(ErrorCode::BadRequest, locale))?;
     let filter = query.validate().map_err(|errors| AppError::validation(errors, locale))?;
-    let response = services::commitments::in_force(&state.db, state.config.time_zone, filter)
+    let response = services::commitments::in_force(&state.db, &state.commitments, state.config.time_zone, filter)
         .await
         .map_err(|e| AppError::database(e, locale))?;
     Ok(Json(response))
