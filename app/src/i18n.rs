@@ -39,7 +39,7 @@ impl Translations {
 
 /// On the server: from the request's cookie or `Accept-Language`. In the browser: from the
 /// `lang` the server rendered, so hydration starts in the same language.
-fn initial_locale() -> Locale {
+pub fn initial_locale() -> Locale {
     #[cfg(feature = "ssr")]
     {
         use http::header::{ACCEPT_LANGUAGE, COOKIE};

@@ -7,22 +7,27 @@ pub mod i18n;
 pub mod pages;
 
 use leptos::prelude::*;
-use leptos_meta::{Html, Link, Meta, MetaTags, Stylesheet, provide_meta_context};
+use leptos_meta::{Html, MetaTags, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
 use crate::components::layout::Layout;
-use crate::i18n::{provide_locale, use_messages};
+use crate::i18n::provide_locale;
 use crate::pages::{home::HomePage, not_found::NotFound};
 
-/// The HTML document around the app, rendered on the server only.
+/// The HTML document around the app, rendered on the server only. What never changes after
+/// the first render is written here as plain HTML, which keeps its code out of the Wasm.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let description = i18n::initial_locale().messages().home.commitments_intro;
     view! {
         <!DOCTYPE html>
         <html>
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="description" content=description />
+                <link rel="stylesheet" href="/pkg/gridhall.css" />
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
                 <AutoReload options=options.clone() />
                 <HydrationScripts options />
                 <MetaTags />
@@ -39,14 +44,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     let locale = provide_locale();
-    let t = use_messages();
 
     view! {
         // The server renders `lang` from the visitor's choice, so there is no flash of the other language.
         <Html attr:lang=move || locale.get().tag() />
-        <Stylesheet id="gridhall" href="/pkg/gridhall.css" />
-        <Link rel="icon" href="/favicon.svg" type_="image/svg+xml" />
-        <Meta name="description" content=move || t.get().home.commitments_intro />
         <Router>
             <Layout>
                 <Routes fallback=NotFound>

@@ -13,6 +13,10 @@ use gridhall::{AppState, db::Db, http};
 use shared::i18n::Locale;
 use tower::ServiceExt;
 
+/// The same allocator as the `gridhall` binary.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 async fn app(folder: &tempfile::TempDir) -> Router {
     let url = format!("sqlite://{}/bench.db", folder.path().display());
     let config = Config::with_database(url.parse().expect("url"));

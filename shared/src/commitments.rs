@@ -61,6 +61,34 @@ pub mod codes {
     pub const REPAIR_ARRIVAL_RURAL: &str = "repair.arrival.rural";
     /// Repair crew arrival, remote areas.
     pub const REPAIR_ARRIVAL_REMOTE: &str = "repair.arrival.remote";
+
+    /// Every code the utility ships with, in display order.
+    pub const ALL: [&str; 24] = [
+        CONNECTION_TOTAL_RESIDENTIAL,
+        CONNECTION_TOTAL_LV_NON_RESIDENTIAL,
+        CONNECTION_TOTAL_HV_SINGLE,
+        CONNECTION_TOTAL_HV_DUAL,
+        SCHEME_REPLY_RESIDENTIAL,
+        SCHEME_REPLY_LV,
+        SCHEME_REPLY_HV_SINGLE,
+        SCHEME_REPLY_HV_DUAL,
+        ENERGISE_RESIDENTIAL,
+        ENERGISE_NON_RESIDENTIAL,
+        COMPLAINT_FIRST_CONTACT,
+        COMPLAINT_REPLY,
+        COMPLAINT_METER_ANOMALY,
+        SERVICE_REQUEST_REPLY,
+        METER_TEST_RESULT,
+        RECONNECTION_AFTER_PAYMENT,
+        OUTAGE_PLANNED_NOTICE,
+        OUTAGE_TEMPORARY_NOTICE,
+        OUTAGE_LARGE_CUSTOMER_FIRST,
+        OUTAGE_LARGE_CUSTOMER_SECOND,
+        OUTAGE_LARGE_CUSTOMER_CONFIRM,
+        REPAIR_ARRIVAL_URBAN,
+        REPAIR_ARRIVAL_RURAL,
+        REPAIR_ARRIVAL_REMOTE,
+    ];
 }
 
 /// The part of the service a commitment belongs to; the home page filters by it.
@@ -351,33 +379,7 @@ mod tests {
 
     #[test]
     fn every_shipped_code_is_well_formed() {
-        let shipped = [
-            codes::CONNECTION_TOTAL_RESIDENTIAL,
-            codes::CONNECTION_TOTAL_LV_NON_RESIDENTIAL,
-            codes::CONNECTION_TOTAL_HV_SINGLE,
-            codes::CONNECTION_TOTAL_HV_DUAL,
-            codes::SCHEME_REPLY_RESIDENTIAL,
-            codes::SCHEME_REPLY_LV,
-            codes::SCHEME_REPLY_HV_SINGLE,
-            codes::SCHEME_REPLY_HV_DUAL,
-            codes::ENERGISE_RESIDENTIAL,
-            codes::ENERGISE_NON_RESIDENTIAL,
-            codes::COMPLAINT_FIRST_CONTACT,
-            codes::COMPLAINT_REPLY,
-            codes::COMPLAINT_METER_ANOMALY,
-            codes::SERVICE_REQUEST_REPLY,
-            codes::METER_TEST_RESULT,
-            codes::RECONNECTION_AFTER_PAYMENT,
-            codes::OUTAGE_PLANNED_NOTICE,
-            codes::OUTAGE_TEMPORARY_NOTICE,
-            codes::OUTAGE_LARGE_CUSTOMER_FIRST,
-            codes::OUTAGE_LARGE_CUSTOMER_SECOND,
-            codes::OUTAGE_LARGE_CUSTOMER_CONFIRM,
-            codes::REPAIR_ARRIVAL_URBAN,
-            codes::REPAIR_ARRIVAL_RURAL,
-            codes::REPAIR_ARRIVAL_REMOTE,
-        ];
-        for code in shipped {
+        for code in codes::ALL {
             assert!(code.parse::<CommitmentCode>().is_ok(), "{code}");
         }
     }
