@@ -5,14 +5,18 @@ use axum::http::HeaderValue;
 use axum::http::header::CONTENT_SECURITY_POLICY;
 use leptos::config::Env;
 use leptos::prelude::*;
-use leptos_axum::{LeptosRoutes, ResponseOptions, file_and_error_handler_with_context, generate_route_list};
+use std::sync::OnceLock;
+
+use leptos_axum::{
+    AxumRouteListing, LeptosRoutes, ResponseOptions, file_and_error_handler_with_context, generate_route_list,
+};
 
 use crate::state::AppState;
 
 /// The page routes plus a fallback that serves `/pkg/*` and renders the 404 page.
 /// `api` is the API router the pages' client calls in-process.
 pub fn router(state: &AppState, api: Router) -> Router<AppState> {
-    let routes = generate_route_list(app::App);
+    let routes = route_list();
     let dev = state.leptos_options.env == Env::DEV;
     let context = move || {
         provide_context(app::api::InProcessApi::new(api.clone()));
@@ -22,6 +26,16 @@ pub fn router(state: &AppState, api: Router) -> Router<AppState> {
     Router::new()
         .leptos_routes_with_context(state, routes, context.clone(), move || app::shell(options.clone()))
         .fallback(file_and_error_handler_with_context::<AppState, _>(context, app::shell))
+}
+
+/// The app's routes, generated once per process. Generating them runs the app with resource
+/// loading suppressed process-wide (leptos_server's `SuppressResourceLoad`), and a render
+/// whose resource first polls in that window never finishes (leptos-rs/leptos#4773); so it
+/// must happen once, before any render, even when one process builds several routers (the
+/// tests do).
+fn route_list() -> Vec<AxumRouteListing> {
+    static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(app::App)).clone()
 }
 
 /// A policy that lets only this render's own inline scripts (by nonce), the site's files
