@@ -1,6 +1,9 @@
 //! Gridhall's Leptos app: rendered on the server (feature `ssr`), hydrated in the browser
 //! (feature `hydrate`). Every piece of data comes from the REST API through [`api`].
 
+// A panic in a request is a bug: `unwrap` and `expect` belong in tests and start-up only.
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+
 pub mod api;
 pub mod components;
 pub mod i18n;

@@ -1,6 +1,9 @@
 //! Gridhall's server: the REST API under `/api/v1`, the server-side rendering of the app,
 //! and the operational endpoints, over SQLite or PostgreSQL.
 
+// A panic in a request is a bug: `unwrap` and `expect` belong in tests and start-up only.
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+
 pub mod cli;
 pub mod config;
 pub mod db;

@@ -3,6 +3,9 @@
 //!
 //! Nothing here does I/O. Each module is named for the part of the trade it models.
 
+// A panic in a request is a bug: `unwrap` and `expect` belong in tests and start-up only.
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+
 pub mod api;
 pub mod commitments;
 pub mod i18n;
