@@ -325,6 +325,7 @@ async fn home_page_is_rendered_on_the_server_in_the_chosen_language(server: Test
     let html = response.text().await.expect("body");
     assert!(html.contains(r#"<html lang="zh-CN""#), "{}", &html[..html.len().min(400)]);
     assert!(html.contains("我们的服务承诺"));
+    assert!(html.contains("<title>服务承诺 · 网上营业厅</title>"), "the title is localised");
     // The data came through the in-process API call, rendered into the HTML.
     assert!(html.contains("居民客户办电全流程"));
     assert!(html.contains("5 个工作日"));
@@ -337,6 +338,7 @@ async fn home_page_is_rendered_on_the_server_in_the_chosen_language(server: Test
     let html = response.text().await.expect("body");
     assert!(html.contains(r#"<html lang="en""#));
     assert!(html.contains("Our service commitments"));
+    assert!(html.contains("<title>Service commitments · Online Service Hall</title>"));
     assert!(html.contains("New connection, residential: whole process"));
     assert!(html.contains("5 working days"));
     assert!(!html.contains("我们的服务承诺"));
