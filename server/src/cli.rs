@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use crate::config::Config;
+use crate::config::{Config, LogFormat};
 use crate::{db, demo, serve, telemetry};
 
 /// Gridhall, the online service hall of an electricity utility.
@@ -35,6 +35,7 @@ pub enum Command {
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     telemetry::init(&cli.config);
+    let log_format = cli.config.log_format;
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(runtime) => runtime,
         Err(error) => {
@@ -45,8 +46,11 @@ pub fn main() -> ExitCode {
     match runtime.block_on(run(cli)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            tracing::error!("{error:#}");
-            eprintln!("gridhall: {error:#}");
+            // One line: a log collector reads JSON, a person reads plain text.
+            match log_format {
+                LogFormat::Json => tracing::error!("{error:#}"),
+                LogFormat::Text => eprintln!("gridhall: {error:#}"),
+            }
             ExitCode::FAILURE
         }
     }
