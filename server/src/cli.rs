@@ -1,4 +1,5 @@
-//! The command line: `gridhall [serve]`, `gridhall migrate`, `gridhall demo`.
+//! The command line: `gridhall [serve]`, `gridhall migrate`, `gridhall demo`,
+//! `gridhall admin create`.
 
 use std::process::ExitCode;
 
@@ -20,14 +21,44 @@ pub struct Cli {
 }
 
 /// The subcommands.
-#[derive(Debug, Clone, Copy, Subcommand)]
+#[derive(Debug, Clone, Subcommand)]
 pub enum Command {
     /// Serve the portal and the API (migrates the database first).
     Serve,
     /// Apply the database migrations and exit.
     Migrate,
-    /// Load the demo data set (idempotent) and exit.
-    Demo,
+    /// Load the demo data set (idempotent), give every demo login a new random password,
+    /// print the logins and exit.
+    Demo {
+        /// Also write the logins as JSON to this file (for the end-to-end tests).
+        #[arg(long)]
+        logins_file: Option<std::path::PathBuf>,
+    },
+    /// Staff administration from the command line.
+    Admin {
+        /// What to do.
+        #[command(subcommand)]
+        action: AdminCommand,
+    },
+}
+
+/// `gridhall admin …`.
+#[derive(Debug, Clone, Subcommand)]
+pub enum AdminCommand {
+    /// Create a staff administrator (the first one, or a replacement). Prints a one-time
+    /// link, valid 72 hours, where they choose their password; it is also emailed to
+    /// them. No password is ever set or shown by this command.
+    Create {
+        /// Their work email address (their login).
+        #[arg(long)]
+        email: String,
+        /// Their name.
+        #[arg(long)]
+        name: String,
+        /// The language of the invitation: zh-CN or en.
+        #[arg(long, default_value = "zh-CN")]
+        language: shared::Locale,
+    },
 }
 
 /// Parses the command line, runs the command, and turns any failure into one line on
@@ -66,12 +97,54 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             tracing::info!("migrations applied");
             Ok(())
         }
-        Command::Demo => {
+        Command::Demo { logins_file } => {
             let db = db::Db::connect(&config).await?;
             db.migrate().await?;
             let report = demo::load(&db).await?;
             tracing::info!(added = report.added, "demo data loaded");
+            println!("Demo logins (new passwords at every load):");
+            for login in &report.logins {
+                println!("  {:<30} {:<40} {}", login.role, login.email, login.password);
+            }
+            if let Some(path) = logins_file {
+                std::fs::write(&path, serde_json::to_vec_pretty(&report.logins)?)
+                    .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
+            }
             Ok(())
         }
+        Command::Admin { action: AdminCommand::Create { email, name, language } } => {
+            let db = db::Db::connect(&config).await?;
+            db.migrate().await?;
+            let actor =
+                crate::services::Actor { user_id: None, label: "command line".to_owned(), ip: "local".to_owned() };
+            let request = shared::api::staff::CreateStaffRequest {
+                email,
+                display_name: name,
+                roles: vec![shared::roles::StaffRole::Admin],
+                regions: Vec::new(),
+            };
+            let (_, link) = crate::services::staff::invite(&db, &config, &actor, &request, language)
+                .await
+                .map_err(|fail| anyhow::anyhow!("{}", describe(fail)))?;
+            println!("Administrator created. They choose their password here (valid 72 hours, once):");
+            println!("{link}");
+            Ok(())
+        }
+    }
+}
+
+/// A service refusal as one line for the command line.
+fn describe(fail: crate::services::Fail) -> String {
+    use crate::services::Fail;
+    match fail {
+        Fail::Code(code) => (shared::Locale::En.messages().error)(code).to_owned(),
+        Fail::Fields(errors) => errors
+            .iter()
+            .map(|e| format!("{}: {}", e.field, shared::Locale::En.messages().field.for_problem(e.problem)))
+            .collect::<Vec<_>>()
+            .join("; "),
+        Fail::RateLimited(seconds) => format!("rate limited for {seconds} s"),
+        Fail::Database(error) => format!("database: {error}"),
+        Fail::Internal(error) => format!("{error:#}"),
     }
 }

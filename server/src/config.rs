@@ -53,6 +53,41 @@ pub struct Config {
     #[arg(long, env = "GRIDHALL_BODY_LIMIT_BYTES", default_value_t = 1024 * 1024,
           value_parser = clap::value_parser!(u64).range(1024..=1024 * 1024 * 1024), global = true)]
     pub body_limit_bytes: u64,
+
+    /// SMTP server for email: `smtp://host:587` (STARTTLS required),
+    /// `smtp://host:25?tls=opportunistic`, `smtps://user:password@host:465` (TLS from the
+    /// start). Without it, email is written to `--mail-dir` instead of being sent.
+    #[arg(long, env = "GRIDHALL_SMTP_URL", value_parser = parse_smtp_url, global = true)]
+    pub smtp_url: Option<String>,
+
+    /// The sender of the portal's email.
+    #[arg(long, env = "GRIDHALL_MAIL_FROM", default_value = "Gridhall <no-reply@gridhall.localhost>",
+          value_parser = parse_mailbox, global = true)]
+    pub mail_from: String,
+
+    /// Folder that receives email as `.eml` files when no SMTP server is configured.
+    #[arg(long, env = "GRIDHALL_MAIL_DIR", default_value = "data/mail", global = true)]
+    pub mail_dir: PathBuf,
+
+    /// Trust the last `X-Forwarded-For` address as the client's (set only behind a proxy
+    /// that writes it).
+    #[arg(long, env = "GRIDHALL_TRUST_PROXY", default_value_t = false, global = true)]
+    pub trust_proxy: bool,
+
+    /// A bearer token that lets a metrics collector read `/metrics` (staff admins and
+    /// auditors may read it with their session anyway).
+    #[arg(long, env = "GRIDHALL_METRICS_TOKEN", global = true)]
+    pub metrics_token: Option<String>,
+
+    /// Minutes without a request after which a session ends.
+    #[arg(long, env = "GRIDHALL_SESSION_IDLE_MINUTES", default_value_t = 30,
+          value_parser = clap::value_parser!(u32).range(1..=1440), global = true)]
+    pub session_idle_minutes: u32,
+
+    /// Hours after login at which a session ends whatever the activity.
+    #[arg(long, env = "GRIDHALL_SESSION_MAX_HOURS", default_value_t = 12,
+          value_parser = clap::value_parser!(u32).range(1..=720), global = true)]
+    pub session_max_hours: u32,
 }
 
 impl Config {
@@ -69,6 +104,13 @@ impl Config {
             time_zone: chrono_tz::Asia::Shanghai,
             request_timeout_secs: 30,
             body_limit_bytes: 1024 * 1024,
+            smtp_url: None,
+            mail_from: "Gridhall <no-reply@gridhall.localhost>".to_owned(),
+            mail_dir: PathBuf::from("data/mail"),
+            trust_proxy: false,
+            metrics_token: None,
+            session_idle_minutes: 30,
+            session_max_hours: 12,
         }
     }
 
@@ -132,6 +174,19 @@ impl FromStr for DatabaseUrl {
         };
         Ok(DatabaseUrl { url: url.to_owned(), backend })
     }
+}
+
+fn parse_smtp_url(text: &str) -> Result<String, String> {
+    match lettre::AsyncSmtpTransport::<lettre::Tokio1Executor>::from_url(text) {
+        Ok(_) => Ok(text.to_owned()),
+        Err(error) => Err(format!("expected smtp://host:port or smtps://user:password@host:port ({error})")),
+    }
+}
+
+fn parse_mailbox(text: &str) -> Result<String, String> {
+    text.parse::<lettre::message::Mailbox>()
+        .map(|_| text.to_owned())
+        .map_err(|_| "expected an address such as `Gridhall <no-reply@example.cn>`".to_owned())
 }
 
 fn parse_public_url(text: &str) -> Result<String, String> {

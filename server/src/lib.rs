@@ -9,6 +9,8 @@ pub mod config;
 pub mod db;
 pub mod demo;
 pub mod http;
+pub mod jobs;
+pub mod mail;
 pub mod serve;
 pub mod services;
 pub mod state;

@@ -27,6 +27,8 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
+    let mailer = std::sync::Arc::new(crate::mail::Mailer::from_config(&state.config)?);
+    let jobs = crate::jobs::Jobs::start(&state, mailer);
     let app = http::router(state.clone());
     // Pages stream in several writes; without TCP_NODELAY, Nagle's algorithm holds a write
     // back until the client's delayed ACK (40 ms on Linux) on every streamed response.
@@ -39,6 +41,7 @@ pub async fn serve(
         .with_graceful_shutdown(shutdown)
         .await
         .context("the server stopped with an error")?;
+    jobs.stop().await;
     state.db.close().await;
     tracing::info!("Gridhall has stopped");
     Ok(())

@@ -11,6 +11,7 @@ pub mod commitments;
 pub mod i18n;
 pub mod ids;
 pub mod money;
+pub mod roles;
 pub mod validation;
 
 pub use commitments::{Commitment, CommitmentCode, Commitments, LimitUnit, ServiceArea, in_force_on};

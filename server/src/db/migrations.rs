@@ -9,12 +9,20 @@ use sqlx::migrate::{Migration, MigrationType, Migrator};
 use crate::config::Backend;
 
 /// `(version, description, SQLite, PostgreSQL)` for every migration, in order.
-const MIGRATIONS: &[(i64, &str, &str, &str)] = &[(
-    1,
-    "service commitments",
-    include_str!("../../../migrations/sqlite/0001_service_commitments.sql"),
-    include_str!("../../../migrations/postgres/0001_service_commitments.sql"),
-)];
+const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
+    (
+        1,
+        "service commitments",
+        include_str!("../../../migrations/sqlite/0001_service_commitments.sql"),
+        include_str!("../../../migrations/postgres/0001_service_commitments.sql"),
+    ),
+    (
+        2,
+        "identity and access",
+        include_str!("../../../migrations/sqlite/0002_identity.sql"),
+        include_str!("../../../migrations/postgres/0002_identity.sql"),
+    ),
+];
 
 /// The migrator for a backend.
 pub(super) fn migrator(backend: Backend) -> Migrator {

@@ -9,6 +9,8 @@ use shared::api::{ApiError, ErrorCode};
 use shared::i18n::Locale;
 use shared::validation::FieldError;
 
+use crate::services::Fail;
+
 /// An error answer on its way to the client.
 #[derive(Debug)]
 pub struct AppError {
@@ -55,6 +57,21 @@ impl AppError {
         }
     }
 
+    /// A service's refusal or fault, in the caller's language.
+    pub fn from_fail(fail: Fail, locale: Locale) -> Self {
+        match fail {
+            Fail::Code(code) => AppError::new(code, locale),
+            Fail::Fields(errors) => AppError::validation(errors, locale),
+            Fail::RateLimited(seconds) => {
+                let mut error = AppError::new(ErrorCode::RateLimited, locale);
+                error.retry_after_secs = Some(seconds);
+                error
+            }
+            Fail::Database(error) => AppError::database(error, locale),
+            Fail::Internal(error) => AppError::internal(&format!("{error:#}"), locale),
+        }
+    }
+
     /// The body that will be sent.
     pub fn body(&self) -> &ApiError {
         &self.body
@@ -69,5 +86,17 @@ impl IntoResponse for AppError {
             response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconds));
         }
         response
+    }
+}
+
+/// Words a service's outcome in the caller's language: `service(...).await.or_locale(locale)?`.
+pub trait OrLocale<T> {
+    /// The value, or the failure as an error answer.
+    fn or_locale(self, locale: Locale) -> Result<T, AppError>;
+}
+
+impl<T> OrLocale<T> for Result<T, Fail> {
+    fn or_locale(self, locale: Locale) -> Result<T, AppError> {
+        self.map_err(|fail| AppError::from_fail(fail, locale))
     }
 }

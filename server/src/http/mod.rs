@@ -1,14 +1,21 @@
 //! HTTP: the API under `/api/v1` (one module a resource), the operational endpoints, the
 //! app's pages, and the layers every request passes through.
 
+pub mod accounts;
+pub mod auth;
 pub mod commitments;
+pub mod csrf;
 pub mod error;
 pub mod extract;
+pub mod identity;
 pub mod middleware;
 pub mod openapi;
 pub mod ops;
+pub mod org;
 pub mod pages;
+pub mod policy;
 pub mod preferences;
+pub mod staff;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -52,6 +59,10 @@ pub fn api_router(state: &AppState) -> Router {
     let body_limit = usize::try_from(state.config.body_limit_bytes).unwrap_or(usize::MAX);
     routes
         .route("/api/{*rest}", any(unknown_api_path))
+        // Innermost first: the policy needs the matched route and the caller.
+        .route_layer(axum::middleware::from_fn_with_state(state.clone(), policy::authorize))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), auth::authenticate))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), csrf::protect))
         .layer(Extension(Arc::new(document)))
         .layer(DefaultBodyLimit::max(body_limit))
         .with_state(state.clone())

@@ -13,7 +13,7 @@ use utoipa::openapi::{OpenApi as Document, RefOr, Required};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::{commitments, ops, preferences};
+use super::{accounts, commitments, identity, ops, org, preferences, staff};
 use crate::state::AppState;
 
 /// The document's fixed parts; the paths come from the routes registered below.
@@ -29,6 +29,11 @@ use crate::state::AppState;
     tags(
         (name = "commitments", description = "The utility's published service time limits"),
         (name = "preferences", description = "A visitor's interface choices"),
+        (name = "identity", description = "Registering, logging in and out, passwords, the profile. A session is the \
+                                           `gridhall_session` cookie; state-changing calls must be JSON and, from a browser, same-origin"),
+        (name = "accounts", description = "Electricity accounts (户号) and linking them to a login"),
+        (name = "enterprise", description = "An enterprise's colleagues and API tokens (`Authorization: Bearer ghall_…`)"),
+        (name = "staff", description = "Staff users, supply stations and the audit log"),
         (name = "documentation", description = "This description of the API"),
         (name = "operations", description = "Liveness, readiness and metrics for operators"),
     )
@@ -46,6 +51,26 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(ops::healthz))
         .routes(routes!(ops::readyz))
         .routes(routes!(ops::metrics))
+        .routes(routes!(identity::register))
+        .routes(routes!(identity::confirm))
+        .routes(routes!(identity::login))
+        .routes(routes!(identity::logout))
+        .routes(routes!(identity::forgot_password))
+        .routes(routes!(identity::reset_password))
+        .routes(routes!(identity::me, identity::update_me))
+        .routes(routes!(identity::change_password))
+        .routes(routes!(accounts::list, accounts::link))
+        .routes(routes!(accounts::send_code))
+        .routes(routes!(accounts::logins))
+        .routes(routes!(accounts::unlink))
+        .routes(routes!(org::members, org::invite))
+        .routes(routes!(org::change_member, org::remove_member))
+        .routes(routes!(org::tokens, org::issue_token))
+        .routes(routes!(org::revoke_token))
+        .routes(routes!(staff::list, staff::create))
+        .routes(routes!(staff::update))
+        .routes(routes!(staff::regions))
+        .routes(routes!(staff::audit_log))
 }
 
 /// This API's OpenAPI 3.1 document.

@@ -37,6 +37,18 @@ pub enum ErrorCode {
     Internal,
     /// The server cannot serve now (database unreachable); try again later.
     Unavailable,
+    /// The email and password do not match a login.
+    InvalidCredentials,
+    /// The login's address is not confirmed yet; a new link has been sent.
+    EmailUnconfirmed,
+    /// The login has been disabled.
+    AccountDisabled,
+    /// A link or code is expired, already used or unknown.
+    LinkExpired,
+    /// The proof does not match the account.
+    ProofMismatch,
+    /// The address already has a login.
+    EmailTaken,
     /// The browser could not reach the server at all (never sent by the server).
     Network,
     /// A code this client does not know (sent by a newer server).
@@ -49,15 +61,16 @@ impl ErrorCode {
     pub fn status(self) -> u16 {
         match self {
             ErrorCode::BadRequest | ErrorCode::MalformedJson => 400,
-            ErrorCode::Unauthenticated => 401,
-            ErrorCode::Forbidden => 403,
+            ErrorCode::Unauthenticated | ErrorCode::InvalidCredentials => 401,
+            ErrorCode::Forbidden | ErrorCode::EmailUnconfirmed | ErrorCode::AccountDisabled => 403,
             ErrorCode::NotFound => 404,
             ErrorCode::MethodNotAllowed => 405,
             ErrorCode::Timeout => 408,
-            ErrorCode::Conflict => 409,
+            ErrorCode::Conflict | ErrorCode::EmailTaken => 409,
+            ErrorCode::LinkExpired => 410,
             ErrorCode::PayloadTooLarge => 413,
             ErrorCode::UnsupportedMediaType => 415,
-            ErrorCode::ValidationFailed => 422,
+            ErrorCode::ValidationFailed | ErrorCode::ProofMismatch => 422,
             ErrorCode::RateLimited => 429,
             ErrorCode::Internal | ErrorCode::Unknown => 500,
             ErrorCode::Unavailable => 503,
@@ -75,6 +88,7 @@ impl ErrorCode {
             405 => ErrorCode::MethodNotAllowed,
             408 => ErrorCode::Timeout,
             409 => ErrorCode::Conflict,
+            410 => ErrorCode::LinkExpired,
             413 => ErrorCode::PayloadTooLarge,
             415 => ErrorCode::UnsupportedMediaType,
             422 => ErrorCode::ValidationFailed,
@@ -148,7 +162,7 @@ mod tests {
 
     #[test]
     fn status_and_code_agree() {
-        for status in [400, 401, 403, 404, 405, 408, 409, 413, 415, 422, 429, 500, 503] {
+        for status in [400, 401, 403, 404, 405, 408, 409, 410, 413, 415, 422, 429, 500, 503] {
             assert_eq!(ErrorCode::for_status(status).status(), status, "{status}");
         }
         assert_eq!(ErrorCode::for_status(418), ErrorCode::BadRequest);

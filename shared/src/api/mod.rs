@@ -1,10 +1,14 @@
 //! The REST API's request and response types, shared by the server (which produces them)
 //! and the app's typed client (which consumes them).
 
+pub mod accounts;
+pub mod auth;
 pub mod commitments;
 pub mod error;
 pub mod health;
+pub mod org;
 pub mod preferences;
+pub mod staff;
 
 pub use commitments::{CommitmentsFilter, CommitmentsQuery, CommitmentsResponse};
 pub use error::{ApiError, ErrorCode};
@@ -24,4 +28,34 @@ pub mod paths {
     pub const OPENAPI: &str = "/api/v1/openapi.json";
     /// The human-readable API reference.
     pub const DOCS: &str = "/api/v1/docs";
+    /// `POST`: a new customer login.
+    pub const REGISTER: &str = "/api/v1/auth/register";
+    /// `POST`: confirm an email address.
+    pub const CONFIRM: &str = "/api/v1/auth/confirm";
+    /// `POST`: log in.
+    pub const LOGIN: &str = "/api/v1/auth/login";
+    /// `POST`: log out.
+    pub const LOGOUT: &str = "/api/v1/auth/logout";
+    /// `POST`: ask for a password reset link.
+    pub const FORGOT_PASSWORD: &str = "/api/v1/auth/password/forgot";
+    /// `POST`: set a password from a reset or invitation link.
+    pub const RESET_PASSWORD: &str = "/api/v1/auth/password/reset";
+    /// `GET`, `PATCH`: who is logged in.
+    pub const ME: &str = "/api/v1/me";
+    /// `POST`: change one's password.
+    pub const CHANGE_PASSWORD: &str = "/api/v1/me/password";
+    /// `GET`, `POST`: linked accounts; link one.
+    pub const MY_ACCOUNTS: &str = "/api/v1/me/accounts";
+    /// `POST`: email a code to an account's address on file.
+    pub const LINK_CODE: &str = "/api/v1/me/accounts/code";
+    /// `GET`, `POST`: the enterprise's members; invite one.
+    pub const ORG_MEMBERS: &str = "/api/v1/org/members";
+    /// `GET`, `POST`: the enterprise's API tokens; issue one.
+    pub const ORG_TOKENS: &str = "/api/v1/org/tokens";
+    /// `GET`, `POST`: staff users; invite one.
+    pub const STAFF_USERS: &str = "/api/v1/staff/users";
+    /// `GET`: supply stations.
+    pub const REGIONS: &str = "/api/v1/staff/regions";
+    /// `GET`: the audit log.
+    pub const AUDIT: &str = "/api/v1/audit";
 }

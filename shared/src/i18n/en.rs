@@ -5,6 +5,7 @@ use chrono::{Datelike, NaiveDate};
 use super::{FieldMessages, FooterMessages, HomeMessages, Messages, NotFoundMessages};
 use crate::api::ErrorCode;
 use crate::commitments::{LimitUnit, ServiceArea, codes};
+use crate::validation::Problem;
 
 pub(super) const MESSAGES: Messages = Messages {
     product_name: "Online Service Hall",
@@ -40,12 +41,7 @@ pub(super) const MESSAGES: Messages = Messages {
         back_home: "Back to the home page",
     },
     error,
-    field: FieldMessages {
-        unknown_area: "Unknown service area",
-        invalid_date: "Dates are written YYYY-MM-DD and must be real days",
-        unknown_language: "Only zh-CN and en are offered",
-        invalid_value: "Invalid value",
-    },
+    field: FieldMessages { problem: field_problem },
     area,
     commitment,
     limit,
@@ -75,6 +71,18 @@ fn error(code: ErrorCode) -> &'static str {
         ErrorCode::Timeout => "This took too long. Please try again later.",
         ErrorCode::Internal => "Something went wrong on our side. It has been logged; please try again later.",
         ErrorCode::Unavailable => "The service is temporarily unavailable. Please try again later.",
+        ErrorCode::InvalidCredentials => "The email address or password is not correct.",
+        ErrorCode::EmailUnconfirmed => {
+            "Your email address is not confirmed yet. We have sent a new confirmation email: open its link, then log in."
+        }
+        ErrorCode::AccountDisabled => "This login has been disabled. Call 95598 if you think this is a mistake.",
+        ErrorCode::LinkExpired => {
+            "This link or code is no longer valid (already used or expired). Please ask for a new one."
+        }
+        ErrorCode::ProofMismatch => {
+            "The account number and the details you gave do not match. Please check and try again."
+        }
+        ErrorCode::EmailTaken => "This email address already has a login.",
         ErrorCode::Network => "Could not reach the server. Please check your connection and try again.",
         ErrorCode::Unknown => "An unknown error occurred. Please try again later.",
     }
@@ -152,4 +160,29 @@ fn date(day: NaiveDate) -> String {
     ];
     let month = MONTHS.get(day.month0() as usize).copied().unwrap_or_default();
     format!("{} {month} {}", day.day(), day.year())
+}
+
+fn field_problem(problem: Problem) -> &'static str {
+    match problem {
+        Problem::UnknownArea => "Unknown service area",
+        Problem::InvalidDate => "Dates are written YYYY-MM-DD and must be real days",
+        Problem::UnknownLanguage => "Only zh-CN and en are offered",
+        Problem::InvalidValue => "Invalid value",
+        Problem::Required => "Please fill this in",
+        Problem::TooLong => "Too long",
+        Problem::InvalidEmail => "Enter an email address, e.g. name@example.com",
+        Problem::InvalidMobile => "Enter an 11-digit mobile number",
+        Problem::PasswordTooShort => "Passwords need at least 10 characters",
+        Problem::PasswordTooLong => "Passwords may have at most 128 characters",
+        Problem::PasswordTooWeak => {
+            "This password is too common or too easy to guess; choose a longer, more unusual one"
+        }
+        Problem::WrongPassword => "The current password is not correct",
+        Problem::InvalidAccountNumber => "Account numbers have 10 digits",
+        Problem::InvalidAmount => "Enter an amount in yuan with at most two decimals, e.g. 128.50",
+        Problem::InvalidCode => "Codes have 6 digits",
+        Problem::NoneChosen => "Choose at least one",
+        Problem::UnknownRegion => "Unknown supply station",
+        Problem::OutOfRange => "Outside the allowed range",
+    }
 }

@@ -202,25 +202,14 @@ pub struct NotFoundMessages {
 
 /// Messages for fields that failed validation.
 pub struct FieldMessages {
-    /// An unknown service area was asked for.
-    pub unknown_area: &'static str,
-    /// A date is not `YYYY-MM-DD` or not a real day.
-    pub invalid_date: &'static str,
-    /// A language we do not offer.
-    pub unknown_language: &'static str,
-    /// A value of the wrong type or shape.
-    pub invalid_value: &'static str,
+    /// The message for each problem.
+    pub problem: fn(Problem) -> &'static str,
 }
 
 impl FieldMessages {
     /// The message for a validation problem.
     pub fn for_problem(&self, problem: Problem) -> &'static str {
-        match problem {
-            Problem::UnknownArea => self.unknown_area,
-            Problem::InvalidDate => self.invalid_date,
-            Problem::UnknownLanguage => self.unknown_language,
-            Problem::InvalidValue => self.invalid_value,
-        }
+        (self.problem)(problem)
     }
 }
 

@@ -5,6 +5,7 @@ use chrono::{Datelike, NaiveDate};
 use super::{FieldMessages, FooterMessages, HomeMessages, Messages, NotFoundMessages};
 use crate::api::ErrorCode;
 use crate::commitments::{LimitUnit, ServiceArea, codes};
+use crate::validation::Problem;
 
 pub(super) const MESSAGES: Messages = Messages {
     product_name: "网上营业厅",
@@ -38,12 +39,7 @@ pub(super) const MESSAGES: Messages = Messages {
         title: "页面不存在", body: "您访问的页面不存在或已移动。", back_home: "返回首页"
     },
     error,
-    field: FieldMessages {
-        unknown_area: "未知的服务类别",
-        invalid_date: "日期格式应为 YYYY-MM-DD，且须为有效日期",
-        unknown_language: "仅支持 zh-CN 或 en",
-        invalid_value: "取值无效",
-    },
+    field: FieldMessages { problem: field_problem },
     area,
     commitment,
     limit,
@@ -70,6 +66,12 @@ fn error(code: ErrorCode) -> &'static str {
         ErrorCode::Timeout => "处理超时，请稍后再试。",
         ErrorCode::Internal => "系统出现故障，我们已记录，请稍后再试。",
         ErrorCode::Unavailable => "系统暂时无法提供服务，请稍后再试。",
+        ErrorCode::InvalidCredentials => "邮箱或密码不正确。",
+        ErrorCode::EmailUnconfirmed => "您的邮箱尚未验证。我们已重新发送验证邮件，请点击邮件中的链接后再登录。",
+        ErrorCode::AccountDisabled => "该账号已被停用，如有疑问请联系 95598。",
+        ErrorCode::LinkExpired => "该链接或验证码已失效（已使用或已过期），请重新获取。",
+        ErrorCode::ProofMismatch => "户号与您提供的信息不符，请核对后重试。",
+        ErrorCode::EmailTaken => "该邮箱已有账号。",
         ErrorCode::Network => "无法连接到服务器，请检查网络后重试。",
         ErrorCode::Unknown => "出现未知错误，请稍后再试。",
     }
@@ -128,4 +130,27 @@ fn limit(value: u32, unit: LimitUnit) -> String {
 
 fn date(day: NaiveDate) -> String {
     format!("{}年{}月{}日", day.year(), day.month(), day.day())
+}
+
+fn field_problem(problem: Problem) -> &'static str {
+    match problem {
+        Problem::UnknownArea => "未知的服务类别",
+        Problem::InvalidDate => "日期格式应为 YYYY-MM-DD，且须为有效日期",
+        Problem::UnknownLanguage => "仅支持 zh-CN 或 en",
+        Problem::InvalidValue => "取值无效",
+        Problem::Required => "请填写此项",
+        Problem::TooLong => "内容过长",
+        Problem::InvalidEmail => "请输入有效的邮箱地址，例如 name@example.com",
+        Problem::InvalidMobile => "请输入 11 位手机号码",
+        Problem::PasswordTooShort => "密码至少需要 10 个字符",
+        Problem::PasswordTooLong => "密码最多 128 个字符",
+        Problem::PasswordTooWeak => "该密码过于常见或容易被猜到，请换一个更长、更独特的密码",
+        Problem::WrongPassword => "当前密码不正确",
+        Problem::InvalidAccountNumber => "户号为 10 位数字",
+        Problem::InvalidAmount => "请输入金额（元），最多两位小数，例如 128.50",
+        Problem::InvalidCode => "验证码为 6 位数字",
+        Problem::NoneChosen => "请至少选择一项",
+        Problem::UnknownRegion => "未知的供电所",
+        Problem::OutOfRange => "超出允许的范围",
+    }
 }

@@ -1,10 +1,13 @@
 //! The demo data set, loaded by `gridhall demo`. Loading it twice adds nothing the second
 //! time.
 //!
-//! For now it holds what the portal has to show: a published change to the service
+//! It holds the people of `people` (customers, an enterprise, staff; with passwords new
+//! at every load) and a published change to the service
 //! commitments that takes effect on 1 January 2027 (the high-voltage limits tighten, as
 //! grid companies' yearly "获得电力" commitments do), so the versioning of the commitments
 //! can be seen through `GET /api/v1/commitments?at=2027-01-01`.
+
+pub mod people;
 
 use chrono::NaiveDate;
 use shared::commitments::codes;
@@ -14,10 +17,12 @@ use crate::db::Db;
 use crate::db::commitments::{self, NewVersion};
 
 /// What a load did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct DemoReport {
-    /// Rows added by this load (0 when the data was there already).
+    /// Commitment versions added by this load (0 when they were there already).
     pub added: usize,
+    /// The demo logins with the passwords this load gave them.
+    pub logins: Vec<people::DemoLogin>,
 }
 
 /// Loads the demo data set, skipping what is already there.
@@ -47,5 +52,6 @@ pub async fn load(db: &Db) -> anyhow::Result<DemoReport> {
         .await?;
         added += 1;
     }
-    Ok(DemoReport { added })
+    let logins = people::load(db).await?;
+    Ok(DemoReport { added, logins })
 }

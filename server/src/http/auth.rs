@@ -1,0 +1,234 @@
+//! Who is calling: a session cookie, an API token, or nobody. The `authenticate` layer
+//! works it out once per request and leaves a [`Principal`] for the policy check and the
+//! handlers; pages rendered on the server call the API with the browser's own cookie, so
+//! they pass through here too (one auth path).
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
+use axum::http::header::{AUTHORIZATION, COOKIE, SET_COOKIE, USER_AGENT};
+use axum::http::{HeaderMap, HeaderValue, request::Parts};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use cookie::{Cookie, SameSite};
+use shared::api::ErrorCode;
+use shared::api::auth::SESSION_COOKIE;
+use shared::i18n::Locale;
+
+use super::error::AppError;
+use super::extract::locale_of;
+use crate::config::Config;
+use crate::services::sessions::{self, SessionUser, TokenCaller};
+use crate::services::{Actor, now};
+use crate::state::AppState;
+
+/// The caller of a request.
+#[derive(Debug, Clone)]
+pub enum Principal {
+    /// Not logged in.
+    Anonymous,
+    /// A logged-in person.
+    User(Arc<SessionUser>),
+    /// An enterprise system with an API token.
+    Token(Arc<TokenCaller>),
+}
+
+/// The session token the browser sent, if any.
+pub fn session_token(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(Cookie::split_parse)
+        .filter_map(Result::ok)
+        .find(|cookie| cookie.name() == SESSION_COOKIE)
+        .map(|cookie| cookie.value().to_owned())
+        .filter(|value| !value.is_empty())
+}
+
+/// The bearer token of the `Authorization` header, if any.
+fn bearer_token(headers: &HeaderMap) -> Option<&str> {
+    let value = headers.get(AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim()).filter(|t| !t.is_empty())
+}
+
+/// Finds the caller and puts a [`Principal`] in the request. A stale cookie or an unknown
+/// token makes the caller anonymous (and the policy then answers 401 where it matters).
+pub async fn authenticate(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+    let locale = locale_of(request.headers());
+    let principal = match identify(&state, request.headers()).await {
+        Ok(principal) => principal,
+        Err(error) => return AppError::database(error, locale).into_response(),
+    };
+    request.extensions_mut().insert(principal);
+    next.run(request).await
+}
+
+async fn identify(state: &AppState, headers: &HeaderMap) -> Result<Principal, sqlx::Error> {
+    let lookup_error = |fail| match fail {
+        crate::services::Fail::Database(error) => error,
+        other => sqlx::Error::Protocol(format!("{other:?}")),
+    };
+    if let Some(token) = bearer_token(headers) {
+        if let Some(metrics) = &state.config.metrics_token
+            && constant_time_eq(token.as_bytes(), metrics.as_bytes())
+        {
+            return Ok(Principal::Anonymous);
+        }
+        return Ok(match sessions::lookup_token(&state.db, token).await.map_err(lookup_error)? {
+            Some(caller) => Principal::Token(Arc::new(caller)),
+            None => Principal::Anonymous,
+        });
+    }
+    if let Some(token) = session_token(headers) {
+        return Ok(match sessions::lookup(&state.db, &state.config, &token).await.map_err(lookup_error)? {
+            Some(user) => Principal::User(Arc::new(user)),
+            None => Principal::Anonymous,
+        });
+    }
+    Ok(Principal::Anonymous)
+}
+
+/// Whether the request carries the configured metrics token.
+pub fn has_metrics_token(config: &Config, headers: &HeaderMap) -> bool {
+    match (&config.metrics_token, bearer_token(headers)) {
+        (Some(expected), Some(given)) => constant_time_eq(given.as_bytes(), expected.as_bytes()),
+        _ => false,
+    }
+}
+
+/// Compares secrets without leaking, through timing, how much of them matched.
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0_u8, |diff, (x, y)| diff | (x ^ y)) == 0
+}
+
+/// The client's address: the connection's peer, or behind a trusted proxy the last
+/// address of `X-Forwarded-For`. Calls made in-process by page rendering have none.
+pub fn client_ip(config: &Config, parts: &Parts) -> String {
+    if config.trust_proxy
+        && let Some(forwarded) = parts.headers.get("x-forwarded-for").and_then(|v| v.to_str().ok())
+        && let Some(last) = forwarded.rsplit(',').next().map(str::trim).filter(|s| !s.is_empty())
+    {
+        return last.to_owned();
+    }
+    parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ConnectInfo(addr)| addr.ip().to_string())
+        .unwrap_or_else(|| "in-process".to_owned())
+}
+
+/// Everything a handler needs to know about who calls: the principal, the audit actor,
+/// the language, the user agent and the session token they came with.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    /// Who.
+    pub principal: Principal,
+    /// For the audit log and rate limits.
+    pub actor: Actor,
+    /// Their language.
+    pub locale: Locale,
+    /// Their browser, for the session list.
+    pub user_agent: String,
+    /// The session token the browser sent (valid or not).
+    pub session_token: Option<String>,
+}
+
+impl Caller {
+    /// The logged-in person; 401 otherwise (the policy has normally refused already).
+    pub fn user(&self) -> Result<&Arc<SessionUser>, AppError> {
+        match &self.principal {
+            Principal::User(user) => Ok(user),
+            _ => Err(AppError::new(ErrorCode::Unauthenticated, self.locale)),
+        }
+    }
+
+    /// The organisation of a logged-in enterprise user; 403 for anyone else.
+    pub fn org_id(&self) -> Result<i64, AppError> {
+        self.user()?.org.map(|(org, _)| org).ok_or_else(|| AppError::new(ErrorCode::Forbidden, self.locale))
+    }
+}
+
+impl FromRequestParts<AppState> for Caller {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let principal = parts.extensions.get::<Principal>().cloned().unwrap_or(Principal::Anonymous);
+        let ip = client_ip(&state.config, parts);
+        let (user_id, label) = match &principal {
+            Principal::Anonymous => (None, "anonymous".to_owned()),
+            Principal::User(user) => (Some(user.user_id), user.email.clone()),
+            Principal::Token(token) => (None, format!("token:{}", token.prefix)),
+        };
+        Ok(Caller {
+            principal,
+            actor: Actor { user_id, label, ip },
+            locale: locale_of(&parts.headers),
+            user_agent: parts.headers.get(USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned(),
+            session_token: session_token(&parts.headers),
+        })
+    }
+}
+
+/// The `Set-Cookie` value of a new session.
+pub fn session_cookie(config: &Config, token: &str, expires_at: i64) -> Result<HeaderValue, AppError> {
+    let cookie = Cookie::build((SESSION_COOKIE, token.to_owned()))
+        .path("/")
+        .http_only(true)
+        .secure(config.is_https())
+        .same_site(SameSite::Lax)
+        .max_age(cookie::time::Duration::seconds((expires_at - now()).max(0)))
+        .build();
+    HeaderValue::from_str(&cookie.to_string()).map_err(|e| AppError::internal(&e, Locale::default()))
+}
+
+/// The `Set-Cookie` value that removes the session cookie.
+pub fn cleared_session_cookie(config: &Config) -> HeaderValue {
+    let cookie = Cookie::build((SESSION_COOKIE, ""))
+        .path("/")
+        .http_only(true)
+        .secure(config.is_https())
+        .same_site(SameSite::Lax)
+        .max_age(cookie::time::Duration::ZERO)
+        .build();
+    HeaderValue::from_str(&cookie.to_string())
+        .unwrap_or(HeaderValue::from_static("gridhall_session=; Max-Age=0; Path=/"))
+}
+
+/// Adds a `Set-Cookie` header to a response.
+pub fn with_cookie(mut response: Response, cookie: HeaderValue) -> Response {
+    response.headers_mut().append(SET_COOKIE, cookie);
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_the_session_among_cookies() {
+        let mut headers = HeaderMap::new();
+        headers.insert(COOKIE, HeaderValue::from_static("gridhall_lang=en; gridhall_session=abc; x=1"));
+        assert_eq!(session_token(&headers).as_deref(), Some("abc"));
+        headers.insert(COOKIE, HeaderValue::from_static("gridhall_session="));
+        assert_eq!(session_token(&headers), None);
+    }
+
+    #[test]
+    fn reads_bearer_tokens() {
+        let mut headers = HeaderMap::new();
+        headers.insert(AUTHORIZATION, HeaderValue::from_static("Bearer ghall_x"));
+        assert_eq!(bearer_token(&headers), Some("ghall_x"));
+        headers.insert(AUTHORIZATION, HeaderValue::from_static("Basic abc"));
+        assert_eq!(bearer_token(&headers), None);
+    }
+
+    #[test]
+    fn compares_secrets_fully() {
+        assert!(constant_time_eq(b"secret", b"secret"));
+        assert!(!constant_time_eq(b"secret", b"secreT"));
+        assert!(!constant_time_eq(b"secret", b"secrets"));
+    }
+}

@@ -1,0 +1,179 @@
+//! Who may call what: one table, one check. Every API route has a rule here; a request to
+//! a route without one is refused (and logged as a bug), and a test fails for any route in
+//! the OpenAPI document that lacks one. Record-level checks (whose account, which
+//! organisation) are made by the services on top of this.
+
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::Method;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use shared::api::ErrorCode;
+use shared::roles::{OrgRole, StaffRole, UserKind};
+
+use super::auth::{Principal, has_metrics_token};
+use super::error::AppError;
+use super::extract::locale_of;
+use crate::state::AppState;
+
+/// Who may call a route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rule {
+    /// Anyone.
+    Public,
+    /// Operators: staff admins and auditors, or a collector with the metrics token.
+    Operator,
+    /// Any logged-in person.
+    LoggedIn,
+    /// A logged-in residential customer.
+    Customer,
+    /// Whoever has accounts: a customer, an enterprise user, or an enterprise's API token.
+    AccountHolder,
+    /// Any user of an enterprise.
+    OrgMember,
+    /// An enterprise's admin.
+    OrgAdmin,
+    /// Staff holding one of these roles.
+    Staff(&'static [StaffRole]),
+}
+
+use StaffRole::{Admin, Auditor};
+
+/// The rule of every route, by method and path template.
+pub const RULES: &[(Method, &str, Rule)] = &[
+    (Method::GET, "/api/v1/commitments", Rule::Public),
+    (Method::PUT, "/api/v1/preferences/language", Rule::Public),
+    (Method::GET, "/api/v1/openapi.json", Rule::Public),
+    (Method::GET, "/api/v1/docs", Rule::Public),
+    (Method::GET, "/healthz", Rule::Public),
+    (Method::GET, "/readyz", Rule::Public),
+    (Method::GET, "/metrics", Rule::Operator),
+    (Method::POST, "/api/v1/auth/register", Rule::Public),
+    (Method::POST, "/api/v1/auth/confirm", Rule::Public),
+    (Method::POST, "/api/v1/auth/login", Rule::Public),
+    (Method::POST, "/api/v1/auth/logout", Rule::LoggedIn),
+    (Method::POST, "/api/v1/auth/password/forgot", Rule::Public),
+    (Method::POST, "/api/v1/auth/password/reset", Rule::Public),
+    (Method::GET, "/api/v1/me", Rule::LoggedIn),
+    (Method::PATCH, "/api/v1/me", Rule::LoggedIn),
+    (Method::POST, "/api/v1/me/password", Rule::LoggedIn),
+    (Method::GET, "/api/v1/me/accounts", Rule::AccountHolder),
+    (Method::POST, "/api/v1/me/accounts", Rule::Customer),
+    (Method::POST, "/api/v1/me/accounts/code", Rule::Customer),
+    (Method::GET, "/api/v1/me/accounts/{account_no}/logins", Rule::Customer),
+    (Method::DELETE, "/api/v1/me/accounts/{account_no}/logins/{user_id}", Rule::Customer),
+    (Method::GET, "/api/v1/org/members", Rule::OrgMember),
+    (Method::POST, "/api/v1/org/members", Rule::OrgAdmin),
+    (Method::PATCH, "/api/v1/org/members/{user_id}", Rule::OrgAdmin),
+    (Method::DELETE, "/api/v1/org/members/{user_id}", Rule::OrgAdmin),
+    (Method::GET, "/api/v1/org/tokens", Rule::OrgAdmin),
+    (Method::POST, "/api/v1/org/tokens", Rule::OrgAdmin),
+    (Method::DELETE, "/api/v1/org/tokens/{token_id}", Rule::OrgAdmin),
+    (Method::GET, "/api/v1/staff/users", Rule::Staff(&[Admin, Auditor])),
+    (Method::POST, "/api/v1/staff/users", Rule::Staff(&[Admin])),
+    (Method::PATCH, "/api/v1/staff/users/{user_id}", Rule::Staff(&[Admin])),
+    (Method::GET, "/api/v1/staff/regions", Rule::Staff(StaffRole::ALL)),
+    (Method::GET, "/api/v1/audit", Rule::Staff(&[Admin, Auditor])),
+    // Any other path under /api answers a JSON 404.
+    (Method::GET, "/api/{*rest}", Rule::Public),
+    (Method::POST, "/api/{*rest}", Rule::Public),
+    (Method::PUT, "/api/{*rest}", Rule::Public),
+    (Method::PATCH, "/api/{*rest}", Rule::Public),
+    (Method::DELETE, "/api/{*rest}", Rule::Public),
+];
+
+/// The rule for a route, if it has one.
+pub fn rule_for(method: &Method, path: &str) -> Option<Rule> {
+    // HEAD is answered by the GET handler and follows its rule.
+    let method = if method == Method::HEAD { &Method::GET } else { method };
+    RULES.iter().find(|(m, p, _)| m == method && *p == path).map(|&(_, _, rule)| rule)
+}
+
+/// Whether any method of a path has a rule (else the path itself is unknown to the policy).
+fn path_has_rules(path: &str) -> bool {
+    RULES.iter().any(|(_, p, _)| *p == path)
+}
+
+/// The decision for a caller.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    /// Go on.
+    Allow,
+    /// 401: log in first.
+    LogIn,
+    /// 403: not for this caller.
+    Deny,
+}
+
+/// Applies a rule to a caller.
+pub fn decide(rule: Rule, principal: &Principal, metrics_token: bool) -> Decision {
+    let allowed = match (rule, principal) {
+        (Rule::Public, _) => true,
+        (Rule::Operator, _) if metrics_token => true,
+        (Rule::Operator, Principal::User(user)) => user.has_role(Admin) || user.has_role(Auditor),
+        (Rule::LoggedIn, Principal::User(_)) => true,
+        (Rule::Customer, Principal::User(user)) => user.kind == UserKind::Customer,
+        (Rule::AccountHolder, Principal::User(user)) => matches!(user.kind, UserKind::Customer | UserKind::Enterprise),
+        (Rule::AccountHolder, Principal::Token(_)) => true,
+        (Rule::OrgMember, Principal::User(user)) => user.kind == UserKind::Enterprise && user.org.is_some(),
+        (Rule::OrgAdmin, Principal::User(user)) => matches!(user.org, Some((_, OrgRole::Admin))),
+        (Rule::Staff(roles), Principal::User(user)) => roles.iter().any(|role| user.has_role(*role)),
+        _ => false,
+    };
+    match (allowed, principal) {
+        (true, _) => Decision::Allow,
+        (false, Principal::Anonymous) => Decision::LogIn,
+        (false, _) => Decision::Deny,
+    }
+}
+
+/// The policy check, run on every matched route after authentication.
+pub async fn authorize(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let locale = locale_of(request.headers());
+    let path = request.extensions().get::<MatchedPath>().map(|p| p.as_str().to_owned()).unwrap_or_default();
+    let Some(rule) = rule_for(request.method(), &path) else {
+        if path_has_rules(&path) {
+            // A method the route does not have: let the router answer 405.
+            return next.run(request).await;
+        }
+        tracing::error!(%path, method = %request.method(), "a route without an access rule was called; refused");
+        return AppError::new(ErrorCode::Forbidden, locale).into_response();
+    };
+    let principal = request.extensions().get::<Principal>().cloned().unwrap_or(Principal::Anonymous);
+    let metrics_token = rule == Rule::Operator && has_metrics_token(&state.config, request.headers());
+    match decide(rule, &principal, metrics_token) {
+        Decision::Allow => next.run(request).await,
+        Decision::LogIn => AppError::new(ErrorCode::Unauthenticated, locale).into_response(),
+        Decision::Deny => AppError::new(ErrorCode::Forbidden, locale).into_response(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_route_of_the_document_has_a_rule() {
+        let (_, document) = super::super::openapi::routes().split_for_parts();
+        for (path, item) in &document.paths.paths {
+            let template = path.as_str();
+            for (method, present) in [
+                (Method::GET, item.get.is_some()),
+                (Method::POST, item.post.is_some()),
+                (Method::PUT, item.put.is_some()),
+                (Method::PATCH, item.patch.is_some()),
+                (Method::DELETE, item.delete.is_some()),
+            ] {
+                if present {
+                    assert!(rule_for(&method, template).is_some(), "no access rule for {method} {template}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn anonymous_callers_are_asked_to_log_in_and_others_refused() {
+        assert_eq!(decide(Rule::Customer, &Principal::Anonymous, false), Decision::LogIn);
+        assert_eq!(decide(Rule::Public, &Principal::Anonymous, false), Decision::Allow);
+        assert_eq!(decide(Rule::Operator, &Principal::Anonymous, true), Decision::Allow);
+    }
+}

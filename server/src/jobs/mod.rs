@@ -1,0 +1,50 @@
+//! Background work every server runs: sending the outbox, and housekeeping. Work is
+//! claimed through the database, so any number of servers can run these side by side.
+
+pub mod housekeeping;
+pub mod outbox;
+
+use std::sync::Arc;
+
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+use crate::mail::Mailer;
+use crate::state::AppState;
+
+/// The running background jobs; stop them with [`Jobs::stop`].
+pub struct Jobs {
+    stop: watch::Sender<bool>,
+    handles: Vec<JoinHandle<()>>,
+}
+
+impl Jobs {
+    /// Starts every job.
+    pub fn start(state: &AppState, mailer: Arc<Mailer>) -> Jobs {
+        let (stop, stopped) = watch::channel(false);
+        let handles = vec![
+            tokio::spawn(outbox::run(state.db.clone(), mailer, outbox::Settings::default(), stopped.clone())),
+            tokio::spawn(housekeeping::run(state.db.clone(), stopped)),
+        ];
+        Jobs { stop, handles }
+    }
+
+    /// Asks every job to stop and waits until they have (a message being sent is finished).
+    pub async fn stop(self) {
+        let _ = self.stop.send(true);
+        for handle in self.handles {
+            let _ = handle.await;
+        }
+    }
+}
+
+/// Sleeps for `duration` unless told to stop first; answers whether to go on.
+pub(crate) async fn pause(stopped: &mut watch::Receiver<bool>, duration: std::time::Duration) -> bool {
+    if *stopped.borrow() {
+        return false;
+    }
+    tokio::select! {
+        () = tokio::time::sleep(duration) => !*stopped.borrow(),
+        changed = stopped.changed() => changed.is_ok() && !*stopped.borrow(),
+    }
+}

@@ -1,0 +1,188 @@
+//! The outbox worker: takes due messages one at a time under a lease (a conditional
+//! update, so two servers never take the same one), sends each through the mailer, and
+//! marks it sent, or schedules a retry with exponential backoff.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use sqlx::Row;
+use sqlx::any::AnyRow;
+use tokio::sync::watch;
+
+use super::pause;
+use crate::db::Db;
+use crate::mail::{Email, Mailer};
+use crate::services::now;
+
+/// How the worker paces itself.
+#[derive(Debug, Clone, Copy)]
+pub struct Settings {
+    /// How often to look for due messages when there were none.
+    pub poll: Duration,
+    /// How long a claimed message is reserved for this worker.
+    pub lease_secs: i64,
+    /// First retry delay; doubled on each failure.
+    pub first_retry_secs: i64,
+    /// Longest retry delay.
+    pub max_retry_secs: i64,
+    /// Attempts after which a message is given up on (and logged as an error).
+    pub max_attempts: i64,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        // 25 attempts with delays capped at an hour span about a day of SMTP outage.
+        Settings {
+            poll: Duration::from_secs(1),
+            lease_secs: 120,
+            first_retry_secs: 5,
+            max_retry_secs: 3600,
+            max_attempts: 25,
+        }
+    }
+}
+
+/// A message taken from the outbox.
+#[derive(Debug)]
+struct Claimed {
+    id: i64,
+    attempts: i64,
+    email: Email,
+}
+
+/// Runs until told to stop.
+pub async fn run(db: Db, mailer: Arc<Mailer>, settings: Settings, mut stopped: watch::Receiver<bool>) {
+    let host = hostname();
+    loop {
+        match claim(&db, settings.lease_secs).await {
+            Ok(Some(message)) => {
+                deliver(&db, &mailer, &settings, &host, message).await;
+                continue;
+            }
+            Ok(None) => {}
+            Err(error) => tracing::warn!(%error, "outbox: cannot read the outbox; will retry"),
+        }
+        if !pause(&mut stopped, settings.poll).await {
+            break;
+        }
+    }
+}
+
+async fn deliver(db: &Db, mailer: &Mailer, settings: &Settings, host: &str, message: Claimed) {
+    // The same Message-ID on every attempt lets a receiving server drop a duplicate.
+    let message_id = format!("<outbox-{}@{host}>", message.id);
+    match mailer.send(&message_id, &message.email).await {
+        Ok(()) => {
+            if let Err(error) = mark_sent(db, message.id).await {
+                tracing::error!(id = message.id, %error, "outbox: sent but cannot mark as sent");
+            } else {
+                tracing::info!(id = message.id, "outbox: message sent");
+            }
+        }
+        Err(error) => {
+            let gave_up = message.attempts >= settings.max_attempts;
+            let delay = retry_delay(settings, message.attempts);
+            if gave_up {
+                tracing::error!(
+                    id = message.id,
+                    attempts = message.attempts,
+                    error = format!("{error:#}"),
+                    "outbox: giving up"
+                );
+            } else {
+                tracing::warn!(
+                    id = message.id,
+                    attempts = message.attempts,
+                    retry_in_secs = delay,
+                    error = format!("{error:#}"),
+                    "outbox: not sent"
+                );
+            }
+            if let Err(error) = mark_failed(db, message.id, &format!("{error:#}"), delay, gave_up).await {
+                tracing::error!(id = message.id, %error, "outbox: cannot record the failure");
+            }
+        }
+    }
+}
+
+/// The delay before attempt `attempts + 1`: doubling from the first, capped.
+pub fn retry_delay(settings: &Settings, attempts: i64) -> i64 {
+    let exponent = u32::try_from((attempts - 1).clamp(0, 30)).unwrap_or(30);
+    settings.first_retry_secs.saturating_mul(2_i64.saturating_pow(exponent)).min(settings.max_retry_secs)
+}
+
+async fn claim(db: &Db, lease_secs: i64) -> Result<Option<Claimed>, sqlx::Error> {
+    let now = now();
+    let row = sqlx::query(
+        "UPDATE outbox SET lease_until = $1, attempts = attempts + 1
+          WHERE id = (SELECT id FROM outbox
+                       WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= $2
+                         AND (lease_until IS NULL OR lease_until <= $2)
+                       ORDER BY next_attempt_at, id LIMIT 1)
+            AND sent_at IS NULL AND failed_at IS NULL AND (lease_until IS NULL OR lease_until <= $2)
+          RETURNING id, attempts, recipient, subject, body_text, body_html",
+    )
+    .bind(now + lease_secs)
+    .bind(now)
+    .fetch_optional(db.pool())
+    .await?;
+    row.as_ref().map(claimed_from_row).transpose()
+}
+
+fn claimed_from_row(row: &AnyRow) -> Result<Claimed, sqlx::Error> {
+    Ok(Claimed {
+        id: row.try_get("id")?,
+        attempts: row.try_get("attempts")?,
+        email: Email {
+            to: row.try_get("recipient")?,
+            subject: row.try_get("subject")?,
+            text: row.try_get("body_text")?,
+            html: row.try_get("body_html")?,
+        },
+    })
+}
+
+async fn mark_sent(db: &Db, id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE outbox SET sent_at = $1, lease_until = NULL, last_error = NULL WHERE id = $2")
+        .bind(now())
+        .bind(id)
+        .execute(db.pool())
+        .await?;
+    Ok(())
+}
+
+async fn mark_failed(db: &Db, id: i64, error: &str, delay: i64, gave_up: bool) -> Result<(), sqlx::Error> {
+    let now = now();
+    let error: String = error.chars().take(500).collect();
+    sqlx::query(
+        "UPDATE outbox SET lease_until = NULL, last_error = $1, next_attempt_at = $2,
+                failed_at = CASE WHEN $3 = 1 THEN $4 ELSE NULL END
+          WHERE id = $5",
+    )
+    .bind(error)
+    .bind(now + delay)
+    .bind(i64::from(gave_up))
+    .bind(now)
+    .bind(id)
+    .execute(db.pool())
+    .await?;
+    Ok(())
+}
+
+fn hostname() -> String {
+    std::env::var("HOSTNAME").ok().filter(|h| !h.is_empty()).unwrap_or_else(|| "gridhall.localhost".to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retries_back_off_to_an_hour() {
+        let settings = Settings::default();
+        let delays: Vec<i64> = (1..=12).map(|n| retry_delay(&settings, n)).collect();
+        assert_eq!(delays[..6], [5, 10, 20, 40, 80, 160]);
+        assert_eq!(delays[11], 3600);
+        assert_eq!(retry_delay(&settings, 1000), 3600);
+    }
+}

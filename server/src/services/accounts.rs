@@ -1,0 +1,286 @@
+//! Electricity accounts a login may see, and linking an account to a login with a proof:
+//! the holder's name and the last bill amount, or a code sent to the address on file.
+//! Wrong proofs are limited per login, per account and per address, and logged.
+
+use serde_json::json;
+use shared::api::ErrorCode;
+use shared::api::accounts::{AccountLogin, AccountSummary, CheckedProof, email_hint};
+use shared::roles::UserKind;
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use super::sessions::{SessionUser, TokenCaller};
+use super::{Actor, Fail, Outcome, audit, now, rate_limit, secrets, utc};
+use crate::db::Db;
+use crate::mail::templates::{self, Template};
+use crate::mail::{self};
+
+const ACCOUNT_COLUMNS: &str =
+    "a.id, a.account_no, a.holder_name, a.supply_address, a.region, a.customer_class, a.payment_mode";
+
+fn summary_from_row(row: &AnyRow, linked: bool) -> Result<AccountSummary, sqlx::Error> {
+    Ok(AccountSummary {
+        account_no: row.try_get("account_no")?,
+        holder_name: row.try_get("holder_name")?,
+        supply_address: row.try_get("supply_address")?,
+        region: row.try_get("region")?,
+        customer_class: row.try_get("customer_class")?,
+        payment_mode: row.try_get("payment_mode")?,
+        linked_at: if linked { Some(utc(row.try_get("linked_at")?)) } else { None },
+    })
+}
+
+/// The accounts a logged-in person may see: linked ones for a customer, the
+/// organisation's for an enterprise user.
+pub async fn for_user(db: &Db, user: &SessionUser) -> Outcome<Vec<AccountSummary>> {
+    match (user.kind, user.org) {
+        (UserKind::Enterprise, Some((org_id, _))) => for_org(db, org_id).await,
+        (UserKind::Customer, _) => {
+            let sql = format!(
+                "SELECT {ACCOUNT_COLUMNS}, l.linked_at FROM account_links l JOIN electricity_accounts a ON a.id = l.account_id
+                  WHERE l.user_id = $1 ORDER BY l.linked_at, a.account_no"
+            );
+            let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(user.user_id).fetch_all(db.pool()).await?;
+            Ok(rows.iter().map(|r| summary_from_row(r, true)).collect::<Result<_, _>>()?)
+        }
+        _ => Ok(Vec::new()),
+    }
+}
+
+/// An organisation's accounts (for its users and its API tokens).
+pub async fn for_org(db: &Db, org_id: i64) -> Outcome<Vec<AccountSummary>> {
+    let sql = format!("SELECT {ACCOUNT_COLUMNS} FROM electricity_accounts a WHERE a.org_id = $1 ORDER BY a.account_no");
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(org_id).fetch_all(db.pool()).await?;
+    Ok(rows.iter().map(|r| summary_from_row(r, false)).collect::<Result<_, _>>()?)
+}
+
+/// The accounts an API token may see.
+pub async fn for_token(db: &Db, token: &TokenCaller) -> Outcome<Vec<AccountSummary>> {
+    for_org(db, token.org_id).await
+}
+
+struct Account {
+    id: i64,
+    holder_name: String,
+    last_bill_fen: Option<i64>,
+    email_on_file: Option<String>,
+}
+
+async fn find_account(db: &Db, account_no: &str) -> Outcome<Option<Account>> {
+    let row = sqlx::query(
+        "SELECT id, holder_name, last_bill_fen, email_on_file FROM electricity_accounts WHERE account_no = $1 AND org_id IS NULL",
+    )
+    .bind(account_no)
+    .fetch_optional(db.pool())
+    .await?;
+    row.map(|row| {
+        Ok(Account {
+            id: row.try_get("id")?,
+            holder_name: row.try_get("holder_name")?,
+            last_bill_fen: row.try_get("last_bill_fen")?,
+            email_on_file: row.try_get("email_on_file")?,
+        })
+    })
+    .transpose()
+}
+
+/// Emails a six-digit code to the account's address on file. Unknown accounts (and
+/// enterprise accounts, which are not linked by customers) are `NotFound`.
+pub async fn send_link_code(db: &Db, actor: &Actor, user: &SessionUser, account_no: &str) -> Outcome<()> {
+    rate_limit::hit_all(
+        db,
+        &[
+            (rate_limit::LINK_PER_USER, &user.user_id.to_string()),
+            (rate_limit::LINK_PER_ACCOUNT, account_no),
+            (rate_limit::LINK_PER_IP, &actor.ip),
+        ],
+    )
+    .await?;
+    let account = find_account(db, account_no).await?.ok_or(Fail::Code(ErrorCode::NotFound))?;
+    let Some(address) = account.email_on_file else { return Err(Fail::Code(ErrorCode::NotFound)) };
+    let code = secrets::numeric_code().map_err(|e| Fail::Internal(anyhow::anyhow!("no randomness: {e}")))?;
+    let now = now();
+    let mut tx = db.pool().begin().await?;
+    // The newest code is the only one that works.
+    sqlx::query(
+        "UPDATE one_time_tokens SET used_at = $1 WHERE user_id = $2 AND account_id = $3 AND purpose = 'link_code' AND used_at IS NULL",
+    )
+    .bind(now)
+    .bind(user.user_id)
+    .bind(account.id)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "INSERT INTO one_time_tokens (token_hash, purpose, user_id, account_id, created_at, expires_at)
+         VALUES ($1, 'link_code', $2, $3, $4, $5)",
+    )
+    .bind(code_hash(user.user_id, account.id, &code))
+    .bind(user.user_id)
+    .bind(account.id)
+    .bind(now)
+    .bind(now + templates::LINK_CODE_MINUTES * 60)
+    .execute(&mut *tx)
+    .await?;
+    // The account's address on file decides the language only through the portal default.
+    let message = templates::render(&address, &Template::LinkCode { account_no, code: &code }, shared::Locale::Zh);
+    mail::enqueue(&mut tx, &message).await?;
+    audit::record(&mut tx, actor, "account.link_code_sent", &format!("account:{account_no}"), json!({})).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A code is bound to the login and the account it was sent for: a code for one cannot
+/// link another.
+fn code_hash(user_id: i64, account_id: i64, code: &str) -> String {
+    secrets::hash(&format!("link:{user_id}:{account_id}:{code}"))
+}
+
+/// Links an account to the customer after checking the proof.
+pub async fn link(
+    db: &Db,
+    actor: &Actor,
+    user: &SessionUser,
+    account_no: &str,
+    proof: &CheckedProof,
+) -> Outcome<AccountSummary> {
+    rate_limit::hit_all(
+        db,
+        &[
+            (rate_limit::LINK_PER_USER, &user.user_id.to_string()),
+            (rate_limit::LINK_PER_ACCOUNT, account_no),
+            (rate_limit::LINK_PER_IP, &actor.ip),
+        ],
+    )
+    .await?;
+    let subject = format!("account:{account_no}");
+    let Some(account) = find_account(db, account_no).await? else {
+        audit::record_alone(db, actor, "account.link_failed", &subject, json!({"reason": "unknown_account"})).await?;
+        return Err(Fail::Code(ErrorCode::ProofMismatch));
+    };
+    let mut tx = db.pool().begin().await?;
+    let (proven, method) = match proof {
+        CheckedProof::BillAmount { holder_name, fen } => {
+            let same_name = normalise_name(holder_name) == normalise_name(&account.holder_name);
+            (same_name && account.last_bill_fen == Some(*fen), "bill_amount")
+        }
+        CheckedProof::EmailCode(code) => {
+            let used = sqlx::query(
+                "UPDATE one_time_tokens SET used_at = $1
+                  WHERE token_hash = $2 AND purpose = 'link_code' AND used_at IS NULL AND expires_at > $1",
+            )
+            .bind(now())
+            .bind(code_hash(user.user_id, account.id, code))
+            .execute(&mut *tx)
+            .await?;
+            (used.rows_affected() == 1, "email_code")
+        }
+    };
+    if !proven {
+        drop(tx);
+        audit::record_alone(
+            db,
+            actor,
+            "account.link_failed",
+            &subject,
+            json!({"reason": "wrong_proof", "method": method}),
+        )
+        .await?;
+        return Err(Fail::Code(ErrorCode::ProofMismatch));
+    }
+    let now = now();
+    let inserted = sqlx::query(
+        "INSERT INTO account_links (account_id, user_id, proof, linked_at) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (account_id, user_id) DO NOTHING",
+    )
+    .bind(account.id)
+    .bind(user.user_id)
+    .bind(method)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    if inserted.rows_affected() == 1 {
+        audit::record(&mut tx, actor, "account.linked", &subject, json!({"method": method})).await?;
+    }
+    tx.commit().await?;
+    let sql = format!(
+        "SELECT {ACCOUNT_COLUMNS}, l.linked_at FROM account_links l JOIN electricity_accounts a ON a.id = l.account_id
+          WHERE l.user_id = $1 AND a.id = $2"
+    );
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(user.user_id).bind(account.id).fetch_one(db.pool()).await?;
+    Ok(summary_from_row(&row, true)?)
+}
+
+/// Names compare without spaces and case ("Zhang Wei" = "zhang wei" = "ZhangWei").
+fn normalise_name(name: &str) -> String {
+    name.chars().filter(|c| !c.is_whitespace()).flat_map(char::to_lowercase).collect()
+}
+
+/// The id of an account the customer is linked to; `NotFound` otherwise (the same answer
+/// as for an account that does not exist, so ids cannot be probed).
+async fn linked_account_id(db: &Db, user: &SessionUser, account_no: &str) -> Outcome<i64> {
+    sqlx::query_scalar::<_, i64>(
+        "SELECT a.id FROM electricity_accounts a JOIN account_links l ON l.account_id = a.id
+          WHERE a.account_no = $1 AND l.user_id = $2",
+    )
+    .bind(account_no)
+    .bind(user.user_id)
+    .fetch_optional(db.pool())
+    .await?
+    .ok_or(Fail::Code(ErrorCode::NotFound))
+}
+
+/// The logins linked to an account the caller is linked to.
+pub async fn logins(db: &Db, user: &SessionUser, account_no: &str) -> Outcome<Vec<AccountLogin>> {
+    let account_id = linked_account_id(db, user, account_no).await?;
+    let rows = sqlx::query(
+        "SELECT u.id, u.display_name, u.email, l.linked_at FROM account_links l JOIN users u ON u.id = l.user_id
+          WHERE l.account_id = $1 ORDER BY l.linked_at, u.id",
+    )
+    .bind(account_id)
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter()
+        .map(|row| {
+            let id: i64 = row.try_get("id")?;
+            let email: String = row.try_get("email")?;
+            Ok(AccountLogin {
+                user_id: id,
+                display_name: row.try_get("display_name")?,
+                email_hint: email_hint(&email),
+                linked_at: utc(row.try_get("linked_at")?),
+                is_you: id == user.user_id,
+            })
+        })
+        .collect::<Result<_, sqlx::Error>>()
+        .map_err(Fail::from)
+}
+
+/// Removes a login's link to an account the caller is linked to (their own, or another's).
+pub async fn unlink(db: &Db, actor: &Actor, user: &SessionUser, account_no: &str, user_id: i64) -> Outcome<()> {
+    let account_id = linked_account_id(db, user, account_no).await?;
+    let mut tx = db.pool().begin().await?;
+    let removed = sqlx::query("DELETE FROM account_links WHERE account_id = $1 AND user_id = $2")
+        .bind(account_id)
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
+    if removed.rows_affected() == 0 {
+        return Err(Fail::Code(ErrorCode::NotFound));
+    }
+    audit::record(&mut tx, actor, "account.unlinked", &format!("account:{account_no}"), json!({"user": user_id}))
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::normalise_name;
+
+    #[test]
+    fn names_compare_loosely() {
+        assert_eq!(normalise_name(" Zhang  Wei "), normalise_name("zhangwei"));
+        assert_eq!(normalise_name("张 伟"), normalise_name("张伟"));
+        assert_ne!(normalise_name("张伟"), normalise_name("张玮"));
+    }
+}

@@ -1,0 +1,227 @@
+//! Sessions kept in the database, so that any server can answer any request.
+//!
+//! The browser holds a random 256-bit token in an `HttpOnly` cookie; the table holds its
+//! SHA-256. A session ends after `session_idle_minutes` without a request, after
+//! `session_max_hours` whatever the activity, at logout, and when the person's password
+//! or privileges change.
+
+use shared::roles::{OrgRole, StaffRole, TokenScope, UserKind};
+use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, Row};
+
+use super::{Outcome, now, secrets};
+use crate::config::Config;
+use crate::db::Db;
+
+/// `last_seen_at` is written at most this often per session (not on every request).
+const TOUCH_EVERY_SECS: i64 = 60;
+
+/// A logged-in person, as every request sees them.
+#[derive(Debug, Clone)]
+pub struct SessionUser {
+    /// Their id.
+    pub user_id: i64,
+    /// Customer, enterprise user or staff.
+    pub kind: UserKind,
+    /// Their login.
+    pub email: String,
+    /// Their organisation and role there (enterprise users).
+    pub org: Option<(i64, OrgRole)>,
+    /// Their staff roles.
+    pub staff_roles: Vec<StaffRole>,
+    /// Regions a staff member is limited to (empty: all).
+    pub regions: Vec<String>,
+    /// The stored hash of this session's token.
+    pub session_hash: String,
+    /// When the session ends at the latest.
+    pub expires_at: i64,
+}
+
+impl SessionUser {
+    /// Whether they hold a staff role.
+    pub fn has_role(&self, role: StaffRole) -> bool {
+        self.kind == UserKind::Staff && self.staff_roles.contains(&role)
+    }
+}
+
+/// An enterprise system calling with an API token.
+#[derive(Debug, Clone)]
+pub struct TokenCaller {
+    /// The token's id.
+    pub token_id: i64,
+    /// The organisation it acts for.
+    pub org_id: i64,
+    /// What it may do.
+    pub scope: TokenScope,
+    /// Its visible prefix, for the audit log.
+    pub prefix: String,
+}
+
+/// A new session for a user: the token to put in the cookie, and its absolute expiry.
+pub async fn create(
+    conn: &mut AnyConnection,
+    config: &Config,
+    user_id: i64,
+    ip: &str,
+    user_agent: &str,
+) -> Outcome<(String, i64)> {
+    let token = secrets::token().map_err(|e| super::Fail::Internal(anyhow::anyhow!("no randomness: {e}")))?;
+    let now = now();
+    let expires_at = now + i64::from(config.session_max_hours) * 3600;
+    let user_agent: String = user_agent.chars().take(200).collect();
+    sqlx::query(
+        "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at, ip, user_agent)
+         VALUES ($1, $2, $3, $3, $4, $5, $6)",
+    )
+    .bind(secrets::hash(&token))
+    .bind(user_id)
+    .bind(now)
+    .bind(expires_at)
+    .bind(ip)
+    .bind(user_agent)
+    .execute(conn)
+    .await?;
+    Ok((token, expires_at))
+}
+
+/// The person behind a session token, if the session is live; refreshes its idle clock.
+pub async fn lookup(db: &Db, config: &Config, token: &str) -> Outcome<Option<SessionUser>> {
+    let hash = secrets::hash(token);
+    let now = now();
+    let idle_limit = now - i64::from(config.session_idle_minutes) * 60;
+    let row = sqlx::query(
+        "SELECT s.user_id, s.last_seen_at, s.expires_at, u.kind, u.email
+           FROM sessions s JOIN users u ON u.id = s.user_id
+          WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > $2 AND s.last_seen_at > $3
+            AND u.disabled_at IS NULL",
+    )
+    .bind(&hash)
+    .bind(now)
+    .bind(idle_limit)
+    .fetch_optional(db.pool())
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    let user_id: i64 = row.try_get("user_id")?;
+    let last_seen: i64 = row.try_get("last_seen_at")?;
+    if now - last_seen >= TOUCH_EVERY_SECS {
+        sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2")
+            .bind(now)
+            .bind(&hash)
+            .execute(db.pool())
+            .await?;
+    }
+    let kind: String = row.try_get("kind")?;
+    let mut user = SessionUser {
+        user_id,
+        kind: kind.parse().unwrap_or(UserKind::Customer),
+        email: row.try_get("email")?,
+        org: None,
+        staff_roles: Vec::new(),
+        regions: Vec::new(),
+        session_hash: hash,
+        expires_at: row.try_get("expires_at")?,
+    };
+    match user.kind {
+        UserKind::Enterprise => {
+            user.org = sqlx::query("SELECT org_id, role FROM org_members WHERE user_id = $1")
+                .bind(user_id)
+                .fetch_optional(db.pool())
+                .await?
+                .map(|r| org_from_row(&r))
+                .transpose()?;
+        }
+        UserKind::Staff => {
+            let (roles, regions) = staff_grants(db, user_id).await?;
+            user.staff_roles = roles;
+            user.regions = regions;
+        }
+        UserKind::Customer => {}
+    }
+    Ok(Some(user))
+}
+
+fn org_from_row(row: &AnyRow) -> Result<(i64, OrgRole), sqlx::Error> {
+    let role: String = row.try_get("role")?;
+    Ok((row.try_get("org_id")?, role.parse().unwrap_or(OrgRole::Viewer)))
+}
+
+/// A staff member's roles and regions.
+pub async fn staff_grants(db: &Db, user_id: i64) -> Result<(Vec<StaffRole>, Vec<String>), sqlx::Error> {
+    let roles = sqlx::query_scalar::<_, String>("SELECT role FROM staff_roles WHERE user_id = $1 ORDER BY role")
+        .bind(user_id)
+        .fetch_all(db.pool())
+        .await?
+        .iter()
+        .filter_map(|r| r.parse().ok())
+        .collect();
+    let regions =
+        sqlx::query_scalar::<_, String>("SELECT region FROM staff_regions WHERE user_id = $1 ORDER BY region")
+            .bind(user_id)
+            .fetch_all(db.pool())
+            .await?;
+    Ok((roles, regions))
+}
+
+/// The caller behind an API token, if it is live; notes when it was used.
+pub async fn lookup_token(db: &Db, token: &str) -> Outcome<Option<TokenCaller>> {
+    let now = now();
+    let row = sqlx::query(
+        "SELECT id, org_id, scope, prefix, last_used_at FROM api_tokens
+          WHERE token_hash = $1 AND revoked_at IS NULL AND expires_at > $2",
+    )
+    .bind(secrets::hash(token))
+    .bind(now)
+    .fetch_optional(db.pool())
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    let token_id: i64 = row.try_get("id")?;
+    let last_used: Option<i64> = row.try_get("last_used_at")?;
+    if last_used.is_none_or(|t| now - t >= TOUCH_EVERY_SECS) {
+        sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
+            .bind(now)
+            .bind(token_id)
+            .execute(db.pool())
+            .await?;
+    }
+    let scope: String = row.try_get("scope")?;
+    Ok(Some(TokenCaller {
+        token_id,
+        org_id: row.try_get("org_id")?,
+        scope: scope.parse().unwrap_or(TokenScope::Read),
+        prefix: row.try_get("prefix")?,
+    }))
+}
+
+/// Ends one session.
+pub async fn revoke(conn: &mut AnyConnection, session_hash: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE sessions SET revoked_at = $1 WHERE token_hash = $2 AND revoked_at IS NULL")
+        .bind(now())
+        .bind(session_hash)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Ends every session of a user, except `keep` if given. Returns how many ended.
+pub async fn revoke_all(conn: &mut AnyConnection, user_id: i64, keep: Option<&str>) -> Result<u64, sqlx::Error> {
+    let result = sqlx::query(
+        "UPDATE sessions SET revoked_at = $1
+          WHERE user_id = $2 AND revoked_at IS NULL AND ($3 IS NULL OR token_hash <> $3)",
+    )
+    .bind(now())
+    .bind(user_id)
+    .bind(keep)
+    .execute(conn)
+    .await?;
+    Ok(result.rows_affected())
+}
+
+/// Deletes sessions that ended more than a day ago.
+pub async fn prune(db: &Db) -> Result<u64, sqlx::Error> {
+    let cutoff = now() - 86_400;
+    let result = sqlx::query("DELETE FROM sessions WHERE expires_at < $1 OR revoked_at < $1")
+        .bind(cutoff)
+        .execute(db.pool())
+        .await?;
+    Ok(result.rows_affected())
+}
