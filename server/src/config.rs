@@ -54,9 +54,10 @@ pub struct Config {
           value_parser = clap::value_parser!(u64).range(1024..=1024 * 1024 * 1024), global = true)]
     pub body_limit_bytes: u64,
 
-    /// SMTP server for email: `smtp://host:587` (STARTTLS required),
-    /// `smtp://host:25?tls=opportunistic`, `smtps://user:password@host:465` (TLS from the
-    /// start). Without it, email is written to `--mail-dir` instead of being sent.
+    /// SMTP server for email: `smtps://user:password@host:465` (TLS from the start),
+    /// `smtp://user:password@host:587?tls=required` (STARTTLS), or `smtp://host:25`
+    /// (unencrypted: a relay on the same host only). Without it, email is written to
+    /// `--mail-dir` instead of being sent.
     #[arg(long, env = "GRIDHALL_SMTP_URL", value_parser = parse_smtp_url, global = true)]
     pub smtp_url: Option<String>,
 

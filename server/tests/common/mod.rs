@@ -3,6 +3,9 @@
 
 #![allow(dead_code)]
 
+pub mod client;
+pub mod mail;
+
 use std::net::SocketAddr;
 use std::time::Duration;
 
@@ -90,6 +93,8 @@ pub struct TestServer {
     shutdown: Option<oneshot::Sender<()>>,
     handle: Option<JoinHandle<anyhow::Result<()>>>,
     pub postgres: Option<PgDatabase>,
+    /// The SMTP server this portal sends its email to.
+    pub mail: mail::MailSink,
     _folder: tempfile::TempDir,
 }
 
@@ -110,16 +115,19 @@ impl TestServer {
                 (url, Some(database))
             }
         };
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind port 0");
+        let addr = listener.local_addr().expect("bound address");
+        let mail = mail::MailSink::start();
         let mut config = Config::with_database(url.parse::<DatabaseUrl>().expect("database URL"));
         config.log_level = "warn".to_owned();
         config.site_root = folder.path().join("site");
         config.db_max_connections = 4;
+        config.public_url = Some(format!("http://{addr}"));
+        config.smtp_url = Some(mail.url());
         configure(&mut config);
         let db = Db::connect(&config).await.expect("open test database");
         db.migrate().await.expect("migrate test database");
         let state = AppState::with_db(config, db);
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind port 0");
-        let addr = listener.local_addr().expect("bound address");
         let (shutdown, stop) = oneshot::channel::<()>();
         let handle = tokio::spawn(gridhall::serve::serve(listener, state.clone(), async move {
             let _ = stop.await;
@@ -137,6 +145,7 @@ impl TestServer {
             shutdown: Some(shutdown),
             handle: Some(handle),
             postgres,
+            mail,
             _folder: folder,
         })
     }

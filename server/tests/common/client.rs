@@ -1,0 +1,141 @@
+//! Calling the API as a browser would: JSON bodies, the session cookie, and `Origin` on
+//! state-changing calls; plus the steps every identity test needs.
+
+use std::time::Duration;
+
+use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, COOKIE, ORIGIN, SET_COOKIE};
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+use super::TestServer;
+
+/// Who calls.
+#[derive(Debug, Clone, Default)]
+pub enum As {
+    /// Nobody.
+    #[default]
+    Anonymous,
+    /// A browser with this session token.
+    Session(String),
+    /// A system with this API token.
+    Bearer(String),
+}
+
+/// An answer: status, headers, JSON body (`Null` when empty or not JSON).
+#[derive(Debug)]
+pub struct Answer {
+    pub status: StatusCode,
+    pub headers: reqwest::header::HeaderMap,
+    pub body: Value,
+}
+
+impl Answer {
+    /// The error code of an error answer.
+    pub fn code(&self) -> &str {
+        self.body["code"].as_str().unwrap_or("")
+    }
+
+    /// The session token set by this answer, if any.
+    pub fn session(&self) -> Option<String> {
+        self.headers.get_all(SET_COOKIE).iter().filter_map(|v| v.to_str().ok()).find_map(|cookie| {
+            let value = cookie.strip_prefix("gridhall_session=")?.split(';').next()?;
+            (!value.is_empty()).then(|| value.to_owned())
+        })
+    }
+
+    /// The whole `Set-Cookie` header of the session cookie.
+    pub fn session_cookie_header(&self) -> Option<String> {
+        self.headers
+            .get_all(SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|c| c.starts_with("gridhall_session="))
+            .map(str::to_owned)
+    }
+}
+
+impl TestServer {
+    /// Calls the API as `who`, with a JSON body for state-changing methods.
+    pub async fn call(&self, who: &As, method: Method, path: &str, body: Option<Value>) -> Answer {
+        let mut request = self.client.request(method.clone(), self.url(path));
+        match who {
+            As::Anonymous => {}
+            As::Session(token) => request = request.header(COOKIE, format!("gridhall_session={token}")),
+            As::Bearer(token) => request = request.header(AUTHORIZATION, format!("Bearer {token}")),
+        }
+        if method != Method::GET {
+            request = request.header(CONTENT_TYPE, "application/json").header(ORIGIN, self.url(""));
+            request = request.body(body.unwrap_or(json!({})).to_string());
+        }
+        let response = request.send().await.expect("request");
+        let status = response.status();
+        let headers = response.headers().clone();
+        let text = response.text().await.expect("body");
+        let body = serde_json::from_str(&text).unwrap_or(Value::Null);
+        Answer { status, headers, body }
+    }
+
+    /// `GET` as `who`.
+    pub async fn read(&self, who: &As, path: &str) -> Answer {
+        self.call(who, Method::GET, path, None).await
+    }
+
+    /// `POST` as `who`.
+    pub async fn post(&self, who: &As, path: &str, body: Value) -> Answer {
+        self.call(who, Method::POST, path, Some(body)).await
+    }
+
+    /// Logs in; panics unless it works.
+    pub async fn login(&self, email: &str, password: &str) -> As {
+        let answer =
+            self.post(&As::Anonymous, "/api/v1/auth/login", json!({"email": email, "password": password})).await;
+        assert_eq!(answer.status, StatusCode::OK, "login {email}: {:?}", answer.body);
+        As::Session(answer.session().expect("session cookie"))
+    }
+
+    /// Registers a customer, confirms the address from the email, logs in.
+    pub async fn new_customer(&self, email: &str, name: &str, password: &str) -> As {
+        let answer = self
+            .post(
+                &As::Anonymous,
+                "/api/v1/auth/register",
+                json!({"email": email, "display_name": name, "password": password}),
+            )
+            .await;
+        assert_eq!(answer.status, StatusCode::ACCEPTED, "{:?}", answer.body);
+        let mail = self.mail.wait_for(email, "", Duration::from_secs(15)).await;
+        let token = mail.token(&self.url("/confirm")).expect("confirmation link");
+        let answer = self.post(&As::Anonymous, "/api/v1/auth/confirm", json!({"token": token})).await;
+        assert_eq!(answer.status, StatusCode::NO_CONTENT, "{:?}", answer.body);
+        self.login(email, password).await
+    }
+
+    /// Loads the demo data; answers the password of each demo login by email.
+    pub async fn demo_logins(&self) -> std::collections::HashMap<String, String> {
+        let report = gridhall::demo::load(&self.state.db).await.expect("demo");
+        report.logins.into_iter().map(|l| (l.email, l.password)).collect()
+    }
+
+    /// Logs in as a demo login.
+    pub async fn demo_login(&self, logins: &std::collections::HashMap<String, String>, email: &str) -> As {
+        self.login(email, &logins[email]).await
+    }
+}
+
+/// Demo logins.
+pub mod demo {
+    pub const CUSTOMER: &str = "zhang.wei@demo.gridhall.example";
+    pub const ORG_ADMIN: &str = "chen.jing@demo.gridhall.example";
+    pub const ORG_PAYER: &str = "liu.yang@demo.gridhall.example";
+    pub const AGENT: &str = "zhao.min@staff.gridhall.example";
+    pub const SUPERVISOR: &str = "sun.lei@staff.gridhall.example";
+    pub const CONNECTION_HANDLER: &str = "zhou.jie@staff.gridhall.example";
+    pub const BILLING_OPERATOR: &str = "wu.fang@staff.gridhall.example";
+    pub const KEY_ACCOUNT_MANAGER: &str = "zheng.qiang@staff.gridhall.example";
+    pub const ADMIN: &str = "admin@staff.gridhall.example";
+    pub const AUDITOR: &str = "feng.xue@staff.gridhall.example";
+    /// The demo customer's linked account.
+    pub const CUSTOMER_ACCOUNT: &str = "3100012345";
+    /// Unlinked: holder 李娜, last bill 86.40, address on file li.na@demo.gridhall.example.
+    pub const LI_NA_ACCOUNT: &str = "3100012346";
+}
