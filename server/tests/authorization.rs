@@ -1,0 +1,178 @@
+//! The authorization matrix: every route of the OpenAPI document, called by every kind of
+//! caller, answers as this table expects. The table is written here, apart from the
+//! server's own rules, so a wrong rule on either side fails; a route the table does not
+//! know fails too.
+
+mod common;
+
+use common::TestServer;
+use common::client::{As, demo};
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+on_both_backends!(every_route_answers_every_caller_as_expected);
+
+/// The callers of the matrix.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Who {
+    Anonymous,
+    Customer,
+    OtherCustomer,
+    OrgAdmin,
+    OrgPayer,
+    OrgViewer,
+    Token,
+    Agent,
+    Supervisor,
+    ConnectionHandler,
+    BillingOperator,
+    KeyAccountManager,
+    StaffAdmin,
+    Auditor,
+}
+
+use Who::*;
+
+const EVERYONE: &[Who] = &[
+    Anonymous,
+    Customer,
+    OtherCustomer,
+    OrgAdmin,
+    OrgPayer,
+    OrgViewer,
+    Token,
+    Agent,
+    Supervisor,
+    ConnectionHandler,
+    BillingOperator,
+    KeyAccountManager,
+    StaffAdmin,
+    Auditor,
+];
+const PEOPLE: &[Who] = &[
+    Customer,
+    OtherCustomer,
+    OrgAdmin,
+    OrgPayer,
+    OrgViewer,
+    Agent,
+    Supervisor,
+    ConnectionHandler,
+    BillingOperator,
+    KeyAccountManager,
+    StaffAdmin,
+    Auditor,
+];
+const CUSTOMERS: &[Who] = &[Customer, OtherCustomer];
+const ACCOUNT_HOLDERS: &[Who] = &[Customer, OtherCustomer, OrgAdmin, OrgPayer, OrgViewer, Token];
+const ORG_USERS: &[Who] = &[OrgAdmin, OrgPayer, OrgViewer];
+const ORG_ADMINS: &[Who] = &[OrgAdmin];
+const STAFF: &[Who] = &[Agent, Supervisor, ConnectionHandler, BillingOperator, KeyAccountManager, StaffAdmin, Auditor];
+const ADMIN_AUDITOR: &[Who] = &[StaffAdmin, Auditor];
+const ADMIN: &[Who] = &[StaffAdmin];
+
+/// Who may call each route. Bodies are empty or invalid on purpose: an allowed caller gets
+/// past the access check and stops at validation, so nothing is changed by the matrix.
+fn allowed(method: &Method, path: &str) -> Option<&'static [Who]> {
+    Some(match (method.as_str(), path) {
+        ("GET", "/api/v1/commitments") => EVERYONE,
+        ("PUT", "/api/v1/preferences/language") => EVERYONE,
+        ("GET", "/api/v1/openapi.json" | "/api/v1/docs" | "/healthz" | "/readyz") => EVERYONE,
+        ("GET", "/metrics") => ADMIN_AUDITOR,
+        ("POST", "/api/v1/auth/register" | "/api/v1/auth/confirm" | "/api/v1/auth/login") => EVERYONE,
+        ("POST", "/api/v1/auth/password/forgot" | "/api/v1/auth/password/reset") => EVERYONE,
+        ("POST", "/api/v1/auth/logout") => PEOPLE,
+        ("GET" | "PATCH", "/api/v1/me") => PEOPLE,
+        ("POST", "/api/v1/me/password") => PEOPLE,
+        ("GET", "/api/v1/me/accounts") => ACCOUNT_HOLDERS,
+        ("POST", "/api/v1/me/accounts" | "/api/v1/me/accounts/code") => CUSTOMERS,
+        ("GET", "/api/v1/me/accounts/{account_no}/logins") => CUSTOMERS,
+        ("DELETE", "/api/v1/me/accounts/{account_no}/logins/{user_id}") => CUSTOMERS,
+        ("GET", "/api/v1/org/members") => ORG_USERS,
+        ("POST", "/api/v1/org/members") => ORG_ADMINS,
+        ("PATCH" | "DELETE", "/api/v1/org/members/{user_id}") => ORG_ADMINS,
+        ("GET" | "POST", "/api/v1/org/tokens") => ORG_ADMINS,
+        ("DELETE", "/api/v1/org/tokens/{token_id}") => ORG_ADMINS,
+        ("GET", "/api/v1/staff/users") => ADMIN_AUDITOR,
+        ("POST", "/api/v1/staff/users") => ADMIN,
+        ("PATCH", "/api/v1/staff/users/{user_id}") => ADMIN,
+        ("GET", "/api/v1/staff/regions") => STAFF,
+        ("GET", "/api/v1/audit") => ADMIN_AUDITOR,
+        _ => return None,
+    })
+}
+
+/// A harmless body for a state-changing call: `{}` fails validation everywhere except
+/// logout, which gets a wrongly typed field instead.
+fn body_for(path: &str) -> Value {
+    if path == "/api/v1/auth/logout" { json!({"everywhere": "not a boolean"}) } else { json!({}) }
+}
+
+async fn every_route_answers_every_caller_as_expected(server: TestServer) {
+    let logins = server.demo_logins().await;
+    let mut callers: Vec<(Who, As)> = vec![(Anonymous, As::Anonymous)];
+    for (who, email) in [
+        (Customer, demo::CUSTOMER),
+        (OrgAdmin, demo::ORG_ADMIN),
+        (OrgPayer, demo::ORG_PAYER),
+        (Agent, demo::AGENT),
+        (Supervisor, demo::SUPERVISOR),
+        (ConnectionHandler, demo::CONNECTION_HANDLER),
+        (BillingOperator, demo::BILLING_OPERATOR),
+        (KeyAccountManager, demo::KEY_ACCOUNT_MANAGER),
+        (StaffAdmin, demo::ADMIN),
+        (Auditor, demo::AUDITOR),
+    ] {
+        callers.push((who, server.demo_login(&logins, email).await));
+    }
+    let password = "Lantern-orchard-47-tide";
+    callers.push((OtherCustomer, server.new_customer("other@example.com", "Other", password).await));
+    let org_admin = callers.iter().find(|(w, _)| *w == OrgAdmin).map(|(_, a)| a.clone()).expect("admin");
+    let invited = server
+        .post(&org_admin, "/api/v1/org/members", json!({"email": "viewer@huadong.example", "display_name": "Viewer", "role": "viewer"}))
+        .await;
+    assert_eq!(invited.status, StatusCode::CREATED);
+    let mail = server.mail.wait_for("viewer@huadong.example", "", std::time::Duration::from_secs(15)).await;
+    let token = mail.token(&server.url("/welcome")).expect("invitation");
+    server.post(&As::Anonymous, "/api/v1/auth/password/reset", json!({"token": token, "password": password})).await;
+    callers.push((OrgViewer, server.login("viewer@huadong.example", password).await));
+    let issued = server.post(&org_admin, "/api/v1/org/tokens", json!({"name": "matrix", "scope": "read", "expires_in_days": 1})).await;
+    callers.push((Token, As::Bearer(issued.body["token"].as_str().expect("token").to_owned())));
+    assert_eq!(callers.len(), EVERYONE.len());
+
+    let document = server.read(&As::Anonymous, "/api/v1/openapi.json").await.body;
+    let paths = document["paths"].as_object().expect("paths");
+    let mut checked = 0;
+    let mut failures = Vec::new();
+    for (template, item) in paths {
+        for method in ["get", "put", "post", "patch", "delete"] {
+            if item.get(method).is_none() {
+                continue;
+            }
+            let method: Method = method.to_uppercase().parse().expect("method");
+            let allowed = allowed(&method, template)
+                .unwrap_or_else(|| panic!("{method} {template} has no row in the authorization matrix: add one"));
+            let path = template
+                .replace("{account_no}", demo::CUSTOMER_ACCOUNT)
+                .replace("{user_id}", "999999")
+                .replace("{token_id}", "999999");
+            for (who, caller) in &callers {
+                let body = (method != Method::GET).then(|| body_for(template));
+                let answer = server.call(caller, method.clone(), &path, body).await;
+                let ok = if allowed.contains(who) {
+                    answer.status != StatusCode::UNAUTHORIZED && answer.status != StatusCode::FORBIDDEN
+                } else if *who == Anonymous {
+                    answer.status == StatusCode::UNAUTHORIZED
+                } else {
+                    answer.status == StatusCode::FORBIDDEN
+                };
+                if !ok {
+                    failures.push(format!("{method} {template} as {who:?}: {} {}", answer.status, answer.body));
+                }
+                checked += 1;
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{} of {checked} calls answered wrongly:\n{}", failures.len(), failures.join("\n"));
+    assert!(checked >= 33 * EVERYONE.len(), "only {checked} calls checked");
+}
