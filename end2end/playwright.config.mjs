@@ -2,6 +2,9 @@
 // data, driven in Debian's Chromium (never a browser Playwright downloads).
 import { defineConfig } from '@playwright/test';
 import { createServer } from 'node:net';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 /** A free port on loopback, chosen once in the main process (workers inherit the env). */
 async function freePort() {
@@ -17,6 +20,11 @@ async function freePort() {
 }
 
 process.env.E2E_PORT ??= String(await freePort());
+process.env.E2E_SMTP_PORT ??= String(await freePort());
+// Where the SMTP sink writes the messages and the demo load its logins (workers inherit these).
+process.env.E2E_DIR ??= mkdtempSync(join(tmpdir(), 'gridhall-e2e-'));
+process.env.E2E_MAIL_DIR ??= join(process.env.E2E_DIR, 'mail');
+process.env.E2E_LOGINS ??= join(process.env.E2E_DIR, 'logins.json');
 const baseURL = `http://127.0.0.1:${process.env.E2E_PORT}`;
 
 export default defineConfig({

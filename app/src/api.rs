@@ -8,10 +8,25 @@ use std::future::Future;
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+use shared::api::accounts::{
+    AccountLoginsResponse, AccountSummary, AccountsResponse, LinkAccountRequest, LinkCodeRequest,
+};
+use shared::api::auth::RegisterRequest;
+use shared::api::auth::{
+    Accepted, ChangePasswordRequest, ConfirmRequest, ForgotPasswordRequest, LoginRequest, LogoutRequest, Me,
+    ResetPasswordRequest, UpdateProfileRequest,
+};
+use shared::api::org::{
+    ChangeMemberRequest, CreateTokenRequest, CreatedToken, InviteMemberRequest, Member, MembersResponse, TokensResponse,
+};
+use shared::api::staff::{
+    AuditPage, AuditQuery, CreateStaffRequest, RegionsResponse, StaffUsersResponse, UpdateStaffRequest,
+};
 use shared::api::{
     ApiError, CommitmentsQuery, CommitmentsResponse, ErrorCode, LanguagePreference, LanguageRequest, paths,
 };
 use shared::i18n::Locale;
+use shared::roles::OrgRole;
 
 #[cfg(feature = "ssr")]
 pub use transport::InProcessApi;
@@ -35,10 +50,13 @@ pub fn set_language(language: Locale) -> impl Future<Output = Result<LanguagePre
 }
 
 /// The HTTP methods the client uses.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Method {
     Get,
     Put,
+    Post,
+    Patch,
+    Delete,
 }
 
 impl Method {
@@ -47,8 +65,153 @@ impl Method {
         match self {
             Method::Get => "GET",
             Method::Put => "PUT",
+            Method::Post => "POST",
+            Method::Patch => "PATCH",
+            Method::Delete => "DELETE",
         }
     }
+}
+
+/// A future answer of the API.
+pub type Answer<T> = std::pin::Pin<Box<dyn Future<Output = Result<T, ApiError>> + Send + 'static>>;
+
+fn get<T: DeserializeOwned + 'static>(path: String) -> Answer<T> {
+    Box::pin(call(Method::Get, path, None::<()>))
+}
+
+fn send<B: Serialize, T: DeserializeOwned + 'static>(method: Method, path: String, body: &B) -> Answer<T> {
+    Box::pin(call(method, path, Some(body)))
+}
+
+/// `POST /api/v1/auth/register`.
+pub fn register(request: &RegisterRequest) -> Answer<Accepted> {
+    send(Method::Post, paths::REGISTER.into(), request)
+}
+
+/// `POST /api/v1/auth/confirm`.
+pub fn confirm(token: String) -> Answer<()> {
+    send(Method::Post, paths::CONFIRM.into(), &ConfirmRequest { token })
+}
+
+/// `POST /api/v1/auth/login`.
+pub fn login(request: &LoginRequest) -> Answer<Me> {
+    send(Method::Post, paths::LOGIN.into(), request)
+}
+
+/// `POST /api/v1/auth/logout`.
+pub fn logout(everywhere: bool) -> Answer<()> {
+    send(Method::Post, paths::LOGOUT.into(), &LogoutRequest { everywhere })
+}
+
+/// `POST /api/v1/auth/password/forgot`.
+pub fn forgot_password(email: String) -> Answer<Accepted> {
+    send(Method::Post, paths::FORGOT_PASSWORD.into(), &ForgotPasswordRequest { email })
+}
+
+/// `POST /api/v1/auth/password/reset`.
+pub fn reset_password(token: String, password: String) -> Answer<()> {
+    send(Method::Post, paths::RESET_PASSWORD.into(), &ResetPasswordRequest { token, password })
+}
+
+/// `GET /api/v1/me`.
+pub fn me() -> Answer<Me> {
+    get(paths::ME.into())
+}
+
+/// `PATCH /api/v1/me`.
+pub fn update_me(request: &UpdateProfileRequest) -> Answer<Me> {
+    send(Method::Patch, paths::ME.into(), request)
+}
+
+/// `POST /api/v1/me/password`.
+pub fn change_password(request: &ChangePasswordRequest) -> Answer<()> {
+    send(Method::Post, paths::CHANGE_PASSWORD.into(), request)
+}
+
+/// `GET /api/v1/me/accounts`.
+pub fn my_accounts() -> Answer<AccountsResponse> {
+    get(paths::MY_ACCOUNTS.into())
+}
+
+/// `POST /api/v1/me/accounts`.
+pub fn link_account(request: &LinkAccountRequest) -> Answer<AccountSummary> {
+    send(Method::Post, paths::MY_ACCOUNTS.into(), request)
+}
+
+/// `POST /api/v1/me/accounts/code`.
+pub fn send_link_code(account_no: String) -> Answer<()> {
+    send(Method::Post, paths::LINK_CODE.into(), &LinkCodeRequest { account_no })
+}
+
+/// `GET /api/v1/me/accounts/{account_no}/logins`.
+pub fn account_logins(account_no: &str) -> Answer<AccountLoginsResponse> {
+    get(format!("{}/{account_no}/logins", paths::MY_ACCOUNTS))
+}
+
+/// `DELETE /api/v1/me/accounts/{account_no}/logins/{user_id}`.
+pub fn unlink(account_no: &str, user_id: i64) -> Answer<()> {
+    send(Method::Delete, format!("{}/{account_no}/logins/{user_id}", paths::MY_ACCOUNTS), &())
+}
+
+/// `GET /api/v1/org/members`.
+pub fn org_members() -> Answer<MembersResponse> {
+    get(paths::ORG_MEMBERS.into())
+}
+
+/// `POST /api/v1/org/members`.
+pub fn invite_member(request: &InviteMemberRequest) -> Answer<Member> {
+    send(Method::Post, paths::ORG_MEMBERS.into(), request)
+}
+
+/// `PATCH /api/v1/org/members/{user_id}`.
+pub fn change_member(user_id: i64, role: OrgRole) -> Answer<()> {
+    send(Method::Patch, format!("{}/{user_id}", paths::ORG_MEMBERS), &ChangeMemberRequest { role })
+}
+
+/// `DELETE /api/v1/org/members/{user_id}`.
+pub fn remove_member(user_id: i64) -> Answer<()> {
+    send(Method::Delete, format!("{}/{user_id}", paths::ORG_MEMBERS), &())
+}
+
+/// `GET /api/v1/org/tokens`.
+pub fn org_tokens() -> Answer<TokensResponse> {
+    get(paths::ORG_TOKENS.into())
+}
+
+/// `POST /api/v1/org/tokens`.
+pub fn issue_token(request: &CreateTokenRequest) -> Answer<CreatedToken> {
+    send(Method::Post, paths::ORG_TOKENS.into(), request)
+}
+
+/// `DELETE /api/v1/org/tokens/{token_id}`.
+pub fn revoke_token(token_id: i64) -> Answer<()> {
+    send(Method::Delete, format!("{}/{token_id}", paths::ORG_TOKENS), &())
+}
+
+/// `GET /api/v1/staff/users`.
+pub fn staff_users() -> Answer<StaffUsersResponse> {
+    get(paths::STAFF_USERS.into())
+}
+
+/// `POST /api/v1/staff/users`.
+pub fn create_staff(request: &CreateStaffRequest) -> Answer<StaffUsersResponse> {
+    send(Method::Post, paths::STAFF_USERS.into(), request)
+}
+
+/// `PATCH /api/v1/staff/users/{user_id}`.
+pub fn update_staff(user_id: i64, request: &UpdateStaffRequest) -> Answer<()> {
+    send(Method::Patch, format!("{}/{user_id}", paths::STAFF_USERS), request)
+}
+
+/// `GET /api/v1/staff/regions`.
+pub fn regions() -> Answer<RegionsResponse> {
+    get(paths::REGIONS.into())
+}
+
+/// `GET /api/v1/audit`.
+pub fn audit(query: &AuditQuery) -> Answer<AuditPage> {
+    let query_string = serde_urlencoded::to_string(query).unwrap_or_default();
+    get(if query_string.is_empty() { paths::AUDIT.to_owned() } else { format!("{}?{query_string}", paths::AUDIT) })
 }
 
 /// Sends one request and decodes the answer: the resource on success, the API's error
@@ -58,7 +221,8 @@ fn call<B: Serialize, T: DeserializeOwned>(
     path: String,
     body: Option<B>,
 ) -> impl Future<Output = Result<T, ApiError>> + Send + 'static {
-    let body = body.map(|b| serde_json::to_string(&b));
+    // Every state-changing call is declared JSON (the server refuses others: CSRF).
+    let body = body.map(|b| serde_json::to_string(&b)).or_else(|| (method != Method::Get).then(|| Ok("{}".to_owned())));
     let sent = match body {
         Some(Err(_)) => None,
         Some(Ok(json)) => Some(transport::send(method, path, Some(json))),
@@ -76,6 +240,8 @@ fn call<B: Serialize, T: DeserializeOwned>(
 /// Turns a status and a body into the typed result.
 fn decode<T: DeserializeOwned>(status: u16, bytes: &[u8]) -> Result<T, ApiError> {
     if (200..300).contains(&status) {
+        // An empty answer (204) is `null`, which is what `()` reads.
+        let bytes: &[u8] = if bytes.is_empty() { b"null" } else { bytes };
         serde_json::from_slice(bytes).map_err(|_| ApiError::new(ErrorCode::Unknown, ""))
     } else {
         // Anything between us and the server (a proxy, a gateway) may answer without our shape.
@@ -168,6 +334,9 @@ mod transport {
             let builder = match method {
                 Method::Get => Request::get(&path),
                 Method::Put => Request::put(&path),
+                Method::Post => Request::post(&path),
+                Method::Patch => Request::patch(&path),
+                Method::Delete => Request::delete(&path),
             };
             let request = match body {
                 Some(json) => builder.header("Content-Type", "application/json").body(json),

@@ -35,6 +35,11 @@ impl Translations {
     pub fn get(self) -> &'static Messages {
         self.0.try_get().unwrap_or_default().messages()
     }
+
+    /// The catalogue, untracked: for event handlers.
+    pub fn get_untracked(self) -> &'static Messages {
+        self.0.try_get_untracked().unwrap_or_default().messages()
+    }
 }
 
 /// On the server: from the request's cookie or `Accept-Language`. In the browser: from the

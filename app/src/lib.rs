@@ -8,6 +8,7 @@ pub mod api;
 pub mod components;
 pub mod i18n;
 pub mod pages;
+pub mod time;
 
 use leptos::prelude::*;
 use leptos_meta::{Html, MetaTags, provide_meta_context};
@@ -15,7 +16,13 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
 use crate::components::layout::Layout;
+use crate::components::session::provide_session;
 use crate::i18n::provide_locale;
+use crate::pages::account::AccountPage;
+use crate::pages::auth::{ConfirmPage, ForgotPasswordPage, LoginPage, RegisterPage, SetPasswordPage};
+use crate::pages::enterprise::EnterprisePage;
+use crate::pages::my_accounts::MyAccountsPage;
+use crate::pages::staff::{AuditPage, StaffUsersPage};
 use crate::pages::{home::HomePage, not_found::NotFound};
 
 /// The HTML document around the app, rendered on the server only. What never changes after
@@ -47,6 +54,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     let locale = provide_locale();
+    provide_session();
 
     view! {
         // The server renders `lang` from the visitor's choice, so there is no flash of the other language.
@@ -58,6 +66,17 @@ pub fn App() -> impl IntoView {
                     // JavaScript, its status is final, and it leaves in one write (under load a
                     // fifth more pages a second than streaming in order; docs/performance.md).
                     <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
+                    <Route path=path!("/register") view=RegisterPage ssr=SsrMode::Async />
+                    <Route path=path!("/confirm") view=ConfirmPage ssr=SsrMode::Async />
+                    <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
+                    <Route path=path!("/password/forgot") view=ForgotPasswordPage ssr=SsrMode::Async />
+                    <Route path=path!("/password/reset") view=|| view! { <SetPasswordPage /> } ssr=SsrMode::Async />
+                    <Route path=path!("/welcome") view=|| view! { <SetPasswordPage welcome=true /> } ssr=SsrMode::Async />
+                    <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async />
+                    <Route path=path!("/account/accounts") view=MyAccountsPage ssr=SsrMode::Async />
+                    <Route path=path!("/enterprise") view=EnterprisePage ssr=SsrMode::Async />
+                    <Route path=path!("/staff/users") view=StaffUsersPage ssr=SsrMode::Async />
+                    <Route path=path!("/staff/audit") view=AuditPage ssr=SsrMode::Async />
                 </Routes>
             </Layout>
         </Router>

@@ -35,3 +35,11 @@ test('a filtered view has no axe violations', async ({ page }) => {
   await hydrated(page);
   expect(await violations(page)).toEqual([]);
 });
+
+for (const path of ['/login', '/register', '/password/forgot']) {
+  test(`${path} has no axe violations`, async ({ page }) => {
+    await page.goto(path);
+    await hydrated(page);
+    expect(await violations(page)).toEqual([]);
+  });
+}

@@ -361,9 +361,12 @@ async fn metrics_count_requests_by_route_and_status(server: TestServer) {
     server.get("/healthz").await;
     server.get("/healthz").await;
     server.get("/api/v1/commitments?area=nope").await;
-    let response = server.get("/metrics").await;
-    assert_eq!(response.status(), StatusCode::OK);
-    let text = response.text().await.expect("body");
+    // Metrics are for operators: a staff admin reads them with their session.
+    let logins = server.demo_logins().await;
+    let admin = server.demo_login(&logins, common::client::demo::ADMIN).await;
+    let response = server.read(&admin, "/metrics").await;
+    assert_eq!(response.status, StatusCode::OK);
+    let text = response.text;
     assert!(text.contains(r#"gridhall_http_requests_total{method="GET",route="/healthz",status="200"} 2"#), "{text}");
     assert!(text.contains(r#"gridhall_http_requests_total{method="GET",route="/api/v1/commitments",status="422"} 1"#));
     assert!(

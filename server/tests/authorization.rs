@@ -129,14 +129,20 @@ async fn every_route_answers_every_caller_as_expected(server: TestServer) {
     callers.push((OtherCustomer, server.new_customer("other@example.com", "Other", password).await));
     let org_admin = callers.iter().find(|(w, _)| *w == OrgAdmin).map(|(_, a)| a.clone()).expect("admin");
     let invited = server
-        .post(&org_admin, "/api/v1/org/members", json!({"email": "viewer@huadong.example", "display_name": "Viewer", "role": "viewer"}))
+        .post(
+            &org_admin,
+            "/api/v1/org/members",
+            json!({"email": "viewer@huadong.example", "display_name": "Viewer", "role": "viewer"}),
+        )
         .await;
     assert_eq!(invited.status, StatusCode::CREATED);
     let mail = server.mail.wait_for("viewer@huadong.example", "", std::time::Duration::from_secs(15)).await;
     let token = mail.token(&server.url("/welcome")).expect("invitation");
     server.post(&As::Anonymous, "/api/v1/auth/password/reset", json!({"token": token, "password": password})).await;
     callers.push((OrgViewer, server.login("viewer@huadong.example", password).await));
-    let issued = server.post(&org_admin, "/api/v1/org/tokens", json!({"name": "matrix", "scope": "read", "expires_in_days": 1})).await;
+    let issued = server
+        .post(&org_admin, "/api/v1/org/tokens", json!({"name": "matrix", "scope": "read", "expires_in_days": 1}))
+        .await;
     callers.push((Token, As::Bearer(issued.body["token"].as_str().expect("token").to_owned())));
     assert_eq!(callers.len(), EVERYONE.len());
 

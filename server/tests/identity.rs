@@ -417,6 +417,20 @@ async fn metrics_are_for_operators(server: TestServer) {
     assert_eq!(server.read(&admin, "/metrics").await.status, StatusCode::OK);
 }
 
+/// A metrics collector reads `/metrics` with the configured token; a wrong one is refused.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_collector_reads_metrics_with_its_token() {
+    let server =
+        TestServer::start_with(common::Backend::Sqlite, |config| config.metrics_token = Some("scrape-7f3a9c".into()))
+            .await
+            .expect("server");
+    server.get("/healthz").await;
+    let right = server.read(&As::Bearer("scrape-7f3a9c".into()), "/metrics").await;
+    assert_eq!(right.status, StatusCode::OK);
+    assert!(right.text.contains("gridhall_http_requests_total"));
+    assert_eq!(server.read(&As::Bearer("scrape-7f3a9d".into()), "/metrics").await.status, StatusCode::UNAUTHORIZED);
+}
+
 /// The outbox keeps a message while the SMTP server is down, retries, and delivers it once
 /// (and only once) when the server is back.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

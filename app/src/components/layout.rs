@@ -6,6 +6,7 @@ use leptos_router::components::A;
 use shared::api::paths;
 
 use crate::components::language_switch::LanguageSwitch;
+use crate::components::user_menu::UserMenu;
 use crate::i18n::use_messages;
 
 /// Wraps every page in the portal's header, main landmark and footer.
@@ -49,6 +50,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                     <A href="/">{move || t.get().nav_home}</A>
                     <a href=paths::DOCS rel="external">{move || t.get().nav_api_docs}</a>
                 </nav>
+                <UserMenu />
                 <LanguageSwitch />
             </div>
         </header>

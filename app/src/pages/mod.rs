@@ -1,4 +1,9 @@
 //! One module a route.
 
+pub mod account;
+pub mod auth;
+pub mod enterprise;
 pub mod home;
+pub mod my_accounts;
 pub mod not_found;
+pub mod staff;

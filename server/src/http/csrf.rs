@@ -4,11 +4,8 @@
 //! (`Origin`), come from the portal itself. A call that carries the session cookie must say
 //! where it comes from. The session cookie is also `SameSite=Lax`.
 
-use axum::extract::{Request, State};
 use axum::http::header::{HOST, ORIGIN};
 use axum::http::{HeaderMap, Method};
-use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
 use shared::api::ErrorCode;
 
 use super::auth::session_token;
@@ -16,27 +13,25 @@ use super::error::AppError;
 use super::extract::{is_json, locale_of};
 use crate::state::AppState;
 
-/// The check, on every API request.
-pub async fn protect(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    if matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS)
-        || !request.uri().path().starts_with("/api/")
-    {
-        return next.run(request).await;
+/// The check for a routed API call: `Err` with the refusal when a state-changing call is
+/// not JSON or comes from elsewhere.
+pub fn check(state: &AppState, method: &Method, headers: &HeaderMap) -> Result<(), AppError> {
+    if matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS) {
+        return Ok(());
     }
-    let headers = request.headers();
     let locale = locale_of(headers);
     if !is_json(headers) {
-        return AppError::new(ErrorCode::UnsupportedMediaType, locale).into_response();
+        return Err(AppError::new(ErrorCode::UnsupportedMediaType, locale));
     }
     let allowed = match headers.get(ORIGIN).and_then(|v| v.to_str().ok()) {
         Some(origin) => same_origin(origin, headers, state.config.public_url().as_str(), state.config.is_https()),
         None => session_token(headers).is_none(),
     };
     if !allowed {
-        tracing::warn!(origin = ?headers.get(ORIGIN), path = %request.uri().path(), "cross-site request refused");
-        return AppError::new(ErrorCode::Forbidden, locale).into_response();
+        tracing::warn!(origin = ?headers.get(ORIGIN), "cross-site request refused");
+        return Err(AppError::new(ErrorCode::Forbidden, locale));
     }
-    next.run(request).await
+    Ok(())
 }
 
 /// Whether an `Origin` is the portal's: its configured public URL, or the host the request

@@ -59,10 +59,9 @@ pub fn api_router(state: &AppState) -> Router {
     let body_limit = usize::try_from(state.config.body_limit_bytes).unwrap_or(usize::MAX);
     routes
         .route("/api/{*rest}", any(unknown_api_path))
-        // Innermost first: the policy needs the matched route and the caller.
+        // Innermost first: the policy (with the CSRF check) needs the matched route and the caller.
         .route_layer(axum::middleware::from_fn_with_state(state.clone(), policy::authorize))
         .layer(axum::middleware::from_fn_with_state(state.clone(), auth::authenticate))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), csrf::protect))
         .layer(Extension(Arc::new(document)))
         .layer(DefaultBodyLimit::max(body_limit))
         .with_state(state.clone())

@@ -126,7 +126,8 @@ pub fn decide(rule: Rule, principal: &Principal, metrics_token: bool) -> Decisio
     }
 }
 
-/// The policy check, run on every matched route after authentication.
+/// The policy check, run on every matched route after authentication: cross-site request
+/// forgery first (`csrf`), then the route's rule.
 pub async fn authorize(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let locale = locale_of(request.headers());
     let path = request.extensions().get::<MatchedPath>().map(|p| p.as_str().to_owned()).unwrap_or_default();
@@ -138,6 +139,12 @@ pub async fn authorize(State(state): State<AppState>, request: Request, next: Ne
         tracing::error!(%path, method = %request.method(), "a route without an access rule was called; refused");
         return AppError::new(ErrorCode::Forbidden, locale).into_response();
     };
+    // Unknown API paths answer 404 whatever the method and body.
+    if path != "/api/{*rest}"
+        && let Err(refusal) = super::csrf::check(&state, request.method(), request.headers())
+    {
+        return refusal.into_response();
+    }
     let principal = request.extensions().get::<Principal>().cloned().unwrap_or(Principal::Anonymous);
     let metrics_token = rule == Rule::Operator && has_metrics_token(&state.config, request.headers());
     match decide(rule, &principal, metrics_token) {

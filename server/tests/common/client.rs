@@ -27,6 +27,8 @@ pub struct Answer {
     pub status: StatusCode,
     pub headers: reqwest::header::HeaderMap,
     pub body: Value,
+    /// The body as text.
+    pub text: String,
 }
 
 impl Answer {
@@ -72,7 +74,7 @@ impl TestServer {
         let headers = response.headers().clone();
         let text = response.text().await.expect("body");
         let body = serde_json::from_str(&text).unwrap_or(Value::Null);
-        Answer { status, headers, body }
+        Answer { status, headers, body, text }
     }
 
     /// `GET` as `who`.

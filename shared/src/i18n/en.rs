@@ -46,6 +46,7 @@ pub(super) const MESSAGES: Messages = Messages {
     commitment,
     limit,
     date,
+    portal: &super::portal_en::PORTAL,
 };
 
 fn as_of(date: &str, count: usize) -> String {

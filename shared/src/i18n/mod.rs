@@ -5,6 +5,9 @@
 //! API error messages (and, later, emails), so a visitor reads one voice everywhere.
 
 mod en;
+pub mod portal;
+mod portal_en;
+mod portal_zh;
 mod zh;
 
 use std::fmt;
@@ -150,6 +153,8 @@ pub struct Messages {
     pub limit: fn(u32, LimitUnit) -> String,
     /// A day as this language writes it: "2025年1月1日" / "1 January 2025".
     pub date: fn(NaiveDate) -> String,
+    /// The signed-in portal.
+    pub portal: &'static portal::PortalMessages,
 }
 
 /// Strings of the home page.

@@ -44,6 +44,7 @@ pub(super) const MESSAGES: Messages = Messages {
     commitment,
     limit,
     date,
+    portal: &super::portal_zh::PORTAL,
 };
 
 fn as_of(date: &str, count: usize) -> String {

@@ -1,0 +1,80 @@
+//! The header's account links: log in and register, or the pages of the logged-in person's
+//! kind and roles, their name, and log out.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::NavigateOptions;
+use leptos_router::components::A;
+use leptos_router::hooks::use_navigate;
+use shared::api::auth::Me;
+use shared::roles::{StaffRole, UserKind};
+
+use crate::api;
+use crate::components::session::use_session;
+use crate::i18n::use_messages;
+
+/// The links for a logged-in person: `(path, label)`.
+fn links(me: &Me) -> Vec<(&'static str, fn(&'static shared::i18n::Messages) -> &'static str)> {
+    let mut links: Vec<(&'static str, fn(&'static shared::i18n::Messages) -> &'static str)> = Vec::new();
+    match me.kind {
+        UserKind::Customer => links.push(("/account/accounts", |m| m.portal.nav.my_accounts)),
+        UserKind::Enterprise => {
+            links.push(("/enterprise", |m| m.portal.nav.enterprise));
+            links.push(("/account/accounts", |m| m.portal.nav.my_accounts));
+        }
+        UserKind::Staff => {
+            let reads_admin = me.staff_roles.iter().any(|r| matches!(r, StaffRole::Admin | StaffRole::Auditor));
+            if reads_admin {
+                links.push(("/staff/users", |m| m.portal.nav.staff_users));
+                links.push(("/staff/audit", |m| m.portal.nav.audit));
+            }
+        }
+    }
+    links.push(("/account", |m| m.portal.nav.account));
+    links
+}
+
+/// The menu.
+#[component]
+pub fn UserMenu() -> impl IntoView {
+    let t = use_messages();
+    let session = use_session();
+    let navigate = use_navigate();
+    let logout = move |_| {
+        let navigate = navigate.clone();
+        spawn_local(async move {
+            let _ = api::logout(false).await;
+            session.refresh();
+            navigate("/", NavigateOptions::default());
+        });
+    };
+    view! {
+        <nav class="user-menu" aria-label=move || t.get().portal.nav.account_menu>
+            <Transition fallback=|| ()>
+                {move || {
+                    let logout = logout.clone();
+                    Suspend::new(async move {
+                        match session.me.await {
+                            Ok(me) => view! {
+                                {links(&me)
+                                    .into_iter()
+                                    .map(|(href, label)| view! { <A href=href>{move || label(t.get())}</A> })
+                                    .collect_view()}
+                                <span class="user-menu__name" data-user=me.email.clone()>{me.display_name.clone()}</span>
+                                <button type="button" class="button button--small" on:click=logout>
+                                    {move || t.get().portal.nav.logout}
+                                </button>
+                            }
+                            .into_any(),
+                            Err(_) => view! {
+                                <A href="/login">{move || t.get().portal.nav.login}</A>
+                                <A href="/register">{move || t.get().portal.nav.register}</A>
+                            }
+                            .into_any(),
+                        }
+                    })
+                }}
+            </Transition>
+        </nav>
+    }
+}

@@ -1,0 +1,311 @@
+//! Registering, confirming the address, logging in, and setting a password from an emailed
+//! link (a reset or an invitation).
+
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::NavigateOptions;
+use leptos_router::components::A;
+use leptos_router::hooks::{use_navigate, use_query_map};
+use shared::api::auth::{LoginRequest, RegisterRequest};
+use shared::validation::{self, FieldError};
+
+use crate::api;
+use crate::components::form::{Field, FormError, FormState, Submit};
+use crate::components::page_title::PageTitle;
+use crate::components::session::use_session;
+use crate::i18n::{use_locale, use_messages};
+
+/// `/register`: a new customer login.
+#[component]
+pub fn RegisterPage() -> impl IntoView {
+    let t = use_messages();
+    let locale = use_locale();
+    let form = FormState::new();
+    let email = RwSignal::new(String::new());
+    let mobile = RwSignal::new(String::new());
+    let name = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let done = RwSignal::new(None::<String>);
+
+    let submit = move |event: SubmitEvent| {
+        event.prevent_default();
+        let request = RegisterRequest {
+            email: email.get_untracked(),
+            mobile: Some(mobile.get_untracked()),
+            display_name: name.get_untracked(),
+            password: password.get_untracked(),
+            language: Some(locale.get_untracked()),
+        };
+        if !form.start() {
+            return;
+        }
+        if let Err(errors) = request.validate() {
+            return form.invalid(errors, t.get_untracked());
+        }
+        spawn_local(async move {
+            if let Some(accepted) = form.finish(api::register(&request).await) {
+                done.set(Some(accepted.message));
+            }
+        });
+    };
+
+    view! {
+        <PageTitle text=|m| m.portal.auth.register_title />
+        <section class="page page--narrow" aria-labelledby="register-heading">
+            <h1 id="register-heading">{move || t.get().portal.auth.register_title}</h1>
+            <Show
+                when=move || done.get().is_none()
+                fallback=move || view! { <p class="notice notice--success" role="status">{done.get()}</p> }
+            >
+                <p class="lead">{move || t.get().portal.auth.register_intro}</p>
+                <form method="post" novalidate on:submit=submit>
+                    <FormError form />
+                    <Field name="email" label=|m| m.portal.auth.email value=email form kind="email" autocomplete="email" />
+                    <Field name="display_name" label=|m| m.portal.auth.display_name value=name form autocomplete="name" />
+                    <Field
+                        name="mobile"
+                        label=|m| m.portal.auth.mobile
+                        hint=|m| m.portal.auth.mobile_hint
+                        value=mobile
+                        form
+                        kind="tel"
+                        inputmode="tel"
+                        autocomplete="tel"
+                        required=false
+                    />
+                    <Field
+                        name="password"
+                        label=|m| m.portal.auth.password
+                        hint=|m| m.portal.auth.password_hint
+                        value=password
+                        form
+                        kind="password"
+                        autocomplete="new-password"
+                    />
+                    <Submit form label=|m| m.portal.auth.register_submit />
+                </form>
+                <p><A href="/login">{move || t.get().portal.auth.have_account}</A></p>
+            </Show>
+        </section>
+    }
+}
+
+/// `/confirm?token=…`: confirms the address with a press of a button (a link scanner that
+/// opens the page confirms nothing).
+#[component]
+pub fn ConfirmPage() -> impl IntoView {
+    let t = use_messages();
+    let query = use_query_map();
+    let token = move || query.with(|q| q.get("token")).unwrap_or_default();
+    let form = FormState::new();
+    let done = RwSignal::new(false);
+    let submit = move |event: SubmitEvent| {
+        event.prevent_default();
+        if !form.start() {
+            return;
+        }
+        let token = token();
+        spawn_local(async move {
+            if form.finish(api::confirm(token).await).is_some() {
+                done.set(true);
+            }
+        });
+    };
+    view! {
+        <PageTitle text=|m| m.portal.auth.confirm_title />
+        <section class="page page--narrow" aria-labelledby="confirm-heading">
+            <h1 id="confirm-heading">{move || t.get().portal.auth.confirm_title}</h1>
+            <Show when=move || !token().is_empty() fallback=move || view! { <p class="notice notice--error">{move || t.get().portal.auth.missing_token}</p> }>
+                <Show
+                    when=move || done.get()
+                    fallback=move || {
+                        view! {
+                            <p>{move || t.get().portal.auth.confirm_intro}</p>
+                            <form method="post" on:submit=submit>
+                                <FormError form />
+                                <Submit form label=|m| m.portal.auth.confirm_submit />
+                            </form>
+                        }
+                    }
+                >
+                    <p class="notice notice--success" role="status">{move || t.get().portal.auth.confirm_done}</p>
+                    <p><A href="/login">{move || t.get().portal.auth.go_to_login}</A></p>
+                </Show>
+            </Show>
+        </section>
+    }
+}
+
+/// Where to go after logging in: the `next` path if it is one of ours, else by kind.
+fn after_login(next: Option<String>, me: &shared::api::auth::Me) -> String {
+    use shared::roles::UserKind;
+    if let Some(next) = next.filter(|n| n.starts_with('/') && !n.starts_with("//")) {
+        return next;
+    }
+    match me.kind {
+        UserKind::Customer => "/account/accounts".to_owned(),
+        UserKind::Enterprise => "/enterprise".to_owned(),
+        UserKind::Staff => "/account".to_owned(),
+    }
+}
+
+/// `/login`.
+#[component]
+pub fn LoginPage() -> impl IntoView {
+    let t = use_messages();
+    let session = use_session();
+    let query = use_query_map();
+    let navigate = use_navigate();
+    let form = FormState::new();
+    let email = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let submit = move |event: SubmitEvent| {
+        event.prevent_default();
+        let request = LoginRequest { email: email.get_untracked(), password: password.get_untracked() };
+        if !form.start() {
+            return;
+        }
+        let mut errors = Vec::new();
+        if let Err(problem) = validation::email(&request.email) {
+            errors.push(FieldError::new("email", problem));
+        }
+        if request.password.is_empty() {
+            errors.push(FieldError::new("password", validation::Problem::Required));
+        }
+        if !errors.is_empty() {
+            return form.invalid(errors, t.get_untracked());
+        }
+        let next = query.with_untracked(|q| q.get("next"));
+        let navigate = navigate.clone();
+        spawn_local(async move {
+            if let Some(me) = form.finish(api::login(&request).await) {
+                session.refresh();
+                navigate(&after_login(next, &me), NavigateOptions::default());
+            }
+        });
+    };
+    view! {
+        <PageTitle text=|m| m.portal.auth.login_title />
+        <section class="page page--narrow" aria-labelledby="login-heading">
+            <h1 id="login-heading">{move || t.get().portal.auth.login_title}</h1>
+            <form method="post" novalidate on:submit=submit>
+                <FormError form />
+                <Field name="email" label=|m| m.portal.auth.email value=email form kind="email" autocomplete="username" />
+                <Field name="password" label=|m| m.portal.auth.password value=password form kind="password" autocomplete="current-password" />
+                <Submit form label=|m| m.portal.auth.login_submit />
+            </form>
+            <p><A href="/password/forgot">{move || t.get().portal.auth.forgot_link}</A></p>
+            <p><A href="/register">{move || t.get().portal.auth.no_account}</A></p>
+        </section>
+    }
+}
+
+/// `/password/forgot`.
+#[component]
+pub fn ForgotPasswordPage() -> impl IntoView {
+    let t = use_messages();
+    let form = FormState::new();
+    let email = RwSignal::new(String::new());
+    let done = RwSignal::new(None::<String>);
+    let submit = move |event: SubmitEvent| {
+        event.prevent_default();
+        let address = email.get_untracked();
+        if !form.start() {
+            return;
+        }
+        if let Err(problem) = validation::email(&address) {
+            return form.invalid(vec![FieldError::new("email", problem)], t.get_untracked());
+        }
+        spawn_local(async move {
+            if let Some(accepted) = form.finish(api::forgot_password(address).await) {
+                done.set(Some(accepted.message));
+            }
+        });
+    };
+    view! {
+        <PageTitle text=|m| m.portal.auth.forgot_title />
+        <section class="page page--narrow" aria-labelledby="forgot-heading">
+            <h1 id="forgot-heading">{move || t.get().portal.auth.forgot_title}</h1>
+            <Show
+                when=move || done.get().is_none()
+                fallback=move || view! { <p class="notice notice--success" role="status">{done.get()}</p> }
+            >
+                <p>{move || t.get().portal.auth.forgot_intro}</p>
+                <form method="post" novalidate on:submit=submit>
+                    <FormError form />
+                    <Field name="email" label=|m| m.portal.auth.email value=email form kind="email" autocomplete="email" />
+                    <Submit form label=|m| m.portal.auth.forgot_submit />
+                </form>
+            </Show>
+        </section>
+    }
+}
+
+/// `/password/reset?token=…` and `/welcome?token=…` (an invitation): choose a password.
+#[component]
+pub fn SetPasswordPage(
+    /// An invitation rather than a reset.
+    #[prop(default = false)]
+    welcome: bool,
+) -> impl IntoView {
+    let t = use_messages();
+    let query = use_query_map();
+    let token = move || query.with(|q| q.get("token")).unwrap_or_default();
+    let form = FormState::new();
+    let password = RwSignal::new(String::new());
+    let done = RwSignal::new(false);
+    let submit = move |event: SubmitEvent| {
+        event.prevent_default();
+        let new_password = password.get_untracked();
+        if !form.start() {
+            return;
+        }
+        if let Err(problem) = validation::password_length(&new_password) {
+            return form.invalid(vec![FieldError::new("password", problem)], t.get_untracked());
+        }
+        let token = token();
+        spawn_local(async move {
+            if form.finish(api::reset_password(token, new_password).await).is_some() {
+                done.set(true);
+            }
+        });
+    };
+    let title = move || if welcome { t.get().portal.auth.welcome_title } else { t.get().portal.auth.reset_title };
+    view! {
+        {if welcome {
+            view! { <PageTitle text=|m| m.portal.auth.welcome_title /> }
+        } else {
+            view! { <PageTitle text=|m| m.portal.auth.reset_title /> }
+        }}
+        <section class="page page--narrow" aria-labelledby="password-heading">
+            <h1 id="password-heading">{title}</h1>
+            <Show when=move || !token().is_empty() fallback=move || view! { <p class="notice notice--error">{move || t.get().portal.auth.missing_token}</p> }>
+                <Show
+                    when=move || done.get()
+                    fallback=move || {
+                        view! {
+                            {welcome.then(|| view! { <p>{move || t.get().portal.auth.welcome_intro}</p> })}
+                            <form method="post" novalidate on:submit=submit>
+                                <FormError form />
+                                <Field
+                                    name="password"
+                                    label=|m| m.portal.auth.new_password
+                                    hint=|m| m.portal.auth.password_hint
+                                    value=password
+                                    form
+                                    kind="password"
+                                    autocomplete="new-password"
+                                />
+                                <Submit form label=|m| m.portal.auth.reset_submit />
+                            </form>
+                        }
+                    }
+                >
+                    <p class="notice notice--success" role="status">{move || t.get().portal.auth.reset_done}</p>
+                    <p><A href="/login">{move || t.get().portal.auth.go_to_login}</A></p>
+                </Show>
+            </Show>
+        </section>
+    }
+}
