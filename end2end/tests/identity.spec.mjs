@@ -5,7 +5,11 @@ import { test, expect, hydrated, demoLogins, waitForMail, linkIn, logIn } from '
 
 const PASSWORD = 'Lantern-orchard-47-tide';
 
-test('a customer registers, confirms by email, logs in, links an account and logs out', async ({ page, baseURL }) => {
+test.describe('a new customer', () => {
+  // After logging out, the accounts page answers 401 and asks to log in.
+  test.use({ expectedErrors: [{ url: '/api/v1/me', status: 401 }, { url: '/account/accounts', status: 401 }] });
+
+test('registers, confirms by email, logs in, links an account and logs out', async ({ page, baseURL }) => {
   const email = `wang.${Date.now()}@example.com`;
   await page.goto('/register');
   await hydrated(page);
@@ -48,6 +52,7 @@ test('a customer registers, confirms by email, logs in, links an account and log
   expect(response.status()).toBe(401);
   await expect(page.locator('[data-access="login-required"]')).toContainText('请先登录');
 });
+});
 
 test.describe('bad input', () => {
   test.use({ expectedErrors: [{ url: '/api/v1/me', status: 401 }, { url: '/api/v1/auth/register', status: 422 }, { url: '/api/v1/auth/login', status: 401 }] });
@@ -87,11 +92,12 @@ test('a staff admin creates an agent, who gets an invitation by email', async ({
   await expect(page.locator('tr[data-staff]')).toHaveCount(7);
 
   const email = `agent.${Date.now()}@staff.gridhall.example`;
-  await page.getByLabel('邮箱').fill(email);
-  await page.getByLabel('姓名或称呼').fill('钱坤');
-  await page.getByLabel('客服坐席').check();
-  await page.getByLabel('浦东供电所').check();
-  await page.getByRole('button', { name: '创建并发送邀请' }).click();
+  const create = page.getByRole('region', { name: '新增员工' });
+  await create.getByLabel('邮箱').fill(email);
+  await create.getByLabel('姓名或称呼').fill('钱坤');
+  await create.getByLabel('客服坐席').check();
+  await create.getByLabel('浦东供电所').check();
+  await create.getByRole('button', { name: '创建并发送邀请' }).click();
   await expect(page.getByRole('status').filter({ hasText: '已创建，邀请邮件已发送。' })).toBeVisible();
   const row = page.locator(`tr[data-staff="${email}"]`);
   await expect(row).toContainText('客服坐席');

@@ -1,6 +1,7 @@
 //! Criterion benchmarks of the hot paths, in-process (no sockets): negotiating the language
-//! of a request, the commitments API call, and the server render of the home page, each
-//! over a fresh SQLite database. `cargo bench -p gridhall`.
+//! of a request, the commitments API call, the server render of the home page, an
+//! authenticated API call (session lookup included) and the password hash that every login
+//! pays, over a fresh SQLite database. `cargo bench -p gridhall`.
 
 use std::hint::black_box;
 
@@ -32,10 +33,37 @@ async fn get(app: &Router, path: &str) -> usize {
     to_bytes(response.into_body(), usize::MAX).await.expect("body").len()
 }
 
+/// Logs in as the demo customer; answers the `Cookie` header of the session.
+async fn session(app: &Router, state_db: &Db) -> String {
+    let logins = gridhall::demo::people::load(state_db).await.expect("demo people");
+    let customer = logins.iter().find(|l| l.role == "customer").expect("customer");
+    let body = serde_json::json!({"email": customer.email, "password": customer.password}).to_string();
+    let request = Request::post("/api/v1/auth/login")
+        .header("content-type", "application/json")
+        .body(Body::from(body))
+        .expect("request");
+    let response = app.clone().oneshot(request).await.expect("infallible");
+    assert!(response.status().is_success(), "login: {}", response.status());
+    let cookie = response.headers()["set-cookie"].to_str().expect("cookie");
+    cookie.split(';').next().expect("pair").to_owned()
+}
+
+async fn get_with_cookie(app: &Router, path: &str, cookie: &str) -> usize {
+    let request = Request::get(path).header("cookie", cookie).body(Body::empty()).expect("request");
+    let response = app.clone().oneshot(request).await.expect("infallible");
+    assert!(response.status().is_success(), "{path}: {}", response.status());
+    to_bytes(response.into_body(), usize::MAX).await.expect("body").len()
+}
+
 fn requests(c: &mut Criterion) {
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
     let folder = tempfile::tempdir().expect("folder");
     let app = runtime.block_on(app(&folder));
+    let db = runtime.block_on(async {
+        let url = format!("sqlite://{}/bench.db", folder.path().display());
+        Db::connect(&Config::with_database(url.parse().expect("url"))).await.expect("database")
+    });
+    let cookie = runtime.block_on(session(&app, &db));
 
     c.bench_function("locale from Cookie and Accept-Language", |b| {
         b.iter(|| {
@@ -49,6 +77,13 @@ fn requests(c: &mut Criterion) {
         b.to_async(&runtime).iter(|| get(&app, "/api/v1/commitments"))
     });
     c.bench_function("GET / server-rendered (SQLite, in-process)", |b| b.to_async(&runtime).iter(|| get(&app, "/")));
+    c.bench_function("GET /api/v1/me with a session cookie (SQLite, in-process)", |b| {
+        b.to_async(&runtime).iter(|| get_with_cookie(&app, "/api/v1/me", &cookie))
+    });
+    c.bench_function("argon2id hash, m=19 MiB t=2 p=1 (every login and password change)", |b| {
+        b.to_async(&runtime)
+            .iter(|| gridhall::services::passwords::hash(black_box("Lantern-orchard-47-tide".to_owned())))
+    });
 }
 
 criterion_group!(benches, requests);

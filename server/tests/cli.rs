@@ -71,3 +71,63 @@ fn help_lists_the_subcommands() {
         assert!(text.contains(word), "{word} missing from --help");
     }
 }
+
+#[test]
+fn demo_prints_logins_with_new_passwords_each_time() {
+    let folder = tempfile::tempdir().expect("folder");
+    let url = format!("sqlite://{}/gridhall.db", folder.path().display());
+    let file = folder.path().join("logins.json");
+    let run = || {
+        let output = gridhall()
+            .args(["demo", "--logins-file", file.to_str().expect("path")])
+            .env("DATABASE_URL", &url)
+            .output()
+            .expect("run");
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+        let logins: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(&file).expect("logins file")).expect("json");
+        (stdout, logins)
+    };
+    let (stdout, first) = run();
+    assert!(stdout.contains("zhang.wei@demo.gridhall.example"), "{stdout}");
+    assert!(stdout.contains("admin@staff.gridhall.example"), "{stdout}");
+    let entries = first.as_array().expect("list");
+    assert_eq!(entries.len(), 10, "a customer, two enterprise users, seven staff");
+    let (_, second) = run();
+    assert_ne!(first[0]["password"], second[0]["password"], "new passwords at every load");
+}
+
+#[test]
+fn admin_create_prints_a_one_time_link_and_refuses_a_taken_address() {
+    let folder = tempfile::tempdir().expect("folder");
+    let url = format!("sqlite://{}/gridhall.db", folder.path().display());
+    let create = || {
+        gridhall()
+            .args(["admin", "create", "--email", "Wang.Qiang@Utility.example", "--name", "王强"])
+            .env("DATABASE_URL", &url)
+            .env("GRIDHALL_PUBLIC_URL", "https://95598.utility.example")
+            .env("GRIDHALL_MAIL_DIR", folder.path().join("mail"))
+            .output()
+            .expect("run")
+    };
+    let output = create();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.contains("https://95598.utility.example/welcome?token="), "{stdout}");
+    assert!(!stdout.to_lowercase().contains("password:"), "no password is printed: {stdout}");
+
+    let again = create();
+    assert!(!again.status.success());
+    let stderr = String::from_utf8_lossy(&again.stderr);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("already has a login"), "{stderr}");
+
+    let bad = gridhall()
+        .args(["admin", "create", "--email", "not-an-address", "--name", "X"])
+        .env("DATABASE_URL", &url)
+        .output()
+        .expect("run");
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("email: Enter an email address"));
+}

@@ -184,3 +184,21 @@ pub fn Submit(form: FormState, label: Text) -> impl IntoView {
         </button>
     }
 }
+
+/// The optional mobile number field of the registration and profile forms.
+#[component]
+pub fn MobileField(value: RwSignal<String>, form: FormState) -> impl IntoView {
+    view! {
+        <Field
+            name="mobile"
+            label=|m| m.portal.auth.mobile
+            hint=|m| m.portal.auth.mobile_hint
+            value
+            form
+            kind="tel"
+            inputmode="tel"
+            autocomplete="tel"
+            required=false
+        />
+    }
+}

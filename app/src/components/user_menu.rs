@@ -10,12 +10,13 @@ use shared::api::auth::Me;
 use shared::roles::{StaffRole, UserKind};
 
 use crate::api;
+use crate::components::form::Text;
 use crate::components::session::use_session;
 use crate::i18n::use_messages;
 
 /// The links for a logged-in person: `(path, label)`.
-fn links(me: &Me) -> Vec<(&'static str, fn(&'static shared::i18n::Messages) -> &'static str)> {
-    let mut links: Vec<(&'static str, fn(&'static shared::i18n::Messages) -> &'static str)> = Vec::new();
+fn links(me: &Me) -> Vec<(&'static str, Text)> {
+    let mut links: Vec<(&'static str, Text)> = Vec::new();
     match me.kind {
         UserKind::Customer => links.push(("/account/accounts", |m| m.portal.nav.my_accounts)),
         UserKind::Enterprise => {

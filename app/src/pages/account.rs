@@ -13,7 +13,7 @@ use shared::validation::{FieldError, password_length};
 
 use crate::api;
 use crate::components::access::AccessProblem;
-use crate::components::form::{Field, FormError, FormState, Submit};
+use crate::components::form::{Field, FormError, FormState, MobileField, Submit};
 use crate::components::page_title::PageTitle;
 use crate::components::session::use_session;
 use crate::i18n::{use_locale, use_messages};
@@ -89,17 +89,7 @@ fn ProfileForm(me: Me) -> impl IntoView {
             <form method="post" novalidate on:submit=submit>
                 <FormError form />
                 <Field name="display_name" label=|m| m.portal.auth.display_name value=name form autocomplete="name" />
-                <Field
-                    name="mobile"
-                    label=|m| m.portal.auth.mobile
-                    hint=|m| m.portal.auth.mobile_hint
-                    value=mobile
-                    form
-                    kind="tel"
-                    inputmode="tel"
-                    autocomplete="tel"
-                    required=false
-                />
+                    <MobileField value=mobile form />
                 <div class="field">
                     <label for="field-language">{move || t.get().portal.account.language}</label>
                     <select

@@ -11,7 +11,7 @@ use shared::api::auth::{LoginRequest, RegisterRequest};
 use shared::validation::{self, FieldError};
 
 use crate::api;
-use crate::components::form::{Field, FormError, FormState, Submit};
+use crate::components::form::{Field, FormError, FormState, MobileField, Submit};
 use crate::components::page_title::PageTitle;
 use crate::components::session::use_session;
 use crate::i18n::{use_locale, use_messages};
@@ -63,17 +63,7 @@ pub fn RegisterPage() -> impl IntoView {
                     <FormError form />
                     <Field name="email" label=|m| m.portal.auth.email value=email form kind="email" autocomplete="email" />
                     <Field name="display_name" label=|m| m.portal.auth.display_name value=name form autocomplete="name" />
-                    <Field
-                        name="mobile"
-                        label=|m| m.portal.auth.mobile
-                        hint=|m| m.portal.auth.mobile_hint
-                        value=mobile
-                        form
-                        kind="tel"
-                        inputmode="tel"
-                        autocomplete="tel"
-                        required=false
-                    />
+                    <MobileField value=mobile form />
                     <Field
                         name="password"
                         label=|m| m.portal.auth.password

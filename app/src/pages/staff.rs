@@ -29,7 +29,7 @@ pub fn StaffUsersPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match (users.await, regions.await) {
                         (Ok(users), Ok(regions)) => view! {
-                            <UserList users=users.users on_change=retry />
+                            <UserList users=users.users regions=regions.regions.clone() on_change=retry />
                             <CreateForm regions=regions.regions on_created=retry />
                         }
                         .into_any(),
@@ -42,7 +42,7 @@ pub fn StaffUsersPage() -> impl IntoView {
 }
 
 #[component]
-fn UserList(users: Vec<StaffUser>, on_change: Callback<()>) -> impl IntoView {
+fn UserList(users: Vec<StaffUser>, regions: Vec<Region>, on_change: Callback<()>) -> impl IntoView {
     let t = use_messages();
     let problem = FormState::new();
     view! {
@@ -64,6 +64,7 @@ fn UserList(users: Vec<StaffUser>, on_change: Callback<()>) -> impl IntoView {
                         let id = user.id;
                         let disabled = user.disabled;
                         let roles = user.roles.clone();
+                        let edit = view! { <EditGrants user=user.clone() regions=regions.clone() on_change /> };
                         let regions = user.regions.join("、");
                         let toggle = move |_| {
                             if !problem.start() {
@@ -97,6 +98,7 @@ fn UserList(users: Vec<StaffUser>, on_change: Callback<()>) -> impl IntoView {
                                     <button type="button" class="button button--small" disabled=move || !problem.can_send() on:click=toggle>
                                         {move || if disabled { t.get().portal.staff.enable } else { t.get().portal.staff.disable }}
                                     </button>
+                                    {edit}
                                 </td>
                             </tr>
                         }
@@ -107,10 +109,122 @@ fn UserList(users: Vec<StaffUser>, on_change: Callback<()>) -> impl IntoView {
     }
 }
 
+/// Checkboxes for a set of choices, bound to a signal.
+fn checkboxes<T: Clone + PartialEq + Send + Sync + 'static>(
+    prefix: String,
+    options: Vec<(T, String, Signal<String>)>,
+    chosen: RwSignal<Vec<T>>,
+) -> impl IntoView {
+    options
+        .into_iter()
+        .map(|(value, key, label)| {
+            let id = format!("{prefix}-{key}");
+            let label_for = id.clone();
+            let checked = value.clone();
+            view! {
+                <label class="choice" for=label_for>
+                    <input
+                        id=id
+                        type="checkbox"
+                        value=key
+                        prop:checked=move || chosen.with(|c| c.contains(&checked))
+                        on:change=move |e| {
+                            let on = event_target_checked(&e);
+                            let value = value.clone();
+                            chosen.update(|c| {
+                                c.retain(|x| *x != value);
+                                if on {
+                                    c.push(value);
+                                }
+                            });
+                        }
+                    />
+                    {label}
+                </label>
+            }
+        })
+        .collect_view()
+}
+
+/// The roles of every staff role, as checkbox options.
+fn role_options() -> Vec<(StaffRole, String, Signal<String>)> {
+    let t = use_messages();
+    StaffRole::ALL
+        .iter()
+        .map(|&role| {
+            (role, role.as_str().to_owned(), Signal::derive(move || (t.get().portal.staff.role)(role).to_owned()))
+        })
+        .collect()
+}
+
+/// The supply stations as checkbox options, named in the current language.
+fn region_options(regions: Vec<Region>) -> Vec<(String, String, Signal<String>)> {
+    let locale = use_locale();
+    regions
+        .into_iter()
+        .map(|region| {
+            let code = region.code.clone();
+            (
+                code.clone(),
+                code,
+                Signal::derive(move || {
+                    if locale.get() == Locale::Zh { region.name_zh.clone() } else { region.name_en.clone() }
+                }),
+            )
+        })
+        .collect()
+}
+
+/// Changes a staff member's roles and supply stations (their sessions end: privileges
+/// changed).
+#[component]
+fn EditGrants(user: StaffUser, regions: Vec<Region>, on_change: Callback<()>) -> impl IntoView {
+    let t = use_messages();
+    let form = FormState::new();
+    let roles = RwSignal::new(user.roles.clone());
+    let chosen = RwSignal::new(user.regions.clone());
+    let id = user.id;
+    let submit = move |event: SubmitEvent| {
+        event.prevent_default();
+        let request = UpdateStaffRequest {
+            roles: Some(roles.get_untracked()),
+            regions: Some(chosen.get_untracked()),
+            disabled: None,
+        };
+        if !form.start() {
+            return;
+        }
+        if let Err(errors) = request.validate() {
+            return form.invalid(errors, t.get_untracked());
+        }
+        spawn_local(async move {
+            if form.finish(api::update_staff(id, &request).await).is_some() {
+                on_change.run(());
+            }
+        });
+    };
+    view! {
+        <details class="edit-grants">
+            <summary>{move || t.get().portal.staff.edit}</summary>
+            <form method="post" novalidate on:submit=submit>
+                <FormError form />
+                <fieldset class="choices">
+                    <legend>{move || t.get().portal.staff.roles_legend}</legend>
+                    {checkboxes(format!("edit-{id}-role"), role_options(), roles)}
+                </fieldset>
+                <fieldset class="choices">
+                    <legend>{move || t.get().portal.staff.regions_legend}</legend>
+                    {checkboxes(format!("edit-{id}-region"), region_options(regions), chosen)}
+                </fieldset>
+                <Submit form label=|m| m.portal.account.save />
+            </form>
+        </details>
+    }
+}
+
 #[component]
 fn CreateForm(regions: Vec<Region>, on_created: Callback<()>) -> impl IntoView {
     let t = use_messages();
-    let locale = use_locale();
     let form = FormState::new();
     let email = RwSignal::new(String::new());
     let name = RwSignal::new(String::new());
@@ -153,69 +267,12 @@ fn CreateForm(regions: Vec<Region>, on_created: Callback<()>) -> impl IntoView {
                 <Field name="display_name" label=|m| m.portal.auth.display_name value=name form />
                 <fieldset class="choices" aria-describedby="roles-error">
                     <legend>{move || t.get().portal.staff.roles_legend}</legend>
-                    {StaffRole::ALL
-                        .iter()
-                        .map(|&role| {
-                            let id = format!("role-{}", role.as_str());
-                            let label_for = id.clone();
-                            view! {
-                                <label class="choice" for=label_for>
-                                    <input
-                                        id=id
-                                        type="checkbox"
-                                        name="roles"
-                                        value=role.as_str()
-                                        prop:checked=move || roles.with(|r| r.contains(&role))
-                                        on:change=move |e| {
-                                            let on = event_target_checked(&e);
-                                            roles.update(|r| {
-                                                r.retain(|x| *x != role);
-                                                if on {
-                                                    r.push(role);
-                                                }
-                                            });
-                                        }
-                                    />
-                                    {move || (t.get().portal.staff.role)(role)}
-                                </label>
-                            }
-                        })
-                        .collect_view()}
+                    {checkboxes("role".to_owned(), role_options(), roles)}
                     <p class="field__error" id="roles-error" hidden=move || roles_error().is_none()>{move || roles_error().unwrap_or_default()}</p>
                 </fieldset>
                 <fieldset class="choices">
                     <legend>{move || t.get().portal.staff.regions_legend}</legend>
-                    {regions
-                        .into_iter()
-                        .map(|region| {
-                            let id = format!("region-{}", region.code);
-                            let label_for = id.clone();
-                            let code = region.code.clone();
-                            let code_for_check = code.clone();
-                            view! {
-                                <label class="choice" for=label_for>
-                                    <input
-                                        id=id
-                                        type="checkbox"
-                                        name="regions"
-                                        value=code.clone()
-                                        prop:checked=move || chosen_regions.with(|r| r.contains(&code_for_check))
-                                        on:change=move |e| {
-                                            let on = event_target_checked(&e);
-                                            let code = code.clone();
-                                            chosen_regions.update(|r| {
-                                                r.retain(|x| *x != code);
-                                                if on {
-                                                    r.push(code);
-                                                }
-                                            });
-                                        }
-                                    />
-                                    {move || if locale.get() == Locale::Zh { region.name_zh.clone() } else { region.name_en.clone() }}
-                                </label>
-                            }
-                        })
-                        .collect_view()}
+                    {checkboxes("region".to_owned(), region_options(regions), chosen_regions)}
                 </fieldset>
                 <Submit form label=|m| m.portal.staff.create_submit />
                 <p role="status" class="form-status">{move || created.get().then(|| t.get().portal.staff.created)}</p>

@@ -26,6 +26,7 @@ use crate::state::AppState;
                        shape {\"code\", \"message\", \"fields\"}; messages follow the `gridhall_lang` cookie \
                        or `Accept-Language` (zh-CN default, en)."
     ),
+    modifiers(&SecuritySchemes),
     tags(
         (name = "commitments", description = "The utility's published service time limits"),
         (name = "preferences", description = "A visitor's interface choices"),
@@ -39,6 +40,33 @@ use crate::state::AppState;
     )
 )]
 struct ApiDoc;
+
+/// The two ways to call the API as someone: the browser's session cookie, or an
+/// enterprise's API token.
+struct SecuritySchemes;
+
+impl utoipa::Modify for SecuritySchemes {
+    fn modify(&self, document: &mut Document) {
+        use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = document.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "session",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
+                shared::api::auth::SESSION_COOKIE,
+                "Set by POST /api/v1/auth/login; HttpOnly, SameSite=Lax",
+            ))),
+        );
+        components.add_security_scheme(
+            "token",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some("An enterprise API token, `ghall_…`, issued at /enterprise"))
+                    .build(),
+            ),
+        );
+    }
+}
 
 /// Every route of the API, registered together with its OpenAPI description so that the
 /// document cannot miss one.

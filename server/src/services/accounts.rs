@@ -84,9 +84,9 @@ async fn find_account(db: &Db, account_no: &str) -> Outcome<Option<Account>> {
     .transpose()
 }
 
-/// Emails a six-digit code to the account's address on file. Unknown accounts (and
-/// enterprise accounts, which are not linked by customers) are `NotFound`.
-pub async fn send_link_code(db: &Db, actor: &Actor, user: &SessionUser, account_no: &str) -> Outcome<()> {
+/// Counts an attempt at an account's proof against the login, the account and the
+/// client address (every attempt counts, right or wrong).
+async fn count_link_attempt(db: &Db, actor: &Actor, user: &SessionUser, account_no: &str) -> Outcome<()> {
     rate_limit::hit_all(
         db,
         &[
@@ -95,7 +95,13 @@ pub async fn send_link_code(db: &Db, actor: &Actor, user: &SessionUser, account_
             (rate_limit::LINK_PER_IP, &actor.ip),
         ],
     )
-    .await?;
+    .await
+}
+
+/// Emails a six-digit code to the account's address on file. Unknown accounts (and
+/// enterprise accounts, which are not linked by customers) are `NotFound`.
+pub async fn send_link_code(db: &Db, actor: &Actor, user: &SessionUser, account_no: &str) -> Outcome<()> {
+    count_link_attempt(db, actor, user, account_no).await?;
     let account = find_account(db, account_no).await?.ok_or(Fail::Code(ErrorCode::NotFound))?;
     let Some(address) = account.email_on_file else { return Err(Fail::Code(ErrorCode::NotFound)) };
     let code = secrets::numeric_code().map_err(|e| Fail::Internal(anyhow::anyhow!("no randomness: {e}")))?;
@@ -143,15 +149,7 @@ pub async fn link(
     account_no: &str,
     proof: &CheckedProof,
 ) -> Outcome<AccountSummary> {
-    rate_limit::hit_all(
-        db,
-        &[
-            (rate_limit::LINK_PER_USER, &user.user_id.to_string()),
-            (rate_limit::LINK_PER_ACCOUNT, account_no),
-            (rate_limit::LINK_PER_IP, &actor.ip),
-        ],
-    )
-    .await?;
+    count_link_attempt(db, actor, user, account_no).await?;
     let subject = format!("account:{account_no}");
     let Some(account) = find_account(db, account_no).await? else {
         audit::record_alone(db, actor, "account.link_failed", &subject, json!({"reason": "unknown_account"})).await?;

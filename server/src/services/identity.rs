@@ -91,6 +91,13 @@ async fn use_token(conn: &mut AnyConnection, token: &str, purposes: &[Purpose]) 
     Ok((row.try_get("user_id")?, purpose))
 }
 
+/// Refuses an address that already has a login (invitations: the inviter is told).
+pub async fn refuse_taken_email(conn: &mut AnyConnection, email: &str) -> Outcome<()> {
+    let taken: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM users WHERE email = $1").bind(email).fetch_optional(conn).await?;
+    if taken.is_some() { Err(Fail::Code(ErrorCode::EmailTaken)) } else { Ok(()) }
+}
+
 /// A link into the portal.
 pub fn link(config: &Config, path: &str, token: &str) -> String {
     format!("{}{path}?token={token}", config.public_url())

@@ -59,11 +59,7 @@ pub async fn invite(
 ) -> Outcome<Member> {
     let (email, name) = request.validate().map_err(Fail::Fields)?;
     let mut tx = db.pool().begin().await?;
-    let taken: Option<i64> =
-        sqlx::query_scalar("SELECT id FROM users WHERE email = $1").bind(&email).fetch_optional(&mut *tx).await?;
-    if taken.is_some() {
-        return Err(Fail::Code(ErrorCode::EmailTaken));
-    }
+    identity::refuse_taken_email(&mut tx, &email).await?;
     let org_name: String =
         sqlx::query_scalar("SELECT name FROM organisations WHERE id = $1").bind(org_id).fetch_one(&mut *tx).await?;
     let now = now();

@@ -128,11 +128,7 @@ pub async fn invite(
 ) -> Outcome<(i64, String)> {
     let (email, name) = request.validate().map_err(Fail::Fields)?;
     let mut tx = db.pool().begin().await?;
-    let taken: Option<i64> =
-        sqlx::query_scalar("SELECT id FROM users WHERE email = $1").bind(&email).fetch_optional(&mut *tx).await?;
-    if taken.is_some() {
-        return Err(Fail::Code(ErrorCode::EmailTaken));
-    }
+    identity::refuse_taken_email(&mut tx, &email).await?;
     let user_id: i64 = sqlx::query(
         "INSERT INTO users (kind, email, display_name, language, created_at) VALUES ('staff', $1, $2, $3, $4) RETURNING id",
     )

@@ -287,6 +287,8 @@ pub struct StaffMessages {
     pub disable: &'static str,
     /// Enable a login.
     pub enable: &'static str,
+    /// Open the role editor.
+    pub edit: &'static str,
     /// Audit page title.
     pub audit_title: &'static str,
     /// Filter: actor.

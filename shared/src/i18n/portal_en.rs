@@ -137,6 +137,7 @@ pub(super) const PORTAL: PortalMessages = PortalMessages {
         create_submit: "Create and send the invitation",
         created: "Created; the invitation is on its way.",
         disable: "Disable",
+        edit: "Change roles and stations",
         enable: "Enable",
         audit_title: "Audit log",
         filter_actor: "Who",

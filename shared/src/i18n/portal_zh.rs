@@ -137,6 +137,7 @@ pub(super) const PORTAL: PortalMessages = PortalMessages {
         create_submit: "创建并发送邀请",
         created: "已创建，邀请邮件已发送。",
         disable: "停用",
+        edit: "修改角色和供电所",
         enable: "启用",
         audit_title: "审计日志",
         filter_actor: "操作人",
