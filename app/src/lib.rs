@@ -1,6 +1,8 @@
 //! Gridhall's Leptos app: rendered on the server (feature `ssr`), hydrated in the browser
 //! (feature `hydrate`). Every piece of data comes from the REST API through [`api`].
 
+// Leptos views are nested types; the larger pages need a deeper limit to compile for Wasm.
+#![recursion_limit = "256"]
 // A panic in a request is a bug: `unwrap` and `expect` belong in tests and start-up only.
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 

@@ -1,6 +1,7 @@
 //! What a page shows when its data cannot be read: a login prompt (401), a refusal (403),
 //! or the error with a retry. On the server the page's HTTP status says the same.
 
+use leptos::either::EitherOf3;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_location;
@@ -19,21 +20,19 @@ pub fn AccessProblem(error: ApiError, on_retry: Callback<()>) -> impl IntoView {
             let location = use_location();
             let next = location.pathname.get_untracked();
             let href = format!("/login?next={}", next);
-            view! {
+            EitherOf3::A(view! {
                 <div class="notice notice--info" role="alert" data-access="login-required">
                     <p>{move || t.get().portal.auth.login_required}</p>
                     <p><A href=href>{move || t.get().portal.nav.login}</A></p>
                 </div>
-            }
-            .into_any()
+            })
         }
-        ErrorCode::Forbidden => view! {
+        ErrorCode::Forbidden => EitherOf3::B(view! {
             <div class="notice notice--error" role="alert" data-access="forbidden">
                 <p>{move || t.get().portal.auth.forbidden}</p>
             </div>
-        }
-        .into_any(),
-        _ => view! { <ErrorNotice error on_retry /> }.into_any(),
+        }),
+        _ => EitherOf3::C(view! { <ErrorNotice error on_retry /> }),
     }
 }
 

@@ -1,6 +1,7 @@
 //! The header's account links: log in and register, or the pages of the logged-in person's
 //! kind and roles, their name, and log out.
 
+use leptos::either::Either;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::NavigateOptions;
@@ -56,7 +57,7 @@ pub fn UserMenu() -> impl IntoView {
                     let logout = logout.clone();
                     Suspend::new(async move {
                         match session.me.await {
-                            Ok(me) => view! {
+                            Ok(me) => Either::Left(view! {
                                 {links(&me)
                                     .into_iter()
                                     .map(|(href, label)| view! { <A href=href>{move || label(t.get())}</A> })
@@ -65,13 +66,11 @@ pub fn UserMenu() -> impl IntoView {
                                 <button type="button" class="button button--small" on:click=logout>
                                     {move || t.get().portal.nav.logout}
                                 </button>
-                            }
-                            .into_any(),
-                            Err(_) => view! {
+                            }),
+                            Err(_) => Either::Right(view! {
                                 <A href="/login">{move || t.get().portal.nav.login}</A>
                                 <A href="/register">{move || t.get().portal.nav.register}</A>
-                            }
-                            .into_any(),
+                            }),
                         }
                     })
                 }}

@@ -1,6 +1,7 @@
 //! `/account`: the profile, language and email notices, the password, and logging out of
 //! every device.
 
+use leptos::either::Either;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -31,13 +32,12 @@ pub fn AccountPage() -> impl IntoView {
             <Transition fallback=move || view! { <p role="status">{move || t.get().portal.auth.loading}</p> }>
                 {move || Suspend::new(async move {
                     match session.me.await {
-                        Ok(me) => view! {
+                        Ok(me) => Either::Left(view! {
                             <ProfileForm me=me.clone() />
                             <PasswordForm />
                             <Devices />
-                        }
-                        .into_any(),
-                        Err(error) => view! { <AccessProblem error on_retry=retry /> }.into_any(),
+                        }),
+                        Err(error) => Either::Right(view! { <AccessProblem error on_retry=retry /> }),
                     }
                 })}
             </Transition>

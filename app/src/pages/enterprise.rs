@@ -1,6 +1,7 @@
 //! `/enterprise`: an enterprise's colleagues (invite, change role, remove) and its API
 //! tokens (issue, shown once; revoke). Every member sees the list; admins change it.
 
+use leptos::either::Either;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -32,17 +33,16 @@ pub fn EnterprisePage() -> impl IntoView {
             <Transition fallback=move || view! { <p role="status">{move || t.get().portal.auth.loading}</p> }>
                 {move || Suspend::new(async move {
                     match members.await {
-                        Ok(response) => view! {
+                        Ok(response) => Either::Left(view! {
                             <p class="lead">{response.org_name.clone()}</p>
                             <MemberList members=response.members admin=is_admin() on_change=retry />
                             {if is_admin() {
-                                view! { <InviteForm on_invited=retry /><Tokens /> }.into_any()
+                                Either::Left(view! { <InviteForm on_invited=retry /><Tokens /> })
                             } else {
-                                view! { <p class="muted">{move || t.get().portal.org.admin_only}</p> }.into_any()
+                                Either::Right(view! { <p class="muted">{move || t.get().portal.org.admin_only}</p> })
                             }}
-                        }
-                        .into_any(),
-                        Err(error) => view! { <AccessProblem error on_retry=retry /> }.into_any(),
+                        }),
+                        Err(error) => Either::Right(view! { <AccessProblem error on_retry=retry /> }),
                     }
                 })}
             </Transition>
@@ -110,7 +110,7 @@ fn MemberList(members: Vec<Member>, admin: bool, on_change: Callback<()>) -> imp
                                     <td>{member.email.clone()}</td>
                                     <td>
                                         {if admin {
-                                            view! {
+                                            Either::Left(view! {
                                                 <label class="visually-hidden" for=select_id.clone()>{move || t.get().portal.org.role_label}</label>
                                                 <select id=select_id on:change=move |e| { if let Ok(r) = event_target_value(&e).parse() { role.set(r) } }>
                                                     {role_options(member.role)}
@@ -123,11 +123,10 @@ fn MemberList(members: Vec<Member>, admin: bool, on_change: Callback<()>) -> imp
                                                 <button type="button" class="button button--small button--danger" disabled=move || !problem.can_send() on:click=remove>
                                                     {move || t.get().portal.org.remove}
                                                 </button>
-                                            }
-                                            .into_any()
+                                            })
                                         } else {
                                             let r = member.role;
-                                            view! { <span>{move || (t.get().portal.org.role)(r)}</span> }.into_any()
+                                            Either::Right(view! { <span>{move || (t.get().portal.org.role)(r)}</span> })
                                         }}
                                     </td>
                                 </tr>
@@ -285,14 +284,13 @@ fn Tokens() -> impl IntoView {
                                                 <td>{move || last.map(format_time).unwrap_or_else(|| t.get().portal.org.never.to_owned())}</td>
                                                 <td>
                                                     {if token.revoked_at.is_some() {
-                                                        view! { <span class="badge">{move || t.get().portal.org.revoked}</span> }.into_any()
+                                                        Either::Left(view! { <span class="badge">{move || t.get().portal.org.revoked}</span> })
                                                     } else {
-                                                        view! {
+                                                        Either::Right(view! {
                                                             <button type="button" class="button button--small button--danger" on:click=move |_| revoke(id)>
                                                                 {move || t.get().portal.org.revoke}
                                                             </button>
-                                                        }
-                                                        .into_any()
+                                                        })
                                                     }}
                                                 </td>
                                             </tr>

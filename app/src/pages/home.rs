@@ -4,6 +4,7 @@
 //! filter is a query parameter, so it works without JavaScript, and once hydrated the router
 //! applies it in place without a page load.
 
+use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use shared::api::{CommitmentsQuery, CommitmentsResponse};
@@ -31,8 +32,8 @@ pub fn HomePage() -> impl IntoView {
             }>
                 {move || Suspend::new(async move {
                     match commitments.await {
-                        Ok(response) => view! { <CommitmentsTable response /> }.into_any(),
-                        Err(error) => view! { <ErrorNotice error on_retry=retry /> }.into_any(),
+                        Ok(response) => Either::Left(view! { <CommitmentsTable response /> }),
+                        Err(error) => Either::Right(view! { <ErrorNotice error on_retry=retry /> }),
                     }
                 })}
             </Transition>
@@ -82,14 +83,13 @@ fn CommitmentsTable(response: CommitmentsResponse) -> impl IntoView {
                     let m = t.get();
                     let rows = visible();
                     if rows.is_empty() {
-                        return view! {
+                        return Either::Left(view! {
                             <tr>
                                 <td colspan="4">{m.home.empty}</td>
                             </tr>
-                        }
-                            .into_any();
+                        });
                     }
-                    rows.into_iter()
+                    Either::Right(rows.into_iter()
                         .map(|c| {
                             let label = (m.commitment)(c.code.as_str())
                                 .map(str::to_owned)
@@ -103,8 +103,7 @@ fn CommitmentsTable(response: CommitmentsResponse) -> impl IntoView {
                                 </tr>
                             }
                         })
-                        .collect_view()
-                        .into_any()
+                        .collect_view())
                 }}
             </tbody>
         </table>

@@ -1,6 +1,7 @@
 //! `/account/accounts`: the electricity accounts of a login, linking one with a proof, and
 //! who else is linked to each.
 
+use leptos::either::Either;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -31,14 +32,13 @@ pub fn MyAccountsPage() -> impl IntoView {
             <Transition fallback=move || view! { <p role="status">{move || t.get().portal.auth.loading}</p> }>
                 {move || Suspend::new(async move {
                     match accounts.await {
-                        Ok(response) => view! {
+                        Ok(response) => Either::Left(view! {
                             <AccountList accounts=response.accounts customer=is_customer() />
                             <Show when=is_customer>
                                 <LinkForm on_linked=retry />
                             </Show>
-                        }
-                        .into_any(),
-                        Err(error) => view! { <AccessProblem error on_retry=retry /> }.into_any(),
+                        }),
+                        Err(error) => Either::Right(view! { <AccessProblem error on_retry=retry /> }),
                     }
                 })}
             </Transition>
@@ -50,9 +50,9 @@ pub fn MyAccountsPage() -> impl IntoView {
 fn AccountList(accounts: Vec<AccountSummary>, customer: bool) -> impl IntoView {
     let t = use_messages();
     if accounts.is_empty() {
-        return view! { <p class="empty">{move || t.get().portal.link.empty}</p> }.into_any();
+        return Either::Left(view! { <p class="empty">{move || t.get().portal.link.empty}</p> });
     }
-    view! {
+    Either::Right(view! {
         <table class="data-table accounts">
             <thead>
                 <tr>
@@ -83,8 +83,7 @@ fn AccountList(accounts: Vec<AccountSummary>, customer: bool) -> impl IntoView {
                     .collect_view()}
             </tbody>
         </table>
-    }
-    .into_any()
+    })
 }
 
 /// The logins linked to one account, loaded when asked for, each removable.
@@ -114,7 +113,7 @@ fn Logins(account_no: String) -> impl IntoView {
             <Transition fallback=|| ()>
                 {move || Suspend::new(async move {
                     match logins.await {
-                        Ok(Some(response)) => view! {
+                        Ok(Some(response)) => Either::Left(view! {
                             <p class="muted">{(t.get_untracked().portal.link.logins_heading)(&number.get_value())}</p>
                             <ul>
                                 {response
@@ -135,9 +134,8 @@ fn Logins(account_no: String) -> impl IntoView {
                                     })
                                     .collect_view()}
                             </ul>
-                        }
-                        .into_any(),
-                        _ => ().into_any(),
+                        }),
+                        _ => Either::Right(()),
                     }
                 })}
             </Transition>

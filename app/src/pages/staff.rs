@@ -1,5 +1,6 @@
 //! `/staff/users` (staff administration) and `/staff/audit` (the audit log).
 
+use leptos::either::Either;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -28,12 +29,11 @@ pub fn StaffUsersPage() -> impl IntoView {
             <Transition fallback=move || view! { <p role="status">{move || t.get().portal.auth.loading}</p> }>
                 {move || Suspend::new(async move {
                     match (users.await, regions.await) {
-                        (Ok(users), Ok(regions)) => view! {
+                        (Ok(users), Ok(regions)) => Either::Left(view! {
                             <UserList users=users.users regions=regions.regions.clone() on_change=retry />
                             <CreateForm regions=regions.regions on_created=retry />
-                        }
-                        .into_any(),
-                        (Err(error), _) | (_, Err(error)) => view! { <AccessProblem error on_retry=retry /> }.into_any(),
+                        }),
+                        (Err(error), _) | (_, Err(error)) => Either::Right(view! { <AccessProblem error on_retry=retry /> }),
                     }
                 })}
             </Transition>
@@ -322,15 +322,14 @@ pub fn AuditPage() -> impl IntoView {
                                 entries.set(kept.clone());
                                 query.update(|q| q.before = next);
                             };
-                            view! {
+                            Either::Left(view! {
                                 <AuditTable entries=shown />
                                 {next.map(|_| view! {
                                     <button type="button" class="button" on:click=more>{move || t.get().portal.staff.older}</button>
                                 })}
-                            }
-                            .into_any()
+                            })
                         }
-                        Err(error) => view! { <AccessProblem error on_retry=retry /> }.into_any(),
+                        Err(error) => Either::Right(view! { <AccessProblem error on_retry=retry /> }),
                     }
                 })}
             </Transition>
@@ -342,9 +341,9 @@ pub fn AuditPage() -> impl IntoView {
 fn AuditTable(entries: Vec<AuditEntry>) -> impl IntoView {
     let t = use_messages();
     if entries.is_empty() {
-        return view! { <p class="empty">{move || t.get().portal.staff.no_entries}</p> }.into_any();
+        return Either::Left(view! { <p class="empty">{move || t.get().portal.staff.no_entries}</p> });
     }
-    view! {
+    Either::Right(view! {
         <table class="data-table audit">
             <thead>
                 <tr>
@@ -375,6 +374,5 @@ fn AuditTable(entries: Vec<AuditEntry>) -> impl IntoView {
                     .collect_view()}
             </tbody>
         </table>
-    }
-    .into_any()
+    })
 }
