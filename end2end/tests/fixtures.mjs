@@ -7,15 +7,13 @@ import { join } from 'node:path';
 export const test = base.extend({
   // Error answers a test provokes on purpose: `{ url, status }` pairs (url: a part of it).
   // Asking whether one is logged in (`GET /api/v1/me` answering 401) is always fine.
-  expectedErrors: async ({}, use) => {
-    await use([{ url: '/api/v1/me', status: 401 }]);
-  },
+  expectedErrors: [{ allow: [{ url: '/api/v1/me', status: 401 }] }, { option: true }],
   problems: [
     async ({ page, expectedErrors }, use) => {
       const problems = [];
       const expected = (url, status) =>
         (url.includes('/no-such-page') && status === 404) ||
-        expectedErrors.some((e) => url.includes(e.url) && e.status === status);
+        expectedErrors.allow.some((e) => url.includes(e.url) && e.status === status);
       page.on('console', (message) => {
         // The browser logs every error answer it gets; those the test expects are fine.
         const logged = message.text().match(/status of (\d{3})/);

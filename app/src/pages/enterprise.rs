@@ -23,8 +23,8 @@ pub fn EnterprisePage() -> impl IntoView {
     let session = use_session();
     let members = Resource::new(|| (), |_| api::org_members());
     let retry = Callback::new(move |_| members.refetch());
-    let is_admin = move || {
-        session.me.get().and_then(Result::ok).and_then(|me| me.membership).is_some_and(|m| m.role == OrgRole::Admin)
+    let is_admin = move || async move {
+        session.me.await.ok().and_then(|me| me.membership).is_some_and(|m| m.role == OrgRole::Admin)
     };
     view! {
         <PageTitle text=|m| m.portal.org.title />
@@ -33,16 +33,25 @@ pub fn EnterprisePage() -> impl IntoView {
             <Transition fallback=move || view! { <p role="status">{move || t.get().portal.auth.loading}</p> }>
                 {move || Suspend::new(async move {
                     match members.await {
-                        Ok(response) => Either::Left(view! {
-                            <p class="lead">{response.org_name.clone()}</p>
-                            <MemberList members=response.members admin=is_admin() on_change=retry />
-                            {if is_admin() {
-                                Either::Left(view! { <InviteForm on_invited=retry /><Tokens /> })
-                            } else {
-                                Either::Right(view! { <p class="muted">{move || t.get().portal.org.admin_only}</p> })
-                            }}
-                        }),
+                        Ok(response) => {
+                            let admin = is_admin().await;
+                            Either::Left(view! {
+                                <p class="lead">{response.org_name.clone()}</p>
+                                <MemberList members=response.members admin on_change=retry />
+                            })
+                        }
                         Err(error) => Either::Right(view! { <AccessProblem error on_retry=retry /> }),
+                    }
+                })}
+            </Transition>
+            // Outside the members' transition: reloading the list after an invitation keeps the
+            // forms, their confirmations and a token just issued in place.
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match session.me.await.ok().and_then(|me| me.membership).map(|m| m.role) {
+                        Some(OrgRole::Admin) => Some(Either::Left(view! { <InviteForm on_invited=retry /><Tokens /> })),
+                        Some(_) => Some(Either::Right(view! { <p class="muted">{move || t.get().portal.org.admin_only}</p> })),
+                        None => None,
                     }
                 })}
             </Transition>

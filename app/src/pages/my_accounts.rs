@@ -23,7 +23,6 @@ pub fn MyAccountsPage() -> impl IntoView {
     let session = use_session();
     let accounts = Resource::new(|| (), |_| api::my_accounts());
     let retry = Callback::new(move |_| accounts.refetch());
-    let is_customer = move || session.me.get().and_then(Result::ok).is_some_and(|me| me.kind == UserKind::Customer);
     view! {
         <PageTitle text=|m| m.portal.link.title />
         <section class="page" aria-labelledby="accounts-heading">
@@ -32,14 +31,19 @@ pub fn MyAccountsPage() -> impl IntoView {
             <Transition fallback=move || view! { <p role="status">{move || t.get().portal.auth.loading}</p> }>
                 {move || Suspend::new(async move {
                     match accounts.await {
-                        Ok(response) => Either::Left(view! {
-                            <AccountList accounts=response.accounts customer=is_customer() />
-                            <Show when=is_customer>
-                                <LinkForm on_linked=retry />
-                            </Show>
-                        }),
+                        Ok(response) => {
+                            let customer = session.me.await.is_ok_and(|me| me.kind == UserKind::Customer);
+                            Either::Left(view! { <AccountList accounts=response.accounts customer /> })
+                        }
                         Err(error) => Either::Right(view! { <AccessProblem error on_retry=retry /> }),
                     }
+                })}
+            </Transition>
+            // Outside the list's transition: reloading the list after a link keeps the form and
+            // its confirmation in place.
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    session.me.await.is_ok_and(|me| me.kind == UserKind::Customer).then(|| view! { <LinkForm on_linked=retry /> })
                 })}
             </Transition>
         </section>

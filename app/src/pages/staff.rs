@@ -29,12 +29,18 @@ pub fn StaffUsersPage() -> impl IntoView {
             <Transition fallback=move || view! { <p role="status">{move || t.get().portal.auth.loading}</p> }>
                 {move || Suspend::new(async move {
                     match (users.await, regions.await) {
-                        (Ok(users), Ok(regions)) => Either::Left(view! {
-                            <UserList users=users.users regions=regions.regions.clone() on_change=retry />
-                            <CreateForm regions=regions.regions on_created=retry />
-                        }),
+                        (Ok(users), Ok(regions)) => {
+                            Either::Left(view! { <UserList users=users.users regions=regions.regions on_change=retry /> })
+                        }
                         (Err(error), _) | (_, Err(error)) => Either::Right(view! { <AccessProblem error on_retry=retry /> }),
                     }
+                })}
+            </Transition>
+            // Its own transition: reloading the list after a creation keeps the form and its
+            // confirmation in place.
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    regions.await.ok().map(|regions| view! { <CreateForm regions=regions.regions on_created=retry /> })
                 })}
             </Transition>
         </section>
