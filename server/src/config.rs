@@ -7,8 +7,8 @@ use std::str::FromStr;
 
 use clap::{Args, ValueEnum};
 
-/// How the server is set up.
-#[derive(Debug, Clone, Args)]
+/// How the server is set up. Its `Debug` hides the SMTP credentials and the metrics token.
+#[derive(Clone, Args)]
 pub struct Config {
     /// Address to listen on.
     #[arg(long, env = "GRIDHALL_LISTEN", default_value = "127.0.0.1:3000", global = true)]
@@ -89,6 +89,22 @@ pub struct Config {
     #[arg(long, env = "GRIDHALL_SESSION_MAX_HOURS", default_value_t = 12,
           value_parser = clap::value_parser!(u32).range(1..=720), global = true)]
     pub session_max_hours: u32,
+}
+
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let hidden = |set: bool| if set { "<set>" } else { "<none>" };
+        f.debug_struct("Config")
+            .field("listen", &self.listen)
+            .field("database_url", &self.database_url.backend())
+            .field("public_url", &self.public_url)
+            .field("site_root", &self.site_root)
+            .field("time_zone", &self.time_zone)
+            .field("smtp_url", &hidden(self.smtp_url.is_some()))
+            .field("mail_dir", &self.mail_dir)
+            .field("metrics_token", &hidden(self.metrics_token.is_some()))
+            .finish_non_exhaustive()
+    }
 }
 
 impl Config {
@@ -213,6 +229,15 @@ mod tests {
         let pg: DatabaseUrl = "postgresql://u@h/db".parse().expect("postgres");
         assert_eq!(pg.backend(), Backend::Postgres);
         assert!("mysql://u@h/db".parse::<DatabaseUrl>().is_err());
+    }
+
+    #[test]
+    fn debug_output_hides_secrets() {
+        let mut config = Config::with_database("sqlite://x.db".parse().expect("url"));
+        config.smtp_url = Some("smtps://mailer:hunter2@smtp.example.cn".into());
+        config.metrics_token = Some("scrape-secret".into());
+        let text = format!("{config:?}");
+        assert!(!text.contains("hunter2") && !text.contains("scrape-secret"), "{text}");
     }
 
     #[test]
