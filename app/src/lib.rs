@@ -10,22 +10,19 @@ pub mod api;
 pub mod components;
 pub mod i18n;
 pub mod pages;
+pub mod routes;
 pub mod time;
 
 use leptos::prelude::*;
 use leptos_meta::{Html, MetaTags, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::{SsrMode, path};
+use leptos_router::{Lazy, SsrMode, path};
 
 use crate::components::layout::Layout;
 use crate::components::session::provide_session;
 use crate::i18n::provide_locale;
-use crate::pages::account::AccountPage;
-use crate::pages::auth::{ConfirmPage, ForgotPasswordPage, LoginPage, RegisterPage, SetPasswordPage};
-use crate::pages::enterprise::EnterprisePage;
-use crate::pages::my_accounts::MyAccountsPage;
-use crate::pages::staff::{AuditPage, StaffUsersPage};
 use crate::pages::{home::HomePage, not_found::NotFound};
+use crate::routes::*;
 
 /// The HTML document around the app, rendered on the server only. What never changes after
 /// the first render is written here as plain HTML, which keeps its code out of the Wasm.
@@ -68,17 +65,17 @@ pub fn App() -> impl IntoView {
                     // JavaScript, its status is final, and it leaves in one write (under load a
                     // fifth more pages a second than streaming in order; docs/performance.md).
                     <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
-                    <Route path=path!("/register") view=RegisterPage ssr=SsrMode::Async />
-                    <Route path=path!("/confirm") view=ConfirmPage ssr=SsrMode::Async />
-                    <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
-                    <Route path=path!("/password/forgot") view=ForgotPasswordPage ssr=SsrMode::Async />
-                    <Route path=path!("/password/reset") view=|| view! { <SetPasswordPage /> } ssr=SsrMode::Async />
-                    <Route path=path!("/welcome") view=|| view! { <SetPasswordPage welcome=true /> } ssr=SsrMode::Async />
-                    <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async />
-                    <Route path=path!("/account/accounts") view=MyAccountsPage ssr=SsrMode::Async />
-                    <Route path=path!("/enterprise") view=EnterprisePage ssr=SsrMode::Async />
-                    <Route path=path!("/staff/users") view=StaffUsersPage ssr=SsrMode::Async />
-                    <Route path=path!("/staff/audit") view=AuditPage ssr=SsrMode::Async />
+                    <Route path=path!("/register") view={Lazy::<RegisterRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/confirm") view={Lazy::<ConfirmRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/login") view={Lazy::<LoginRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/password/forgot") view={Lazy::<ForgotPasswordRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/password/reset") view={Lazy::<ResetPasswordRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/welcome") view={Lazy::<WelcomeRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/account") view={Lazy::<AccountRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/account/accounts") view={Lazy::<MyAccountsRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/enterprise") view={Lazy::<EnterpriseRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/staff/users") view={Lazy::<StaffUsersRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/staff/audit") view={Lazy::<AuditRoute>::new()} ssr=SsrMode::Async />
                 </Routes>
             </Layout>
         </Router>
@@ -90,5 +87,6 @@ pub fn App() -> impl IntoView {
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(App);
+    // Lazy routes: hydration waits for the chunk of the page being shown.
+    leptos::mount::hydrate_lazy(App);
 }

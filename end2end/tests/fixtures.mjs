@@ -22,9 +22,11 @@ export const test = base.extend({
         }
       });
       page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-      page.on('requestfailed', (request) =>
-        problems.push(`request failed: ${request.url()} ${request.failure()?.errorText}`),
-      );
+      page.on('requestfailed', (request) => {
+        // A request the browser cancels because the test moved to another page is no fault.
+        const reason = request.failure()?.errorText ?? '';
+        if (reason !== 'net::ERR_ABORTED') problems.push(`request failed: ${request.url()} ${reason}`);
+      });
       page.on('response', (response) => {
         // A 404 page is expected only where a test asks for a missing page.
         if (response.status() >= 400 && !expected(response.url(), response.status())) {
@@ -88,4 +90,6 @@ export async function logIn(page, email, password) {
   await page.getByLabel('密码').fill(password);
   await page.getByRole('button', { name: '登录' }).click();
   await expect(page.locator(`.user-menu__name[data-user="${email}"]`)).toBeVisible();
+  // The page it lands on loads its code and data; let it finish before the test moves on.
+  await page.waitForLoadState('networkidle');
 }

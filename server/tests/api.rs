@@ -30,6 +30,7 @@ on_both_backends!(
     language_preference_rejects_what_is_not_offered,
     home_page_is_rendered_on_the_server_in_the_chosen_language,
     unknown_page_is_a_404_page,
+    site_files_are_revalidated,
     metrics_count_requests_by_route_and_status,
     responses_are_compressed_when_asked,
     demo_data_loads_once,
@@ -347,6 +348,14 @@ async fn home_page_is_rendered_on_the_server_in_the_chosen_language(server: Test
     let html = server.get("/?area=repair").await.text().await.expect("body");
     assert!(html.contains("抢修人员到达现场（城区）"));
     assert!(!html.contains("居民客户办电全流程"));
+}
+
+async fn site_files_are_revalidated(server: TestServer) {
+    // Chunks of one build must never mix with another's: every use revalidates.
+    let response = server.get("/pkg/gridhall.wasm").await;
+    assert_eq!(response.headers()["cache-control"], "no-cache");
+    let page = server.get("/").await;
+    assert!(page.headers().get("cache-control").is_none_or(|v| v != "no-cache"));
 }
 
 async fn unknown_page_is_a_404_page(server: TestServer) {

@@ -78,3 +78,19 @@ pub fn security_headers() -> [SetResponseHeaderLayer<HeaderValue>; 5] {
         ),
     ]
 }
+
+/// The built site's files (`/pkg/*`) are revalidated on every use (`no-cache`: a 304 when
+/// unchanged). Their names do not change between builds, and the Wasm is split into chunks
+/// that must all come from the same build: a browser must never mix a cached chunk with a
+/// newer main module.
+pub async fn revalidate_site_files(request: Request, next: Next) -> Response {
+    let is_site_file = request.uri().path().starts_with("/pkg/");
+    let mut response = next.run(request).await;
+    if is_site_file {
+        response
+            .headers_mut()
+            .entry(axum::http::header::CACHE_CONTROL)
+            .or_insert(axum::http::HeaderValue::from_static("no-cache"));
+    }
+    response
+}

@@ -44,6 +44,7 @@ pub fn router(state: AppState) -> Router {
         .merge(pages)
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, timeout))
         .layer(axum::middleware::from_fn(middleware::error_shape))
+        .layer(axum::middleware::from_fn(middleware::revalidate_site_files))
         .layer(axum::middleware::from_fn_with_state(state.metrics.clone(), middleware::track_metrics));
     for header in middleware::security_headers() {
         app = app.layer(header);
