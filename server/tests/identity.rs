@@ -26,6 +26,7 @@ on_both_backends!(
     state_changes_need_json_from_the_portal_itself,
     profile_and_preferences_are_kept,
     metrics_are_for_operators,
+    pages_render_for_the_session_they_are_asked_with,
 );
 
 const PASSWORD: &str = "Lantern-orchard-47-tide";
@@ -406,6 +407,32 @@ async fn profile_and_preferences_are_kept(server: TestServer) {
     assert_eq!(server.read(&me, "/api/v1/me").await.body["display_name"], "褚明", "a bad change changes nothing");
     let removed = server.call(&me, Method::PATCH, "/api/v1/me", Some(json!({"mobile": ""}))).await;
     assert_eq!(removed.body["mobile"], serde_json::Value::Null);
+}
+
+async fn pages_render_for_the_session_they_are_asked_with(server: TestServer) {
+    let me = server.new_customer("tao@example.com", "陶然", PASSWORD).await;
+    let As::Session(token) = me else { unreachable!() };
+    let page = |cookie: Option<String>| {
+        let server = &server;
+        async move {
+            let mut request = server.client.get(server.url("/account"));
+            if let Some(cookie) = cookie {
+                request = request.header(COOKIE, cookie);
+            }
+            let response = request.send().await.expect("page");
+            (response.status(), response.text().await.expect("html"))
+        }
+    };
+    // The server render calls the API with the browser's own cookie.
+    let (status, html) = page(Some(format!("gridhall_lang=zh-CN; gridhall_session={token}"))).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("陶然") && html.contains("tao@example.com"), "{html}");
+    // Without a session (or with a stale one) the page asks to log in, and says so with 401.
+    for cookie in [None, Some("gridhall_session=stale".to_owned())] {
+        let (status, html) = page(cookie).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+        assert!(html.contains("data-access=\"login-required\"") && !html.contains("陶然"), "{html}");
+    }
 }
 
 async fn metrics_are_for_operators(server: TestServer) {

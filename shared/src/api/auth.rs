@@ -11,6 +11,14 @@ use crate::validation::{self as v, Checks, FieldError};
 /// The cookie that carries a session token.
 pub const SESSION_COOKIE: &str = "gridhall_session";
 
+/// Whether a raw `Cookie` header carries a (non-empty) session cookie. A request without
+/// one is certainly anonymous, which lets a server render skip asking the API who it is.
+pub fn has_session_cookie(cookie_header: &str) -> bool {
+    cookie_header.split(';').any(|pair| {
+        pair.split_once('=').is_some_and(|(name, value)| name.trim() == SESSION_COOKIE && !value.trim().is_empty())
+    })
+}
+
 /// `POST /api/v1/auth/register`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -230,6 +238,14 @@ mod tests {
             password: "a long enough secret".into(),
             language: None,
         }
+    }
+
+    #[test]
+    fn finds_the_session_cookie_among_others() {
+        assert!(has_session_cookie("gridhall_lang=en; gridhall_session=abc"));
+        assert!(!has_session_cookie("gridhall_session=; gridhall_lang=en"));
+        assert!(!has_session_cookie("xgridhall_session=abc"));
+        assert!(!has_session_cookie(""));
     }
 
     #[test]
