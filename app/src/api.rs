@@ -11,6 +11,12 @@ use serde::de::DeserializeOwned;
 use shared::api::accounts::{
     AccountLoginsResponse, AccountSummary, AccountsResponse, LinkAccountRequest, LinkCodeRequest,
 };
+use shared::api::applications::{
+    ApplicationDetail, ApplicationList, AssignRequest, CustomerAction, Dashboard, FollowUpRequest, NewApplication,
+    NoticeList, PublicStatistics, QueuePage, QueueQuery, SaveDraft, StaffAction,
+};
+#[cfg(feature = "hydrate")]
+use shared::api::applications::DocumentView;
 use shared::api::auth::RegisterRequest;
 use shared::api::auth::{
     Accepted, ChangePasswordRequest, ConfirmRequest, ForgotPasswordRequest, LoginRequest, LogoutRequest, Me,
@@ -212,6 +218,99 @@ pub fn regions() -> Answer<RegionsResponse> {
 pub fn audit(query: &AuditQuery) -> Answer<AuditPage> {
     let query_string = serde_urlencoded::to_string(query).unwrap_or_default();
     get(if query_string.is_empty() { paths::AUDIT.to_owned() } else { format!("{}?{query_string}", paths::AUDIT) })
+}
+
+/// `GET /api/v1/applications`.
+pub fn applications() -> Answer<ApplicationList> {
+    get(paths::APPLICATIONS.into())
+}
+
+/// `POST /api/v1/applications`: a new draft.
+pub fn create_application(request: &NewApplication) -> Answer<ApplicationDetail> {
+    send(Method::Post, paths::APPLICATIONS.into(), request)
+}
+
+/// `GET /api/v1/applications/{id}`.
+pub fn application(id: i64) -> Answer<ApplicationDetail> {
+    get(format!("{}/{id}", paths::APPLICATIONS))
+}
+
+/// `PUT /api/v1/applications/{id}`: save the draft.
+pub fn save_draft(id: i64, request: &SaveDraft) -> Answer<ApplicationDetail> {
+    send(Method::Put, format!("{}/{id}", paths::APPLICATIONS), request)
+}
+
+/// `POST /api/v1/applications/{id}/actions`.
+pub fn customer_action(id: i64, action: &CustomerAction) -> Answer<ApplicationDetail> {
+    send(Method::Post, format!("{}/{id}/actions", paths::APPLICATIONS), action)
+}
+
+/// The address of a document, for a download link.
+pub fn document_url(id: i64, document_id: i64) -> String {
+    format!("{}/{id}/documents/{document_id}", paths::APPLICATIONS)
+}
+
+/// `GET /api/v1/staff/applications`.
+pub fn work_queue(query: &QueueQuery) -> Answer<QueuePage> {
+    let query_string = serde_urlencoded::to_string(query).unwrap_or_default();
+    get(format!("{}?{query_string}", paths::STAFF_APPLICATIONS))
+}
+
+/// `GET /api/v1/staff/applications/dashboard`.
+pub fn connection_dashboard() -> Answer<Dashboard> {
+    get(paths::CONNECTION_DASHBOARD.into())
+}
+
+/// `GET /api/v1/statistics/connections`.
+pub fn connection_statistics() -> Answer<PublicStatistics> {
+    get(paths::CONNECTION_STATISTICS.into())
+}
+
+/// `POST /api/v1/staff/applications/{id}/assign`.
+pub fn assign_application(id: i64, request: &AssignRequest) -> Answer<ApplicationDetail> {
+    send(Method::Post, format!("{}/{id}/assign", paths::STAFF_APPLICATIONS), request)
+}
+
+/// `POST /api/v1/staff/applications/{id}/actions`.
+pub fn staff_action(id: i64, action: &StaffAction) -> Answer<ApplicationDetail> {
+    send(Method::Post, format!("{}/{id}/actions", paths::STAFF_APPLICATIONS), action)
+}
+
+/// `POST /api/v1/staff/applications/{id}/follow-up`.
+pub fn follow_up(id: i64, request: &FollowUpRequest) -> Answer<ApplicationDetail> {
+    send(Method::Post, format!("{}/{id}/follow-up", paths::STAFF_APPLICATIONS), request)
+}
+
+/// `GET /api/v1/regions`: the supply stations anyone may choose.
+pub fn public_regions() -> Answer<RegionsResponse> {
+    get(paths::PUBLIC_REGIONS.into())
+}
+
+/// `GET /api/v1/me/notices`.
+pub fn notices() -> Answer<NoticeList> {
+    get(paths::NOTICES.into())
+}
+
+/// `POST /api/v1/me/notices/read`.
+pub fn read_notices() -> Answer<()> {
+    send(Method::Post, paths::NOTICES_READ.into(), &())
+}
+
+/// Uploads a file the person picked (`POST /api/v1/applications/{id}/documents`): the
+/// browser sends the file itself as the body.
+#[cfg(feature = "hydrate")]
+pub async fn upload_document(id: i64, kind: &str, file: web_sys::File) -> Result<DocumentView, ApiError> {
+    let name: String = percent_encoding::utf8_percent_encode(&file.name(), percent_encoding::NON_ALPHANUMERIC).to_string();
+    let path = format!("{}/{id}/documents?kind={kind}&name={name}", paths::APPLICATIONS);
+    let network = |_| ApiError::new(ErrorCode::Network, "");
+    let request = gloo_net::http::Request::post(&path)
+        .header("Content-Type", "application/octet-stream")
+        .body(wasm_bindgen::JsValue::from(file))
+        .map_err(network)?;
+    let response = request.send().await.map_err(network)?;
+    let status = response.status();
+    let bytes = response.binary().await.map_err(network)?;
+    decode(status, &bytes)
 }
 
 /// Sends one request and decodes the answer: the resource on success, the API's error

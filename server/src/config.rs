@@ -70,6 +70,11 @@ pub struct Config {
     #[arg(long, env = "GRIDHALL_MAIL_DIR", default_value = "data/mail", global = true)]
     pub mail_dir: PathBuf,
 
+    /// Folder that keeps the documents customers upload (outside the web root; never
+    /// served directly).
+    #[arg(long, env = "GRIDHALL_DOCUMENT_DIR", default_value = "data/documents", global = true)]
+    pub document_dir: PathBuf,
+
     /// Trust the last `X-Forwarded-For` address as the client's (set only behind a proxy
     /// that writes it).
     #[arg(long, env = "GRIDHALL_TRUST_PROXY", default_value_t = false, global = true)]
@@ -102,6 +107,7 @@ impl std::fmt::Debug for Config {
             .field("time_zone", &self.time_zone)
             .field("smtp_url", &hidden(self.smtp_url.is_some()))
             .field("mail_dir", &self.mail_dir)
+            .field("document_dir", &self.document_dir)
             .field("metrics_token", &hidden(self.metrics_token.is_some()))
             .finish_non_exhaustive()
     }
@@ -124,6 +130,7 @@ impl Config {
             smtp_url: None,
             mail_from: "Gridhall <no-reply@gridhall.localhost>".to_owned(),
             mail_dir: PathBuf::from("data/mail"),
+            document_dir: PathBuf::from("data/documents"),
             trust_proxy: false,
             metrics_token: None,
             session_idle_minutes: 30,

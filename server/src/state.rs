@@ -5,6 +5,7 @@ use std::sync::Arc;
 use axum::extract::FromRef;
 use leptos::config::{Env, LeptosOptions};
 
+use crate::clock::Clock;
 use crate::config::Config;
 use crate::db::Db;
 use crate::services::commitments::CommitmentCache;
@@ -23,6 +24,8 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     /// This server's copy of the service commitments.
     pub commitments: Arc<CommitmentCache>,
+    /// The clock deadlines run on (moved forward by tests).
+    pub clock: Arc<Clock>,
 }
 
 impl AppState {
@@ -53,6 +56,7 @@ impl AppState {
             leptos_options,
             metrics: Arc::new(Metrics::new()),
             commitments: Arc::new(CommitmentCache::default()),
+            clock: Arc::new(Clock::default()),
         }
     }
 }

@@ -127,7 +127,7 @@ async fn commitments_in_force_today(server: TestServer) {
     let body: CommitmentsResponse = json_of(response).await;
     let today = chrono::Utc::now().with_timezone(&chrono_tz::Asia::Shanghai).date_naive();
     assert_eq!(body.as_of, today);
-    assert_eq!(body.items.len(), 24);
+    assert_eq!(body.items.len(), 30);
     let set = shared::Commitments::new(body.items);
     assert_eq!(set.limit_of(codes::CONNECTION_TOTAL_RESIDENTIAL), Some((5, LimitUnit::WorkingDays)));
     assert_eq!(set.limit_of(codes::CONNECTION_TOTAL_HV_DUAL), Some((32, LimitUnit::WorkingDays)));

@@ -33,6 +33,18 @@ pub mod codes {
     pub const ENERGISE_RESIDENTIAL: &str = "connection.energise.residential";
     /// Energising after a passed inspection, non-residential.
     pub const ENERGISE_NON_RESIDENTIAL: &str = "connection.energise.non_residential";
+    /// Acceptance of a connection application (Gridhall default; no published figure).
+    pub const STEP_ACCEPTANCE: &str = "connection.step.acceptance";
+    /// Site survey, non-residential (Gridhall default).
+    pub const STEP_SITE_SURVEY: &str = "connection.step.site_survey";
+    /// Design review, high voltage (Gridhall default).
+    pub const STEP_DESIGN_REVIEW: &str = "connection.step.design_review";
+    /// Mid-construction inspection, high voltage (Gridhall default).
+    pub const STEP_MID_INSPECTION: &str = "connection.step.mid_inspection";
+    /// Completion inspection (Gridhall default).
+    pub const STEP_COMPLETION_INSPECTION: &str = "connection.step.completion_inspection";
+    /// Issuing the supply contract (Gridhall default).
+    pub const STEP_CONTRACT: &str = "connection.step.contract";
     /// First contact with a complainant.
     pub const COMPLAINT_FIRST_CONTACT: &str = "complaint.first_contact";
     /// Reply with the resolution of a complaint.
@@ -63,7 +75,7 @@ pub mod codes {
     pub const REPAIR_ARRIVAL_REMOTE: &str = "repair.arrival.remote";
 
     /// Every code the utility ships with, in display order.
-    pub const ALL: [&str; 24] = [
+    pub const ALL: [&str; 30] = [
         CONNECTION_TOTAL_RESIDENTIAL,
         CONNECTION_TOTAL_LV_NON_RESIDENTIAL,
         CONNECTION_TOTAL_HV_SINGLE,
@@ -74,6 +86,12 @@ pub mod codes {
         SCHEME_REPLY_HV_DUAL,
         ENERGISE_RESIDENTIAL,
         ENERGISE_NON_RESIDENTIAL,
+        STEP_ACCEPTANCE,
+        STEP_SITE_SURVEY,
+        STEP_DESIGN_REVIEW,
+        STEP_MID_INSPECTION,
+        STEP_COMPLETION_INSPECTION,
+        STEP_CONTRACT,
         COMPLAINT_FIRST_CONTACT,
         COMPLAINT_REPLY,
         COMPLAINT_METER_ANOMALY,

@@ -7,7 +7,9 @@
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
 pub mod api;
+pub mod calendar;
 pub mod commitments;
+pub mod connection;
 pub mod i18n;
 pub mod ids;
 pub mod money;

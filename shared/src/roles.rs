@@ -45,6 +45,7 @@ macro_rules! named_set {
         }
     };
 }
+pub(crate) use named_set;
 
 named_set! {
     /// The kind of a login.

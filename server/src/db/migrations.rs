@@ -22,6 +22,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../../../migrations/sqlite/0002_identity.sql"),
         include_str!("../../../migrations/postgres/0002_identity.sql"),
     ),
+    (
+        3,
+        "connection applications",
+        include_str!("../../../migrations/sqlite/0003_connections.sql"),
+        include_str!("../../../migrations/postgres/0003_connections.sql"),
+    ),
 ];
 
 /// The migrator for a backend.

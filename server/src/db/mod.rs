@@ -60,9 +60,11 @@ impl Db {
         Ok(Db { pool, backend })
     }
 
-    /// Applies the backend's pending migrations.
+    /// Applies the backend's pending migrations, then writes the shipped calendar years the
+    /// database lacks (they are data in `shared`, not SQL).
     pub async fn migrate(&self) -> anyhow::Result<()> {
-        migrations::migrator(self.backend).run(&self.pool).await.context("cannot migrate the database")
+        migrations::migrator(self.backend).run(&self.pool).await.context("cannot migrate the database")?;
+        crate::services::calendar::ensure_official(self).await.context("cannot write the official calendars")
     }
 
     /// The versions of the migrations this binary knows that the database lacks.

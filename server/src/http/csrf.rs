@@ -15,12 +15,17 @@ use crate::state::AppState;
 
 /// The check for a routed API call: `Err` with the refusal when a state-changing call is
 /// not JSON or comes from elsewhere.
-pub fn check(state: &AppState, method: &Method, headers: &HeaderMap) -> Result<(), AppError> {
+/// `file_upload` routes take `application/octet-stream` instead of JSON.
+pub fn check(state: &AppState, method: &Method, headers: &HeaderMap, file_upload: bool) -> Result<(), AppError> {
     if matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS) {
         return Ok(());
     }
     let locale = locale_of(headers);
-    if !is_json(headers) {
+    let octet_stream = headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.trim().eq_ignore_ascii_case("application/octet-stream"));
+    if !(is_json(headers) || (file_upload && octet_stream)) {
         return Err(AppError::new(ErrorCode::UnsupportedMediaType, locale));
     }
     let allowed = match headers.get(ORIGIN).and_then(|v| v.to_str().ok()) {

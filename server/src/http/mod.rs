@@ -2,8 +2,10 @@
 //! app's pages, and the layers every request passes through.
 
 pub mod accounts;
+pub mod applications;
 pub mod auth;
 pub mod commitments;
+pub mod connections;
 pub mod csrf;
 pub mod error;
 pub mod extract;

@@ -13,7 +13,7 @@ use utoipa::openapi::{OpenApi as Document, RefOr, Required};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::{accounts, commitments, identity, ops, org, preferences, staff};
+use super::{accounts, applications, commitments, connections, identity, ops, org, preferences, staff};
 use crate::state::AppState;
 
 /// The document's fixed parts; the paths come from the routes registered below.
@@ -35,6 +35,10 @@ use crate::state::AppState;
         (name = "accounts", description = "Electricity accounts (户号) and linking them to a login"),
         (name = "enterprise", description = "An enterprise's colleagues and API tokens (`Authorization: Bearer ghall_…`)"),
         (name = "staff", description = "Staff users, supply stations and the audit log"),
+        (name = "applications", description = "Connection applications (业扩报装) as applicants see them: drafts, documents, \
+                                               the timeline, accepting the scheme and the contract"),
+        (name = "connections", description = "The staff's connection work queue and dashboard, the published figures, \
+                                              the working-day calendar and time limits"),
         (name = "documentation", description = "This description of the API"),
         (name = "operations", description = "Liveness, readiness and metrics for operators"),
     )
@@ -99,6 +103,23 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(staff::update))
         .routes(routes!(staff::regions))
         .routes(routes!(staff::audit_log))
+        .routes(routes!(applications::list, applications::create))
+        .routes(routes!(applications::get, applications::save))
+        .routes(routes!(applications::act))
+        .routes(routes!(applications::upload))
+        .routes(routes!(applications::download))
+        .routes(routes!(connections::queue))
+        .routes(routes!(connections::dashboard))
+        .routes(routes!(connections::assign))
+        .routes(routes!(connections::act))
+        .routes(routes!(connections::follow_up))
+        .routes(routes!(connections::statistics))
+        .routes(routes!(connections::get_calendar))
+        .routes(routes!(connections::put_calendar))
+        .routes(routes!(connections::add_commitment))
+        .routes(routes!(connections::public_regions))
+        .routes(routes!(connections::my_notices))
+        .routes(routes!(connections::read_notices))
 }
 
 /// This API's OpenAPI 3.1 document.

@@ -28,6 +28,8 @@ pub enum Rule {
     Customer,
     /// Whoever has accounts: a customer, an enterprise user, or an enterprise's API token.
     AccountHolder,
+    /// A logged-in customer or enterprise user (not staff, not a token).
+    AccountHolderUser,
     /// Any user of an enterprise.
     OrgMember,
     /// An enterprise's admin.
@@ -37,6 +39,15 @@ pub enum Rule {
 }
 
 use StaffRole::{Admin, Auditor};
+
+/// Staff who read connection applications.
+const CONNECTION_READERS: &[StaffRole] = crate::services::applications::READERS;
+/// Staff who work them.
+const CONNECTION_WORKERS: &[StaffRole] = crate::services::applications::WORKERS;
+
+/// Routes whose body is a file (`application/octet-stream`) rather than JSON. A
+/// cross-site form cannot send that type either, and the same-origin check still applies.
+pub const UPLOAD_ROUTES: &[&str] = &["/api/v1/applications/{id}/documents"];
 
 /// The rule of every route, by method and path template.
 pub const RULES: &[(Method, &str, Rule)] = &[
@@ -73,6 +84,25 @@ pub const RULES: &[(Method, &str, Rule)] = &[
     (Method::PATCH, "/api/v1/staff/users/{user_id}", Rule::Staff(&[Admin])),
     (Method::GET, "/api/v1/staff/regions", Rule::Staff(StaffRole::ALL)),
     (Method::GET, "/api/v1/audit", Rule::Staff(&[Admin, Auditor])),
+    (Method::GET, "/api/v1/applications", Rule::AccountHolderUser),
+    (Method::POST, "/api/v1/applications", Rule::AccountHolderUser),
+    (Method::GET, "/api/v1/applications/{id}", Rule::LoggedIn),
+    (Method::PUT, "/api/v1/applications/{id}", Rule::AccountHolderUser),
+    (Method::POST, "/api/v1/applications/{id}/actions", Rule::AccountHolderUser),
+    (Method::POST, "/api/v1/applications/{id}/documents", Rule::LoggedIn),
+    (Method::GET, "/api/v1/applications/{id}/documents/{document_id}", Rule::LoggedIn),
+    (Method::GET, "/api/v1/staff/applications", Rule::Staff(CONNECTION_READERS)),
+    (Method::GET, "/api/v1/staff/applications/dashboard", Rule::Staff(CONNECTION_READERS)),
+    (Method::POST, "/api/v1/staff/applications/{id}/assign", Rule::Staff(CONNECTION_WORKERS)),
+    (Method::POST, "/api/v1/staff/applications/{id}/actions", Rule::Staff(CONNECTION_WORKERS)),
+    (Method::POST, "/api/v1/staff/applications/{id}/follow-up", Rule::Staff(CONNECTION_WORKERS)),
+    (Method::GET, "/api/v1/statistics/connections", Rule::Public),
+    (Method::GET, "/api/v1/calendar", Rule::Public),
+    (Method::GET, "/api/v1/regions", Rule::Public),
+    (Method::PUT, "/api/v1/staff/calendar/{year}", Rule::Staff(&[Admin])),
+    (Method::POST, "/api/v1/staff/commitments", Rule::Staff(&[Admin])),
+    (Method::GET, "/api/v1/me/notices", Rule::LoggedIn),
+    (Method::POST, "/api/v1/me/notices/read", Rule::LoggedIn),
     // Any other path under /api answers a JSON 404.
     (Method::GET, "/api/{*rest}", Rule::Public),
     (Method::POST, "/api/{*rest}", Rule::Public),
@@ -114,6 +144,7 @@ pub fn decide(rule: Rule, principal: &Principal, metrics_token: bool) -> Decisio
         (Rule::Customer, Principal::User(user)) => user.kind == UserKind::Customer,
         (Rule::AccountHolder, Principal::User(user)) => matches!(user.kind, UserKind::Customer | UserKind::Enterprise),
         (Rule::AccountHolder, Principal::Token(_)) => true,
+        (Rule::AccountHolderUser, Principal::User(user)) => matches!(user.kind, UserKind::Customer | UserKind::Enterprise),
         (Rule::OrgMember, Principal::User(user)) => user.kind == UserKind::Enterprise && user.org.is_some(),
         (Rule::OrgAdmin, Principal::User(user)) => matches!(user.org, Some((_, OrgRole::Admin))),
         (Rule::Staff(roles), Principal::User(user)) => roles.iter().any(|role| user.has_role(*role)),
@@ -141,7 +172,8 @@ pub async fn authorize(State(state): State<AppState>, request: Request, next: Ne
     };
     // Unknown API paths answer 404 whatever the method and body.
     if path != "/api/{*rest}"
-        && let Err(refusal) = super::csrf::check(&state, request.method(), request.headers())
+        && let Err(refusal) =
+            super::csrf::check(&state, request.method(), request.headers(), UPLOAD_ROUTES.contains(&path.as_str()))
     {
         return refusal.into_response();
     }

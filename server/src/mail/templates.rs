@@ -53,6 +53,17 @@ pub enum Template<'a> {
         /// The person's name.
         name: &'a str,
     },
+    /// A notice that also appears in the portal (an application step, a deadline).
+    Notice {
+        /// The person's name.
+        name: &'a str,
+        /// The headline (also the subject).
+        title: &'a str,
+        /// The text.
+        body: &'a str,
+        /// Where to look in the portal.
+        link: &'a str,
+    },
 }
 
 /// How long the links in emails stay valid, in hours (stated in the emails).
@@ -186,6 +197,13 @@ fn parts(template: &Template<'_>, locale: Locale) -> Parts {
                 "The password of your Online Service Hall login was just changed, and other devices were logged out. If this was not you, reset your password now and call 95598.".into()
             }],
             action: None,
+            code: None,
+        },
+        Template::Notice { name, title, body, link } => Parts {
+            subject: if zh { format!("{title} — 网上营业厅") } else { format!("{title} — Online Service Hall") },
+            greeting: greet(name),
+            paragraphs: vec![body.to_owned()],
+            action: Some((if zh { "查看详情".into() } else { "View in the portal".into() }, link.to_owned())),
             code: None,
         },
     }

@@ -1,9 +1,12 @@
 //! The rules of each area, independent of HTTP: one module an area.
 
 pub mod accounts;
+pub mod applications;
 pub mod audit;
+pub mod calendar;
 pub mod commitments;
 pub mod identity;
+pub mod notices;
 pub mod org;
 pub mod passwords;
 pub mod rate_limit;

@@ -28,8 +28,16 @@ pub fn numeric_code() -> Result<String, getrandom::Error> {
 
 /// The stored form of a secret: its SHA-256 in hex.
 pub fn hash(secret: &str) -> String {
-    let digest = Sha256::digest(secret.as_bytes());
-    digest.iter().map(|b| format!("{b:02x}")).collect()
+    hash_bytes(secret.as_bytes())
+}
+
+/// SHA-256 of bytes, as lower-case hex (file fingerprints).
+pub fn hash_bytes(bytes: &[u8]) -> String {
+    use std::fmt::Write as _;
+    Sha256::digest(bytes).iter().fold(String::with_capacity(64), |mut hex, b| {
+        let _ = write!(hex, "{b:02x}");
+        hex
+    })
 }
 
 #[cfg(test)]

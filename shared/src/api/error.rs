@@ -49,6 +49,12 @@ pub enum ErrorCode {
     ProofMismatch,
     /// The address already has a login.
     EmailTaken,
+    /// The application is not at a point where this step or action can be taken.
+    StepNotAllowed,
+    /// The document offered for acceptance has been replaced by a newer version.
+    OfferSuperseded,
+    /// The file is not one of the accepted types (judged by its content, not its name).
+    UnsupportedFile,
     /// The browser could not reach the server at all (never sent by the server).
     Network,
     /// A code this client does not know (sent by a newer server).
@@ -66,10 +72,10 @@ impl ErrorCode {
             ErrorCode::NotFound => 404,
             ErrorCode::MethodNotAllowed => 405,
             ErrorCode::Timeout => 408,
-            ErrorCode::Conflict | ErrorCode::EmailTaken => 409,
+            ErrorCode::Conflict | ErrorCode::EmailTaken | ErrorCode::StepNotAllowed | ErrorCode::OfferSuperseded => 409,
             ErrorCode::LinkExpired => 410,
             ErrorCode::PayloadTooLarge => 413,
-            ErrorCode::UnsupportedMediaType => 415,
+            ErrorCode::UnsupportedMediaType | ErrorCode::UnsupportedFile => 415,
             ErrorCode::ValidationFailed | ErrorCode::ProofMismatch => 422,
             ErrorCode::RateLimited => 429,
             ErrorCode::Internal | ErrorCode::Unknown => 500,

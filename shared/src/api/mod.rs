@@ -2,6 +2,7 @@
 //! and the app's typed client (which consumes them).
 
 pub mod accounts;
+pub mod applications;
 pub mod auth;
 pub mod commitments;
 pub mod error;
@@ -58,4 +59,22 @@ pub mod paths {
     pub const REGIONS: &str = "/api/v1/staff/regions";
     /// `GET`: the audit log.
     pub const AUDIT: &str = "/api/v1/audit";
+    /// `GET`, `POST`: the customer's connection applications; start a draft.
+    pub const APPLICATIONS: &str = "/api/v1/applications";
+    /// `GET`: the staff's connection work queue.
+    pub const STAFF_APPLICATIONS: &str = "/api/v1/staff/applications";
+    /// `GET`: the connection dashboard figures.
+    pub const CONNECTION_DASHBOARD: &str = "/api/v1/staff/applications/dashboard";
+    /// `GET`: the published connection figures (no login).
+    pub const CONNECTION_STATISTICS: &str = "/api/v1/statistics/connections";
+    /// `GET`: the supply stations (public).
+    pub const PUBLIC_REGIONS: &str = "/api/v1/regions";
+    /// `GET`: the caller's notices.
+    pub const NOTICES: &str = "/api/v1/me/notices";
+    /// `POST`: mark every notice read.
+    pub const NOTICES_READ: &str = "/api/v1/me/notices/read";
+    /// `GET`: the working-day calendar (every year entered).
+    pub const CALENDAR: &str = "/api/v1/calendar";
+    /// `POST`: a new version of a time limit (admins).
+    pub const STAFF_COMMITMENTS: &str = "/api/v1/staff/commitments";
 }

@@ -46,6 +46,7 @@ pub(super) const MESSAGES: Messages = Messages {
     commitment,
     limit,
     date,
+    apply: &super::apply::EN,
     portal: &super::portal_en::PORTAL,
 };
 
@@ -84,6 +85,9 @@ fn error(code: ErrorCode) -> &'static str {
             "The account number and the details you gave do not match. Please check and try again."
         }
         ErrorCode::EmailTaken => "This email address already has a login.",
+        ErrorCode::StepNotAllowed => "The application is not at a step where this can be done. Please refresh to see where it stands.",
+        ErrorCode::OfferSuperseded => "A newer version of this document has been issued. Please read the latest version before accepting it.",
+        ErrorCode::UnsupportedFile => "This type of file is not accepted: please upload a PDF, JPEG or PNG file.",
         ErrorCode::Network => "Could not reach the server. Please check your connection and try again.",
         ErrorCode::Unknown => "An unknown error occurred. Please try again later.",
     }
@@ -112,6 +116,12 @@ fn commitment(code: &str) -> Option<&'static str> {
         codes::SCHEME_REPLY_HV_DUAL => "Supply scheme reply, high voltage, dual supply",
         codes::ENERGISE_RESIDENTIAL => "Meter fitted and power on after inspection, residential",
         codes::ENERGISE_NON_RESIDENTIAL => "Meter fitted and power on after inspection, non-residential",
+        codes::STEP_ACCEPTANCE => "Acceptance of a connection application",
+        codes::STEP_SITE_SURVEY => "Site survey, non-residential",
+        codes::STEP_DESIGN_REVIEW => "Design review",
+        codes::STEP_MID_INSPECTION => "Mid-construction inspection",
+        codes::STEP_COMPLETION_INSPECTION => "Completion inspection",
+        codes::STEP_CONTRACT => "Supply contract issued",
         codes::COMPLAINT_FIRST_CONTACT => "We contact you after a complaint",
         codes::COMPLAINT_REPLY => "Reply with the outcome of a complaint",
         codes::COMPLAINT_METER_ANOMALY => "Reply to a metering concern",

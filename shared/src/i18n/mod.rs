@@ -4,6 +4,8 @@
 //! compile error rather than a blank on a page. The server uses the same catalogues for
 //! API error messages (and, later, emails), so a visitor reads one voice everywhere.
 
+pub mod apply;
+pub mod connection;
 mod en;
 pub mod portal;
 mod portal_en;
@@ -155,6 +157,8 @@ pub struct Messages {
     pub date: fn(NaiveDate) -> String,
     /// The signed-in portal.
     pub portal: &'static portal::PortalMessages,
+    /// The connection pages.
+    pub apply: &'static apply::ApplyMessages,
 }
 
 /// Strings of the home page.

@@ -44,6 +44,7 @@ pub(super) const MESSAGES: Messages = Messages {
     commitment,
     limit,
     date,
+    apply: &super::apply::ZH,
     portal: &super::portal_zh::PORTAL,
 };
 
@@ -73,6 +74,9 @@ fn error(code: ErrorCode) -> &'static str {
         ErrorCode::LinkExpired => "该链接或验证码已失效（已使用或已过期），请重新获取。",
         ErrorCode::ProofMismatch => "户号与您提供的信息不符，请核对后重试。",
         ErrorCode::EmailTaken => "该邮箱已有账号。",
+        ErrorCode::StepNotAllowed => "申请当前所处的环节不能办理此项操作，请刷新后查看最新进度。",
+        ErrorCode::OfferSuperseded => "该文本已有更新版本，请阅读最新版本后再确认。",
+        ErrorCode::UnsupportedFile => "文件类型不支持：请上传 PDF、JPEG 或 PNG 文件。",
         ErrorCode::Network => "无法连接到服务器，请检查网络后重试。",
         ErrorCode::Unknown => "出现未知错误，请稍后再试。",
     }
@@ -101,6 +105,12 @@ fn commitment(code: &str) -> Option<&'static str> {
         codes::SCHEME_REPLY_HV_DUAL => "高压双电源客户供电方案答复",
         codes::ENERGISE_RESIDENTIAL => "居民客户检验合格后装表接电",
         codes::ENERGISE_NON_RESIDENTIAL => "非居民客户检验合格后装表接电",
+        codes::STEP_ACCEPTANCE => "受理办电申请",
+        codes::STEP_SITE_SURVEY => "现场勘查（非居民）",
+        codes::STEP_DESIGN_REVIEW => "设计审查",
+        codes::STEP_MID_INSPECTION => "中间检查",
+        codes::STEP_COMPLETION_INSPECTION => "竣工检验",
+        codes::STEP_CONTRACT => "供用电合同出具",
         codes::COMPLAINT_FIRST_CONTACT => "受理投诉后联系客户",
         codes::COMPLAINT_REPLY => "投诉处理结果答复",
         codes::COMPLAINT_METER_ANOMALY => "计量异常诉求答复",

@@ -1,0 +1,183 @@
+//! `/api/v1/applications`: connection applications as their applicants see them, and their
+//! documents (which staff read too).
+
+use axum::Json;
+use axum::body::Body;
+use axum::extract::{Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use shared::api::applications::{
+    ApplicationDetail, ApplicationList, CustomerAction, DOCUMENT_MAX_BYTES, DocumentView, NewApplication, SaveDraft,
+};
+use shared::api::{ApiError, ErrorCode};
+
+use super::auth::Caller;
+use super::error::{AppError, OrLocale};
+use super::extract::ApiJson;
+use crate::services::applications::{Env, customer, documents};
+use crate::state::AppState;
+
+/// The caller's applications (an enterprise user: their organisation's), newest first.
+#[utoipa::path(get, path = "/api/v1/applications", tag = "applications",
+    responses(
+        (status = 200, description = "The applications", body = ApplicationList),
+        (status = 401, description = "Not logged in", body = ApiError),
+        (status = 403, description = "Staff use the work queue", body = ApiError),
+    ))]
+pub async fn list(State(state): State<AppState>, caller: Caller) -> Result<Json<ApplicationList>, AppError> {
+    let user = caller.user()?;
+    let env = Env::of(&state).await.or_locale(caller.locale)?;
+    Ok(Json(customer::list(&env, user).await.or_locale(caller.locale)?))
+}
+
+/// Starts a draft of any kind; the form may be incomplete.
+#[utoipa::path(post, path = "/api/v1/applications", tag = "applications", request_body = NewApplication,
+    responses(
+        (status = 201, description = "The draft", body = ApplicationDetail),
+        (status = 422, description = "A field is malformed or too long", body = ApiError),
+    ))]
+pub async fn create(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiJson(request): ApiJson<NewApplication>,
+) -> Result<(StatusCode, Json<ApplicationDetail>), AppError> {
+    let user = caller.user()?;
+    let env = Env::of(&state).await.or_locale(caller.locale)?;
+    let detail = customer::create(&env, &caller.actor, user, &request).await.or_locale(caller.locale)?;
+    Ok((StatusCode::CREATED, Json(detail)))
+}
+
+/// One application: its form, timeline, offers, documents and history.
+#[utoipa::path(get, path = "/api/v1/applications/{id}", tag = "applications",
+    params(("id" = i64, Path, description = "The application")),
+    responses(
+        (status = 200, description = "The application", body = ApplicationDetail),
+        (status = 404, description = "No such application, or not the caller's", body = ApiError),
+    ))]
+pub async fn get(State(state): State<AppState>, caller: Caller, Path(id): Path<i64>) -> Result<Json<ApplicationDetail>, AppError> {
+    let user = caller.user()?;
+    let env = Env::of(&state).await.or_locale(caller.locale)?;
+    let mut conn = state.db.pool().acquire().await.map_err(|e| AppError::database(e, caller.locale))?;
+    Ok(Json(customer::detail(&env, &mut conn, user, id).await.or_locale(caller.locale)?))
+}
+
+/// Saves a draft's form.
+#[utoipa::path(put, path = "/api/v1/applications/{id}", tag = "applications", request_body = SaveDraft,
+    params(("id" = i64, Path, description = "The application")),
+    responses(
+        (status = 200, description = "Saved", body = ApplicationDetail),
+        (status = 404, description = "No such application, or not the caller's", body = ApiError),
+        (status = 409, description = "No longer a draft", body = ApiError),
+        (status = 422, description = "A field is malformed or too long", body = ApiError),
+    ))]
+pub async fn save(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+    ApiJson(request): ApiJson<SaveDraft>,
+) -> Result<Json<ApplicationDetail>, AppError> {
+    let user = caller.user()?;
+    let env = Env::of(&state).await.or_locale(caller.locale)?;
+    Ok(Json(customer::save(&env, user, id, &request).await.or_locale(caller.locale)?))
+}
+
+/// Submits, cancels, answers a request, says the works are ready, or accepts the scheme or
+/// the contract (naming the version read).
+#[utoipa::path(post, path = "/api/v1/applications/{id}/actions", tag = "applications", request_body = CustomerAction,
+    params(("id" = i64, Path, description = "The application")),
+    responses(
+        (status = 200, description = "Done; the application as it now is", body = ApplicationDetail),
+        (status = 404, description = "No such application, or not the caller's", body = ApiError),
+        (status = 409, description = "Not possible at this step, or a newer version is on offer", body = ApiError),
+        (status = 422, description = "The form or the documents are incomplete", body = ApiError),
+    ))]
+pub async fn act(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+    ApiJson(request): ApiJson<CustomerAction>,
+) -> Result<Json<ApplicationDetail>, AppError> {
+    let user = caller.user()?;
+    let env = Env::of(&state).await.or_locale(caller.locale)?;
+    Ok(Json(customer::act(&env, &caller.actor, user, id, &request).await.or_locale(caller.locale)?))
+}
+
+/// Where an uploaded document belongs.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct UploadQuery {
+    /// `id_or_licence`, `property_proof`, `project_approval`, `other` (staff: `scheme_attachment`, `other`).
+    pub kind: String,
+    /// The file's name.
+    pub name: String,
+}
+
+/// Uploads a document: the raw bytes as `application/octet-stream`, at most 10 MiB, PDF,
+/// JPEG or PNG by content.
+#[utoipa::path(post, path = "/api/v1/applications/{id}/documents", tag = "applications",
+    params(("id" = i64, Path, description = "The application"), UploadQuery),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream"),
+    responses(
+        (status = 201, description = "Stored", body = DocumentView),
+        (status = 404, description = "No such application, or not the caller's", body = ApiError),
+        (status = 409, description = "The application takes no documents now", body = ApiError),
+        (status = 413, description = "Larger than 10 MiB", body = ApiError),
+        (status = 415, description = "Not a PDF, JPEG or PNG", body = ApiError),
+    ))]
+pub async fn upload(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+    Query(query): Query<UploadQuery>,
+    body: Body,
+) -> Result<(StatusCode, Json<DocumentView>), AppError> {
+    let user = caller.user()?;
+    // Read at most one byte past the limit: a 50 MB upload is refused without being held.
+    let bytes = axum::body::to_bytes(body, DOCUMENT_MAX_BYTES + 1)
+        .await
+        .map_err(|_| AppError::new(ErrorCode::PayloadTooLarge, caller.locale))?;
+    let env = Env::of(&state).await.or_locale(caller.locale)?;
+    let document = documents::upload(
+        &env,
+        &state.config.document_dir,
+        &caller.actor,
+        user,
+        id,
+        &query.kind,
+        &query.name,
+        &bytes,
+    )
+    .await
+    .or_locale(caller.locale)?;
+    Ok((StatusCode::CREATED, Json(document)))
+}
+
+/// Downloads a document (the applicant, their organisation, or staff of the region).
+#[utoipa::path(get, path = "/api/v1/applications/{id}/documents/{document_id}", tag = "applications",
+    params(("id" = i64, Path, description = "The application"), ("document_id" = i64, Path, description = "The document")),
+    responses(
+        (status = 200, description = "The file, as an attachment", content_type = "application/octet-stream"),
+        (status = 404, description = "No such document, or not the caller's", body = ApiError),
+    ))]
+pub async fn download(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((id, document_id)): Path<(i64, i64)>,
+) -> Result<Response, AppError> {
+    let user = caller.user()?;
+    let env = Env::of(&state).await.or_locale(caller.locale)?;
+    let file = documents::download(&env, &state.config.document_dir, user, id, document_id).await.or_locale(caller.locale)?;
+    let name = percent_encoding::utf8_percent_encode(&file.file_name, percent_encoding::NON_ALPHANUMERIC);
+    let disposition = format!("attachment; filename*=UTF-8''{name}");
+    Ok((
+        [
+            (header::CONTENT_TYPE, file.content_type),
+            (header::CONTENT_DISPOSITION, disposition),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_owned()),
+            (header::CACHE_CONTROL, "private, no-store".to_owned()),
+        ],
+        file.bytes,
+    )
+        .into_response())
+}
