@@ -124,6 +124,7 @@ impl TestServer {
         config.db_max_connections = 4;
         config.public_url = Some(format!("http://{addr}"));
         config.smtp_url = Some(mail.url());
+        config.document_dir = folder.path().join("documents");
         configure(&mut config);
         let db = Db::connect(&config).await.expect("open test database");
         db.migrate().await.expect("migrate test database");
