@@ -76,6 +76,14 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/enterprise") view={Lazy::<EnterpriseRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/staff/users") view={Lazy::<StaffUsersRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/staff/audit") view={Lazy::<AuditRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/applications") view={Lazy::<ApplicationsRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/applications/new") view={Lazy::<NewApplicationRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/applications/:id") view={Lazy::<ApplicationRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/staff/applications") view={Lazy::<QueueRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/staff/applications/:id") view={Lazy::<StaffApplicationRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/staff/connections") view={Lazy::<DashboardRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/statistics/connections") view={Lazy::<StatisticsRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/notices") view={Lazy::<NoticesRoute>::new()} ssr=SsrMode::Async />
                 </Routes>
             </Layout>
         </Router>

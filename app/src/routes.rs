@@ -6,6 +6,8 @@ use leptos::prelude::*;
 use leptos_router::{LazyRoute, lazy_route};
 
 use crate::pages::account::AccountPage;
+use crate::pages::applications::{ApplicationPage, ApplicationsPage, NewApplicationPage};
+use crate::pages::connections::{DashboardPage, NoticesPage, QueuePage, StaffApplicationPage, StatisticsPage};
 use crate::pages::auth::{ConfirmPage, ForgotPasswordPage, LoginPage, RegisterPage, SetPasswordPage};
 use crate::pages::enterprise::EnterprisePage;
 use crate::pages::my_accounts::MyAccountsPage;
@@ -162,5 +164,117 @@ impl LazyRoute for AuditRoute {
 
     fn view(_this: Self) -> AnyView {
         view! { <AuditPage /> }.into_any()
+    }
+}
+
+/// `/applications`.
+pub struct ApplicationsRoute;
+
+#[lazy_route]
+impl LazyRoute for ApplicationsRoute {
+    fn data() -> Self {
+        ApplicationsRoute
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <ApplicationsPage /> }.into_any()
+    }
+}
+
+/// `/applications/new`.
+pub struct NewApplicationRoute;
+
+#[lazy_route]
+impl LazyRoute for NewApplicationRoute {
+    fn data() -> Self {
+        NewApplicationRoute
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <NewApplicationPage /> }.into_any()
+    }
+}
+
+/// `/applications/:id`.
+pub struct ApplicationRoute;
+
+#[lazy_route]
+impl LazyRoute for ApplicationRoute {
+    fn data() -> Self {
+        ApplicationRoute
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <ApplicationPage /> }.into_any()
+    }
+}
+
+/// `/staff/applications`.
+pub struct QueueRoute;
+
+#[lazy_route]
+impl LazyRoute for QueueRoute {
+    fn data() -> Self {
+        QueueRoute
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <QueuePage /> }.into_any()
+    }
+}
+
+/// `/staff/applications/:id`.
+pub struct StaffApplicationRoute;
+
+#[lazy_route]
+impl LazyRoute for StaffApplicationRoute {
+    fn data() -> Self {
+        StaffApplicationRoute
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <StaffApplicationPage /> }.into_any()
+    }
+}
+
+/// `/staff/connections`.
+pub struct DashboardRoute;
+
+#[lazy_route]
+impl LazyRoute for DashboardRoute {
+    fn data() -> Self {
+        DashboardRoute
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <DashboardPage /> }.into_any()
+    }
+}
+
+/// `/statistics/connections`.
+pub struct StatisticsRoute;
+
+#[lazy_route]
+impl LazyRoute for StatisticsRoute {
+    fn data() -> Self {
+        StatisticsRoute
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <StatisticsPage /> }.into_any()
+    }
+}
+
+/// `/notices`.
+pub struct NoticesRoute;
+
+#[lazy_route]
+impl LazyRoute for NoticesRoute {
+    fn data() -> Self {
+        NoticesRoute
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <NoticesPage /> }.into_any()
     }
 }

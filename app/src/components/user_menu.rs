@@ -19,12 +19,30 @@ use crate::i18n::use_messages;
 fn links(me: &Me) -> Vec<(&'static str, Text)> {
     let mut links: Vec<(&'static str, Text)> = Vec::new();
     match me.kind {
-        UserKind::Customer => links.push(("/account/accounts", |m| m.portal.nav.my_accounts)),
+        UserKind::Customer => {
+            links.push(("/account/accounts", |m| m.portal.nav.my_accounts));
+            links.push(("/applications", |m| m.apply.nav_applications));
+        }
         UserKind::Enterprise => {
             links.push(("/enterprise", |m| m.portal.nav.enterprise));
             links.push(("/account/accounts", |m| m.portal.nav.my_accounts));
+            links.push(("/applications", |m| m.apply.nav_applications));
         }
         UserKind::Staff => {
+            let reads_connections = me.staff_roles.iter().any(|r| {
+                matches!(
+                    r,
+                    StaffRole::ConnectionHandler
+                        | StaffRole::Supervisor
+                        | StaffRole::Admin
+                        | StaffRole::Auditor
+                        | StaffRole::KeyAccountManager
+                )
+            });
+            if reads_connections {
+                links.push(("/staff/applications", |m| m.apply.nav_queue));
+                links.push(("/staff/connections", |m| m.apply.nav_dashboard));
+            }
             let reads_admin = me.staff_roles.iter().any(|r| matches!(r, StaffRole::Admin | StaffRole::Auditor));
             if reads_admin {
                 links.push(("/staff/users", |m| m.portal.nav.staff_users));
@@ -32,6 +50,7 @@ fn links(me: &Me) -> Vec<(&'static str, Text)> {
             }
         }
     }
+    links.push(("/notices", |m| m.apply.nav_notices));
     links.push(("/account", |m| m.portal.nav.account));
     links
 }

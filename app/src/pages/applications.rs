@@ -74,10 +74,11 @@ pub fn SummaryTable(items: Vec<ApplicationSummary>, staff: bool) -> impl IntoVie
                         let href = if staff { format!("/staff/applications/{}", item.id) } else { format!("/applications/{}", item.id) };
                         let (kind, status, step) = (item.kind, item.status, item.current_step);
                         let waiting = item.waiting_for_customer;
-                        let due = item.due_day.map(|d| shared::validation::format_day(d)).unwrap_or_default();
+                        let due = item.due_day.map(shared::validation::format_day).unwrap_or_default();
+                        let reference = item.reference.clone();
                         view! {
                             <tr data-reference=item.reference.clone()>
-                                <th scope="row"><A href=href>{item.reference.clone()}</A>
+                                <th scope="row"><A href=href>{reference}</A>
                                     {item.green_channel.then(|| view! { " " <span class="badge badge--green">{move || t.get().apply.green_channel}</span> })}
                                 </th>
                                 <td>{move || names::kind(locale.get(), kind)}</td>
@@ -199,7 +200,12 @@ fn ApplicationFields(kind: Signal<ApplicationKind>, class: Signal<CustomerClass>
     let locale = use_locale();
     let regions = Resource::new(|| (), |_| api::public_regions());
     let region_options = Signal::derive(move || {
-        regions.get().and_then(Result::ok).map(|r| r.regions.into_iter().map(|r| (r.code, r.name)).collect()).unwrap_or_default()
+        let zh = locale.get() == shared::Locale::Zh;
+        regions
+            .get()
+            .and_then(Result::ok)
+            .map(|r| r.regions.into_iter().map(|r| (r.code, if zh { r.name_zh } else { r.name_en })).collect())
+            .unwrap_or_default()
     });
     let voltage_options = Signal::derive(move || {
         let class = class.get();
@@ -433,7 +439,7 @@ pub fn Documents(id: i64, documents: Vec<shared::api::applications::DocumentView
                                 <li data-document=d.kind.clone()>
                                     {move || names::document_kind(locale.get(), &kind)} "："
                                     <a href=api::document_url(id, d.id) download>{d.file_name.clone()}</a>
-                                    " " <span class="muted">{format!("{} KB", d.size_bytes.div_ceil(1024))}</span>
+                                    " " <span class="muted">{format!("{} KB", (d.size_bytes + 1023) / 1024)}</span>
                                 </li>
                             }
                         }).collect_view()}

@@ -1,7 +1,9 @@
 //! One module a route.
 
 pub mod account;
+pub mod applications;
 pub mod auth;
+pub mod connections;
 pub mod enterprise;
 pub mod home;
 pub mod my_accounts;

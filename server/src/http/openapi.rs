@@ -27,6 +27,11 @@ use crate::state::AppState;
                        or `Accept-Language` (zh-CN default, en)."
     ),
     modifiers(&SecuritySchemes),
+    components(schemas(
+        shared::api::applications::Timeliness,
+        shared::connection::CustomerClass,
+        shared::connection::Step,
+    )),
     tags(
         (name = "commitments", description = "The utility's published service time limits"),
         (name = "preferences", description = "A visitor's interface choices"),

@@ -57,7 +57,16 @@ struct Due {
 
 /// One pass over the open steps.
 pub async fn scan(state: &AppState) -> Outcome<Scan> {
-    let env = Env::of(state).await?;
+    // Alerts need the time and the calendar, not the limits: the commitments cache is left
+    // alone (a scan must not keep a stale copy warm for requests).
+    let env = Env {
+        db: &state.db,
+        now: state.clock.seconds(),
+        zone: state.config.time_zone,
+        calendar: crate::services::calendar::load(&state.db).await?,
+        public_url: state.config.public_url(),
+        commitments: std::sync::Arc::new(Vec::new()),
+    };
     let today = env.today();
     let soon = format_day(env.calendar.add_working_days(today, 1));
     let today = format_day(today);
