@@ -12,6 +12,7 @@ export GRIDHALL_LISTEN="127.0.0.1:${E2E_PORT:?E2E_PORT is set by playwright.conf
 export GRIDHALL_PUBLIC_URL="http://$GRIDHALL_LISTEN"
 export GRIDHALL_SMTP_URL="smtp://127.0.0.1:${E2E_SMTP_PORT:?E2E_SMTP_PORT is set by playwright.config.mjs}"
 export GRIDHALL_LOG=warn
+export GRIDHALL_DOCUMENT_DIR="$folder/documents"
 
 node end2end/smtp-sink.mjs &
 sink=$!

@@ -36,7 +36,7 @@ test('a filtered view has no axe violations', async ({ page }) => {
   expect(await violations(page)).toEqual([]);
 });
 
-for (const path of ['/login', '/register', '/password/forgot']) {
+for (const path of ['/login', '/register', '/password/forgot', '/statistics/connections']) {
   test(`${path} has no axe violations`, async ({ page }) => {
     await page.goto(path);
     await hydrated(page);

@@ -73,13 +73,21 @@ CREATE TABLE applications (
     within_limit      BIGINT,
     created_at        BIGINT  NOT NULL,
     updated_at        BIGINT  NOT NULL,
-    version           BIGINT  NOT NULL DEFAULT 1
+    version           BIGINT  NOT NULL DEFAULT 1,
+    -- The queue's sort and partition keys, kept with every change: 1 while submitted or in
+    -- progress; the utility's next due day, or '9999-12-31' while the customer holds it.
+    open_queue        BIGINT  NOT NULL DEFAULT 0,
+    queue_due         TEXT    NOT NULL DEFAULT '9999-12-31'
 );
 CREATE INDEX applications_by_applicant ON applications (applicant_id, created_at);
 CREATE INDEX applications_by_org ON applications (org_id, created_at);
-CREATE INDEX applications_queue ON applications (status, region, due_day, id);
-CREATE INDEX applications_queue_by_due ON applications (status, due_day, id);
-CREATE INDEX applications_by_handler ON applications (handler_id, status, due_day);
+-- The staff queue reads open applications in due order, optionally of one region, class or
+-- step: each index serves equality on its leading columns and the order by (queue_due, id).
+CREATE INDEX applications_queue ON applications (open_queue, queue_due, id);
+CREATE INDEX applications_queue_by_region ON applications (open_queue, region, queue_due, id);
+CREATE INDEX applications_queue_by_class ON applications (open_queue, customer_class, queue_due, id);
+CREATE INDEX applications_queue_by_step ON applications (open_queue, current_step, queue_due, id);
+CREATE INDEX applications_by_handler ON applications (handler_id, open_queue, queue_due, id);
 CREATE INDEX applications_finished ON applications (finished_at, customer_class);
 
 CREATE TABLE application_steps (

@@ -101,7 +101,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let db = db::Db::connect(&config).await?;
             db.migrate().await?;
             let report = demo::load(&db).await?;
-            tracing::info!(added = report.added, "demo data loaded");
+            let applications = demo::applications::load(&db, &config).await?;
+            tracing::info!(added = report.added, applications, "demo data loaded");
             println!("Demo logins (new passwords at every load):");
             for login in &report.logins {
                 println!("  {:<30} {:<40} {}", login.role, login.email, login.password);

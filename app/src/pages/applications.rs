@@ -387,7 +387,7 @@ fn DraftEditor(detail: ApplicationDetail, changed: Callback<()>) -> impl IntoVie
         <form class="form" on:submit=save novalidate>
             <ApplicationFields kind class values form />
             <FormError form />
-            <Show when=move || saved.get()><p class="notice notice--ok" role="status">{move || t.get().apply.saved}</p></Show>
+            <Show when=move || saved.get()><p class="notice notice--success" role="status">{move || t.get().apply.saved}</p></Show>
             <Submit form label=|m| m.apply.save_draft />
         </form>
         <Documents id documents=detail.documents.clone() open=true changed />
@@ -545,7 +545,7 @@ fn Timeline(detail: ApplicationDetail, changed: Callback<()>) -> impl IntoView {
     view! {
         <ApplicationHeading detail=detail.clone() />
         {detail.created_account.clone().map(|account| view! {
-            <p class="notice notice--ok" data-new-account=account.clone()>
+            <p class="notice notice--success" data-new-account=account.clone()>
                 {move || t.get().apply.new_account} "：" <strong>{account.clone()}</strong>
                 {detail.meter_no.clone().map(|m| view! { " · " {move || t.get().apply.meter} "：" {m} })}
             </p>
@@ -725,7 +725,7 @@ pub fn Offers(offers: Vec<OfferView>) -> impl IntoView {
                             {move || t.get().apply.version} " " {o.version} " · " {format_time(o.issued_at)}
                             {o.superseded.then(|| view! { " · " <em>{move || t.get().apply.superseded}</em> })}
                             {o.accepted.map(|a| view! {
-                                <p class="notice notice--ok">{move || t.get().apply.accepted} "：" {a.by.clone()} " · " {format_time(a.at)} " · " {a.ip.clone()}
+                                <p class="notice notice--success">{move || t.get().apply.accepted} "：" {a.by.clone()} " · " {format_time(a.at)} " · " {a.ip.clone()}
                                     <br /><code class="muted">{"SHA-256 "}{a.sha256.clone()}</code></p>
                             })}
                         </li>

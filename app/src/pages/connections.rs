@@ -164,7 +164,7 @@ fn Workbench(detail: ApplicationDetail, changed: Callback<()>) -> impl IntoView 
         {status.is_open().then(|| view! { <Actions id open=open.clone() with_customer=with_customer.clone() green=detail.summary.green_channel changed /> })}
         {(status == ApplicationStatus::Completed && detail.follow_up.is_none()).then(|| view! { <FollowUpForm id changed /> })}
         {detail.follow_up.clone().map(|f| view! {
-            <p class="notice notice--ok">{move || t.get().apply.follow_up} "：" {f.score} "/5 " {f.comment.clone()} " · " {format_time(f.at)}</p>
+            <p class="notice notice--success">{move || t.get().apply.follow_up} "：" {f.score} "/5 " {f.comment.clone()} " · " {format_time(f.at)}</p>
         })}
         <StepTable detail=detail.clone() />
         <Offers offers=detail.offers.clone() />

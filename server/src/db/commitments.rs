@@ -41,7 +41,7 @@ pub struct NewVersion<'a> {
 /// Adds a version of a commitment (numbered after the last one) and returns its number.
 /// Earlier versions stay, so answers for past days do not change.
 pub async fn add_version(db: &Db, new: &NewVersion<'_>) -> Result<u32, sqlx::Error> {
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin().await?;
     let (version, sort_order): (i64, i64) = {
         let row = sqlx::query(
             "SELECT CAST(COALESCE(MAX(version), 0) + 1 AS BIGINT) AS next_version,

@@ -7,6 +7,7 @@
 //! grid companies' yearly "获得电力" commitments do), so the versioning of the commitments
 //! can be seen through `GET /api/v1/commitments?at=2027-01-01`.
 
+pub mod applications;
 pub mod people;
 
 use chrono::NaiveDate;

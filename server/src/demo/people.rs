@@ -97,7 +97,7 @@ const ORG_NAME: &str = "华东精密制造有限公司";
 
 /// Loads (or refreshes) the demo people; answers their logins with new passwords.
 pub async fn load(db: &Db) -> anyhow::Result<Vec<DemoLogin>> {
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin().await?;
     for (code, zh, en) in REGIONS {
         sqlx::query("INSERT INTO regions (code, name_zh, name_en) VALUES ($1, $2, $3) ON CONFLICT (code) DO NOTHING")
             .bind(code)

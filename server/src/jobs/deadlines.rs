@@ -106,7 +106,7 @@ pub async fn scan(state: &AppState) -> Outcome<Scan> {
 
 /// Claims and sends one alert; answers whether this server sent it.
 async fn alert(env: &Env<'_>, due: &Due, overdue: bool) -> Outcome<bool> {
-    let mut tx = env.db.pool().begin().await?;
+    let mut tx = env.db.begin().await?;
     let claimed = sqlx::query(
         "INSERT INTO deadline_alerts (application_id, step, level, due_day, sent_at) VALUES ($1, $2, $3, $4, $5)
          ON CONFLICT DO NOTHING",

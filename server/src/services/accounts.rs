@@ -106,7 +106,7 @@ pub async fn send_link_code(db: &Db, actor: &Actor, user: &SessionUser, account_
     let Some(address) = account.email_on_file else { return Err(Fail::Code(ErrorCode::NotFound)) };
     let code = secrets::numeric_code().map_err(|e| Fail::Internal(anyhow::anyhow!("no randomness: {e}")))?;
     let now = now();
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin().await?;
     // The newest code is the only one that works.
     sqlx::query(
         "UPDATE one_time_tokens SET used_at = $1 WHERE user_id = $2 AND account_id = $3 AND purpose = 'link_code' AND used_at IS NULL",
@@ -155,7 +155,7 @@ pub async fn link(
         audit::record_alone(db, actor, "account.link_failed", &subject, json!({"reason": "unknown_account"})).await?;
         return Err(Fail::Code(ErrorCode::ProofMismatch));
     };
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin().await?;
     let (proven, method) = match proof {
         CheckedProof::BillAmount { holder_name, fen } => {
             let same_name = normalise_name(holder_name) == normalise_name(&account.holder_name);
@@ -256,7 +256,7 @@ pub async fn logins(db: &Db, user: &SessionUser, account_no: &str) -> Outcome<Ve
 /// Removes a login's link to an account the caller is linked to (their own, or another's).
 pub async fn unlink(db: &Db, actor: &Actor, user: &SessionUser, account_no: &str, user_id: i64) -> Outcome<()> {
     let account_id = linked_account_id(db, user, account_no).await?;
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin().await?;
     let removed = sqlx::query("DELETE FROM account_links WHERE account_id = $1 AND user_id = $2")
         .bind(account_id)
         .bind(user_id)

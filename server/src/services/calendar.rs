@@ -47,7 +47,7 @@ pub async fn load(db: &Db) -> Outcome<WorkingCalendar> {
 pub async fn put_year(db: &Db, actor: &Actor, year: &YearCalendar) -> Outcome<()> {
     year.validate().map_err(Fail::Fields)?;
     let body = serde_json::to_string(year).map_err(|e| Fail::Internal(e.into()))?;
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin().await?;
     sqlx::query(
         "INSERT INTO calendar_years (year, body, source, updated_at, updated_by) VALUES ($1, $2, 'administrator', $3, $4)
          ON CONFLICT (year) DO UPDATE SET body = excluded.body, source = excluded.source,

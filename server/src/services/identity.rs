@@ -124,7 +124,7 @@ pub async fn register(
     let language = request.language.unwrap_or(locale);
     let hash = passwords::hash(request.password.clone()).await.map_err(Fail::Internal)?;
 
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin().await?;
     let existing = sqlx::query("SELECT id, display_name, language FROM users WHERE email = $1")
         .bind(&valid.email)
         .fetch_optional(&mut *tx)
@@ -182,7 +182,7 @@ pub async fn register(
 
 /// Confirms an address from the emailed link.
 pub async fn confirm(db: &Db, actor: &Actor, token: &str) -> Outcome<()> {
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin().await?;
     let (user_id, _) = use_token(&mut tx, token, &[Purpose::ConfirmEmail]).await?;
     sqlx::query("UPDATE users SET email_confirmed_at = $1 WHERE id = $2 AND email_confirmed_at IS NULL")
         .bind(now())
@@ -236,7 +236,7 @@ pub async fn login(
         audit::record_alone(db, &actor, "login.refused_disabled", &subject, json!({})).await?;
         return Err(Fail::Code(ErrorCode::AccountDisabled));
     }
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin().await?;
     if row.try_get::<Option<i64>, _>("email_confirmed_at")?.is_none() {
         // The right password proves the person; send them a fresh link.
         let token = issue_token(&mut tx, user_id, Purpose::ConfirmEmail).await?;
@@ -263,7 +263,7 @@ pub async fn login(
 
 /// Logs out this session, or every session of the person.
 pub async fn logout(db: &Db, actor: &Actor, user: &SessionUser, everywhere: bool) -> Outcome<()> {
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin().await?;
     let subject = format!("user:{}", user.user_id);
     if everywhere {
         let ended = sessions::revoke_all(&mut tx, user.user_id, None).await?;
@@ -280,7 +280,7 @@ pub async fn logout(db: &Db, actor: &Actor, user: &SessionUser, everywhere: bool
 pub async fn forgot_password(db: &Db, config: &Config, actor: &Actor, email: &str) -> Outcome<()> {
     let email = shared::validation::email(email).map_err(|p| Fail::Fields(vec![FieldError::new("email", p)]))?;
     rate_limit::hit_all(db, &[(rate_limit::RESET_PER_EMAIL, &email), (rate_limit::RESET_PER_IP, &actor.ip)]).await?;
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin().await?;
     let row = sqlx::query("SELECT id, display_name, language FROM users WHERE email = $1 AND disabled_at IS NULL")
         .bind(&email)
         .fetch_optional(&mut *tx)
@@ -322,7 +322,7 @@ pub async fn reset_password(db: &Db, actor: &Actor, token: &str, password: &str)
         .map_err(|problem| Fail::Fields(vec![FieldError::new("password", problem)]))?;
     let hash = passwords::hash(password.to_owned()).await.map_err(Fail::Internal)?;
 
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin().await?;
     let (user_id, purpose) = use_token(&mut tx, token, &[Purpose::ResetPassword, Purpose::Invitation]).await?;
     sqlx::query(
         "UPDATE users SET password_hash = $1,
@@ -372,7 +372,7 @@ pub async fn change_password(
         return Err(Fail::Fields(problems));
     }
     let hash = passwords::hash(new.to_owned()).await.map_err(Fail::Internal)?;
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin().await?;
     sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
         .bind(&hash)
         .bind(user.user_id)
@@ -423,7 +423,7 @@ pub async fn me(db: &Db, user: &SessionUser) -> Outcome<Me> {
 
 /// Changes the profile fields present in the request.
 pub async fn update_profile(db: &Db, actor: &Actor, user: &SessionUser, change: &ProfileChange) -> Outcome<Me> {
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin().await?;
     let mut changed = Vec::new();
     if let Some(name) = &change.display_name {
         sqlx::query("UPDATE users SET display_name = $1 WHERE id = $2")

@@ -58,7 +58,7 @@ pub async fn invite(
     locale: Locale,
 ) -> Outcome<Member> {
     let (email, name) = request.validate().map_err(Fail::Fields)?;
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin().await?;
     identity::refuse_taken_email(&mut tx, &email).await?;
     let org_name: String =
         sqlx::query_scalar("SELECT name FROM organisations WHERE id = $1").bind(org_id).fetch_one(&mut *tx).await?;
@@ -125,7 +125,7 @@ async fn keep_an_admin(conn: &mut sqlx::AnyConnection, org_id: i64, user_id: i64
 
 /// Changes a member's role; their sessions end (privileges changed).
 pub async fn change_role(db: &Db, actor: &Actor, org_id: i64, user_id: i64, role: OrgRole) -> Outcome<()> {
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin().await?;
     let current = member_role(&mut tx, org_id, user_id).await?;
     if current == role {
         return Ok(());
@@ -147,7 +147,7 @@ pub async fn change_role(db: &Db, actor: &Actor, org_id: i64, user_id: i64, role
 
 /// Removes a member: their login is disabled and their sessions end.
 pub async fn remove(db: &Db, actor: &Actor, org_id: i64, user_id: i64) -> Outcome<()> {
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin().await?;
     let current = member_role(&mut tx, org_id, user_id).await?;
     if current == OrgRole::Admin {
         keep_an_admin(&mut tx, org_id, user_id).await?;
@@ -199,7 +199,7 @@ pub async fn issue_token(
     let token = format!("{TOKEN_PREFIX}{secret}");
     let prefix: String = token.chars().take(TOKEN_PREFIX.len() + 6).collect();
     let now = now();
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin().await?;
     let id: i64 = sqlx::query(
         "INSERT INTO api_tokens (org_id, name, token_hash, prefix, scope, created_by, created_at, expires_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
@@ -235,7 +235,7 @@ pub async fn issue_token(
 
 /// Revokes one of the organisation's tokens; another organisation's is `NotFound`.
 pub async fn revoke_token(db: &Db, actor: &Actor, org_id: i64, token_id: i64) -> Outcome<()> {
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin().await?;
     let updated =
         sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND org_id = $3 AND revoked_at IS NULL")
             .bind(now())

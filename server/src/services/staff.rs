@@ -127,7 +127,7 @@ pub async fn invite(
     locale: Locale,
 ) -> Outcome<(i64, String)> {
     let (email, name) = request.validate().map_err(Fail::Fields)?;
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin().await?;
     identity::refuse_taken_email(&mut tx, &email).await?;
     let user_id: i64 = sqlx::query(
         "INSERT INTO users (kind, email, display_name, language, created_at) VALUES ('staff', $1, $2, $3, $4) RETURNING id",
@@ -162,7 +162,7 @@ pub async fn invite(
 /// there is always someone to undo a mistake).
 pub async fn update(db: &Db, actor: &Actor, user_id: i64, request: &UpdateStaffRequest) -> Outcome<()> {
     request.validate().map_err(Fail::Fields)?;
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin().await?;
     let kind: Option<String> =
         sqlx::query_scalar("SELECT kind FROM users WHERE id = $1").bind(user_id).fetch_optional(&mut *tx).await?;
     if kind.as_deref() != Some("staff") {

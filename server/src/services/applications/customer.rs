@@ -34,7 +34,7 @@ pub async fn create(env: &Env<'_>, actor: &Actor, user: &SessionUser, new: &NewA
     let org_id = applicant_org(user)?;
     let process = Process::draft(new.kind, new.customer_class);
     let form = serde_json::to_string(&new.form).map_err(|e| Fail::Internal(e.into()))?;
-    let mut tx = env.db.pool().begin().await?;
+    let mut tx = env.db.begin().await?;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO applications (applicant_id, org_id, kind, customer_class, status, form, created_at, updated_at)
          VALUES ($1, $2, $3, $4, 'draft', $5, $6, $6) RETURNING id",
@@ -96,7 +96,7 @@ async fn own_draft(conn: &mut AnyConnection, user: &SessionUser, id: i64) -> Out
 
 /// Saves a draft's form.
 pub async fn save(env: &Env<'_>, user: &SessionUser, id: i64, request: &SaveDraft) -> Outcome<ApplicationDetail> {
-    let mut tx = env.db.pool().begin().await?;
+    let mut tx = env.db.begin().await?;
     let app = own_draft(&mut tx, user, id).await?;
     request.form.validate_draft(app.process.class).map_err(Fail::Fields)?;
     store_form_columns(&mut tx, id, &request.form, app.process.class).await?;
@@ -174,7 +174,7 @@ fn required_documents(app: &Loaded) -> &'static [&'static str] {
 }
 
 async fn submit(env: &Env<'_>, actor: &Actor, user: &SessionUser, id: i64) -> Outcome<()> {
-    let mut tx = env.db.pool().begin().await?;
+    let mut tx = env.db.begin().await?;
     let app = own_draft(&mut tx, user, id).await?;
     let checked = app.form.validate(app.process.kind, app.process.class, env.today()).map_err(Fail::Fields)?;
     let region_known: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM regions WHERE code = $1")
@@ -227,7 +227,7 @@ pub async fn act(env: &Env<'_>, actor: &Actor, user: &SessionUser, id: i64, acti
     if matches!(action, CustomerAction::Submit) {
         submit(env, actor, user, id).await?;
     } else {
-        let mut tx = env.db.pool().begin().await?;
+        let mut tx = env.db.begin().await?;
         let app = load_visible(&mut tx, user, id).await?;
         let (machine, change) = match action {
             // Handled above; kept so the match stays exhaustive.

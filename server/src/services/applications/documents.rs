@@ -73,7 +73,7 @@ pub async fn upload(
     let path = storage_path(folder, &key);
     write_file(&path, bytes).await?;
     let name = clean_name(file_name);
-    let mut tx = env.db.pool().begin().await?;
+    let mut tx = env.db.begin().await?;
     let doc_id: i64 = sqlx::query_scalar(
         "INSERT INTO application_documents (application_id, kind, file_name, content_type, size_bytes, sha256, storage_key,
                                             uploaded_by, uploaded_at)

@@ -391,7 +391,8 @@ pub async fn transition(
                 limits = $6, utility_days = $7, customer_days = $8, accepted_at = $9,
                 submitted_at = CASE WHEN $10 = 1 THEN $11 ELSE submitted_at END,
                 finished_at = CASE WHEN $12 = 1 THEN $11 ELSE finished_at END,
-                within_limit = $13, updated_at = $11, version = version + 1
+                within_limit = $13, updated_at = $11, version = version + 1,
+                open_queue = $16, queue_due = COALESCE($4, '9999-12-31')
           WHERE id = $14 AND version = $15",
     )
     .bind(next.status.as_str())
@@ -409,6 +410,7 @@ pub async fn transition(
     .bind(within_limit)
     .bind(app.id)
     .bind(app.version)
+    .bind(i64::from(next.status.is_open()))
     .execute(&mut *conn)
     .await?;
     if updated.rows_affected() != 1 {

@@ -22,58 +22,91 @@ fn may_work(user: &SessionUser) -> Outcome<()> {
     if WORKERS.iter().any(|r| user.has_role(*r)) { Ok(()) } else { Err(Fail::Code(ErrorCode::Forbidden)) }
 }
 
+/// A value bound to the queue's SQL.
+enum Bound {
+    Int(i64),
+    Text(String),
+}
+
 /// A page of the queue: open applications in the caller's regions, filtered, by due day.
-/// Served by the `applications_queue*` indexes (status, region, due day).
+/// Only the filters asked for are in the SQL (each a bound parameter), so the planner can
+/// use the `applications_queue*` indexes: equality on the open flag and one of region,
+/// class or step, then the order by (queue_due, id) read straight from the index.
 pub async fn queue(env: &Env<'_>, user: &SessionUser, query: &QueueQuery) -> Outcome<QueuePage> {
     let today = env.today();
     let soon = env.calendar.add_working_days(today, 1);
-    // Timeliness is a range of due days: overdue before today, due soon up to the next
-    // working day, on time after it.
-    let (due_from, due_to) = match query.timeliness {
-        None => (None, None),
-        Some(Timeliness::Overdue) => (None, Some(format_day(today.pred_opt().unwrap_or(today)))),
-        Some(Timeliness::DueSoon) => (Some(format_day(today)), Some(format_day(soon))),
-        Some(Timeliness::OnTime) => (Some(format_day(soon.succ_opt().unwrap_or(soon))), None),
-    };
     if let Some(region) = &query.region {
         if !super::region_allowed(user, Some(region)) {
             return Ok(QueuePage { items: Vec::new(), more: false, today });
         }
     }
-    let regions = if user.regions.is_empty() { None } else { Some(user.regions.join(",")) };
-    let statuses = if query.closed == Some(true) { "'completed', 'rejected', 'cancelled'" } else { "'submitted', 'in_progress'" };
+    let mut filters = vec!["a.open_queue = $1".to_owned()];
+    let mut binds: Vec<Bound> = vec![Bound::Int(if query.closed == Some(true) { 0 } else { 1 })];
+    let mut bind = |filters: &mut Vec<String>, sql: &str, value: String| {
+        binds.push(Bound::Text(value));
+        filters.push(sql.replace('?', &format!("${}", binds.len())));
+    };
+    if let Some(class) = query.class {
+        bind(&mut filters, "a.customer_class = ?", class.as_str().to_owned());
+    }
+    if let Some(step) = query.step {
+        bind(&mut filters, "a.current_step = ?", step.as_str().to_owned());
+    }
+    match (&query.region, user.regions.as_slice()) {
+        (Some(region), _) => bind(&mut filters, "a.region = ?", region.clone()),
+        (None, []) => {}
+        (None, [only]) => bind(&mut filters, "a.region = ?", only.clone()),
+        (None, many) => {
+            let mut places = Vec::new();
+            for region in many {
+                binds.push(Bound::Text(region.clone()));
+                places.push(format!("${}", binds.len()));
+            }
+            filters.push(format!("a.region IN ({})", places.join(", ")));
+        }
+    }
+    // Timeliness is a range of due days: overdue before today, due soon up to the next
+    // working day, on time after it. Waiting for the customer sorts last ('9999-12-31').
+    match query.timeliness {
+        None => {}
+        Some(Timeliness::Overdue) => bind(&mut filters, "a.queue_due < ?", format_day(today)),
+        Some(Timeliness::DueSoon) => {
+            bind(&mut filters, "a.queue_due >= ?", format_day(today));
+            bind(&mut filters, "a.queue_due <= ?", format_day(soon));
+        }
+        Some(Timeliness::OnTime) => {
+            bind(&mut filters, "a.queue_due > ?", format_day(soon));
+            filters.push("a.due_day IS NOT NULL".to_owned());
+        }
+    }
+    if query.mine == Some(true) {
+        binds.push(Bound::Int(user.user_id));
+        filters.push(format!("a.handler_id = ${}", binds.len()));
+    }
     let order = if query.desc == Some(true) { "DESC" } else { "ASC" };
     let page = i64::from(query.page.unwrap_or(0).min(10_000));
     let size = i64::from(QUEUE_PAGE_SIZE);
-    // Applications waiting for the customer have no due day: they sort last.
     let sql = format!(
         "SELECT {SUMMARY_COLUMNS} FROM applications a JOIN users u ON u.id = a.applicant_id
            LEFT JOIN users h ON h.id = a.handler_id
-          WHERE a.status IN ({statuses})
-            AND ($1 IS NULL OR a.customer_class = $1)
-            AND ($2 IS NULL OR a.current_step = $2)
-            AND ($3 IS NULL OR a.region = $3)
-            AND ($4 IS NULL OR a.due_day >= $4)
-            AND ($5 IS NULL OR a.due_day <= $5)
-            AND ($6 IS NULL OR a.handler_id = $6)
-            AND ($7 IS NULL OR ',' || $7 || ',' LIKE '%,' || a.region || ',%')
-          ORDER BY CASE WHEN a.due_day IS NULL THEN 1 ELSE 0 END, a.due_day {order}, a.id
-          LIMIT $8 OFFSET $9"
+          WHERE {}
+          ORDER BY a.queue_due {order}, a.id {order}
+          LIMIT {} OFFSET {}",
+        filters.join(" AND "),
+        size + 1,
+        page * size,
     );
-    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(query.class.map(|c| c.as_str()))
-        .bind(query.step.map(|s| s.as_str()))
-        .bind(query.region.as_deref())
-        .bind(due_from)
-        .bind(due_to)
-        .bind(if query.mine == Some(true) { Some(user.user_id) } else { None })
-        .bind(regions)
-        .bind(size + 1)
-        .bind(page * size)
-        .fetch_all(env.db.pool())
-        .await?;
+    let mut statement = sqlx::query(sqlx::AssertSqlSafe(sql));
+    for value in binds {
+        statement = match value {
+            Bound::Int(n) => statement.bind(n),
+            Bound::Text(text) => statement.bind(text),
+        };
+    }
+    let rows = statement.fetch_all(env.db.pool()).await?;
     let more = rows.len() > QUEUE_PAGE_SIZE as usize;
-    let items = rows.iter().take(QUEUE_PAGE_SIZE as usize).map(|r| summary_from_row(r, env.zone)).collect::<Result<_, _>>()?;
+    let items =
+        rows.iter().take(QUEUE_PAGE_SIZE as usize).map(|r| summary_from_row(r, env.zone)).collect::<Result<_, _>>()?;
     Ok(QueuePage { items, more, today })
 }
 
@@ -85,7 +118,7 @@ pub async fn assign(env: &Env<'_>, actor: &Actor, user: &SessionUser, id: i64, r
     if target != user.user_id && !user.has_role(StaffRole::Supervisor) {
         return Err(Fail::Code(ErrorCode::Forbidden));
     }
-    let mut tx = env.db.pool().begin().await?;
+    let mut tx = env.db.begin().await?;
     let app = load_visible(&mut tx, user, id).await?;
     if !app.process.status.is_open() {
         return Err(Fail::Code(ErrorCode::StepNotAllowed));
@@ -149,7 +182,7 @@ pub async fn act(env: &Env<'_>, actor: &Actor, user: &SessionUser, id: i64, acti
     if matches!(action, StaffAction::GreenChannel { .. }) && !user.has_role(StaffRole::Supervisor) {
         return Err(Fail::Code(ErrorCode::Forbidden));
     }
-    let mut tx = env.db.pool().begin().await?;
+    let mut tx = env.db.begin().await?;
     let app = load_visible(&mut tx, user, id).await?;
     let text = |t: &str| Some(t.trim().to_owned()).filter(|t| !t.is_empty());
     let (machine, change) = match action {
@@ -379,7 +412,7 @@ pub async fn complete(env: &Env<'_>, conn: &mut AnyConnection, app: &Loaded, met
 pub async fn follow_up(env: &Env<'_>, actor: &Actor, user: &SessionUser, id: i64, request: &FollowUpRequest) -> Outcome<ApplicationDetail> {
     may_work(user)?;
     request.validate().map_err(Fail::Fields)?;
-    let mut tx = env.db.pool().begin().await?;
+    let mut tx = env.db.begin().await?;
     let app = load_visible(&mut tx, user, id).await?;
     if app.process.status != ApplicationStatus::Completed {
         return Err(Fail::Code(ErrorCode::StepNotAllowed));

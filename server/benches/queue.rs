@@ -1,0 +1,139 @@
+//! The staff's connection queue with 100,000 applications in the database: a filtered,
+//! sorted page through the whole stack (router, session, policy, SQL), in-process, on
+//! SQLite and on PostgreSQL (a fresh database on 127.0.0.1:5432, dropped afterwards; skipped
+//! when none answers). `cargo bench -p gridhall --bench queue`.
+
+use axum::Router;
+use axum::body::{Body, to_bytes};
+use axum::http::Request;
+use criterion::{Criterion, criterion_group, criterion_main};
+use gridhall::config::Config;
+use gridhall::{AppState, db::Db, http};
+use sqlx::{Connection, Executor, PgConnection};
+use tower::ServiceExt;
+
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+/// How many applications the table holds.
+const APPLICATIONS: usize = 100_000;
+const CLASSES: [&str; 3] = ["residential", "lv_non_residential", "high_voltage"];
+const REGIONS: [&str; 3] = ["PD01", "MH02", "JD03"];
+const STEPS: [&str; 4] = ["acceptance", "site_survey", "contract", "energising"];
+
+async fn login(app: &Router, email: &str, password: &str) -> String {
+    let body = serde_json::json!({"email": email, "password": password}).to_string();
+    let request =
+        Request::post("/api/v1/auth/login").header("content-type", "application/json").body(Body::from(body)).expect("request");
+    let response = app.clone().oneshot(request).await.expect("infallible");
+    assert!(response.status().is_success(), "login: {}", response.status());
+    response.headers()["set-cookie"].to_str().expect("cookie").split(';').next().expect("pair").to_owned()
+}
+
+async fn get(app: &Router, path: &str, cookie: &str) -> usize {
+    let request = Request::get(path).header("cookie", cookie).body(Body::empty()).expect("request");
+    let response = app.clone().oneshot(request).await.expect("infallible");
+    assert!(response.status().is_success(), "{path}: {}", response.status());
+    to_bytes(response.into_body(), usize::MAX).await.expect("body").len()
+}
+
+/// Fills the table: 70 % open, spread over classes, regions, steps and ±30 days of due
+/// dates; one in ten open ones waiting for the customer.
+async fn fill(db: &Db) {
+    let applicant: i64 = sqlx::query_scalar("SELECT id FROM users WHERE kind = 'customer' ORDER BY id LIMIT 1")
+        .fetch_one(db.pool())
+        .await
+        .expect("applicant");
+    let today = chrono::Utc::now().date_naive();
+    let mut tx = db.begin().await.expect("transaction");
+    for chunk in (0..APPLICATIONS).collect::<Vec<_>>().chunks(500) {
+        let mut sql = String::from(
+            "INSERT INTO applications (applicant_id, kind, customer_class, status, form, region, supply_address,
+                                       current_step, due_day, queue_due, open_queue, created_at, updated_at) VALUES ",
+        );
+        for (n, i) in chunk.iter().enumerate() {
+            let open = i % 10 < 7;
+            let waiting = i % 10 == 0;
+            let due = today + chrono::Duration::days((i % 61) as i64 - 30);
+            let due_day = if open && !waiting { format!("'{}'", due.format("%Y-%m-%d")) } else { "NULL".to_owned() };
+            let queue_due = if open && !waiting { due.format("%Y-%m-%d").to_string() } else { "9999-12-31".to_owned() };
+            if n > 0 {
+                sql.push(',');
+            }
+            sql.push_str(&format!(
+                "({applicant}, 'new_connection', '{}', '{}', '{{}}', '{}', '地址 {i}', '{}', {due_day}, '{queue_due}', {}, 0, 0)",
+                CLASSES[i % 3],
+                if open { "in_progress" } else { "completed" },
+                REGIONS[(i / 3) % 3],
+                STEPS[(i / 9) % 4],
+                i64::from(open),
+            ));
+        }
+        tx.execute(sqlx::AssertSqlSafe(sql)).await.expect("insert");
+    }
+    tx.commit().await.expect("commit");
+    sqlx::query("ANALYZE").execute(db.pool()).await.expect("analyze");
+}
+
+async fn prepare(url: &str, folder: &tempfile::TempDir) -> (Router, String, String) {
+    let mut config = Config::with_database(url.parse().expect("url"));
+    config.site_root = folder.path().join("site");
+    let db = Db::connect(&config).await.expect("database");
+    db.migrate().await.expect("migrate");
+    let logins = gridhall::demo::people::load(&db).await.expect("demo people");
+    fill(&db).await;
+    let app = http::router(AppState::with_db(config, db));
+    let password = |email: &str| logins.iter().find(|l| l.email == email).expect("login").password.clone();
+    let handler = "zhou.jie@staff.gridhall.example";
+    let supervisor = "sun.lei@staff.gridhall.example";
+    let handler_cookie = login(&app, handler, &password(handler)).await;
+    let supervisor_cookie = login(&app, supervisor, &password(supervisor)).await;
+    (app, handler_cookie, supervisor_cookie)
+}
+
+fn run(c: &mut Criterion, backend: &str, runtime: &tokio::runtime::Runtime, app: &Router, handler: &str, supervisor: &str) {
+    let cases = [
+        ("handler, own station, by due day", "/api/v1/staff/applications", handler),
+        ("handler, overdue residential", "/api/v1/staff/applications?timeliness=overdue&class=residential", handler),
+        ("supervisor, every station, at site survey", "/api/v1/staff/applications?step=site_survey", supervisor),
+        ("supervisor, due soon, page 3", "/api/v1/staff/applications?timeliness=due_soon&page=3", supervisor),
+    ];
+    for (name, path, cookie) in cases {
+        c.bench_function(&format!("queue {APPLICATIONS} ({backend}): {name}"), |b| {
+            b.to_async(runtime).iter(|| get(app, path, cookie))
+        });
+    }
+}
+
+fn queue(c: &mut Criterion) {
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let folder = tempfile::tempdir().expect("folder");
+    let url = format!("sqlite://{}/queue.db", folder.path().display());
+    let (app, handler, supervisor) = runtime.block_on(prepare(&url, &folder));
+    run(c, "SQLite", &runtime, &app, &handler, &supervisor);
+
+    let admin_url = std::env::var("GRIDHALL_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned());
+    let name = format!("gridhall_bench_{}", uuid::Uuid::new_v4().simple());
+    let created = runtime.block_on(async {
+        let mut admin = PgConnection::connect(&admin_url).await.ok()?;
+        admin.execute(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).await.ok()?;
+        Some(())
+    });
+    let Some(()) = created else {
+        eprintln!("PostgreSQL at {admin_url} is not reachable: the PostgreSQL queue benchmark is skipped");
+        return;
+    };
+    let (base, _) = admin_url.rsplit_once('/').expect("admin URL has a database");
+    let (app, handler, supervisor) = runtime.block_on(prepare(&format!("{base}/{name}"), &folder));
+    run(c, "PostgreSQL", &runtime, &app, &handler, &supervisor);
+    drop(app);
+    runtime.block_on(async {
+        if let Ok(mut admin) = PgConnection::connect(&admin_url).await {
+            let _ = admin.execute(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))).await;
+        }
+    });
+}
+
+criterion_group!(benches, queue);
+criterion_main!(benches);
