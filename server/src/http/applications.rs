@@ -130,9 +130,17 @@ pub async fn upload(
     caller: Caller,
     Path(id): Path<i64>,
     Query(query): Query<UploadQuery>,
+    headers: axum::http::HeaderMap,
     body: Body,
 ) -> Result<(StatusCode, Json<DocumentView>), AppError> {
     let user = caller.user()?;
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|length| length > DOCUMENT_MAX_BYTES) {
+        return Err(AppError::new(ErrorCode::PayloadTooLarge, caller.locale));
+    }
     // Read at most one byte past the limit: a 50 MB upload is refused without being held.
     let bytes = axum::body::to_bytes(body, DOCUMENT_MAX_BYTES + 1)
         .await

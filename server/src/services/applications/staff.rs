@@ -28,6 +28,31 @@ enum Bound {
     Text(String),
 }
 
+/// The queue's conditions with their numbered parameters.
+#[derive(Default)]
+struct Filters {
+    filters: Vec<String>,
+    binds: Vec<Bound>,
+}
+
+impl Filters {
+    /// Adds a condition whose `?` is the next parameter.
+    fn push(&mut self, sql: &str, value: Bound) {
+        self.binds.push(value);
+        self.filters.push(sql.replace('?', &format!("${}", self.binds.len())));
+    }
+
+    /// Adds `column IN (…)` over text values.
+    fn push_list(&mut self, column: &str, values: &[String]) {
+        let mut places = Vec::new();
+        for value in values {
+            self.binds.push(Bound::Text(value.clone()));
+            places.push(format!("${}", self.binds.len()));
+        }
+        self.filters.push(format!("{column} ({})", places.join(", ")));
+    }
+}
+
 /// A page of the queue: open applications in the caller's regions, filtered, by due day.
 /// Only the filters asked for are in the SQL (each a bound parameter), so the planner can
 /// use the `applications_queue*` indexes: equality on the open flag and one of region,
@@ -40,49 +65,38 @@ pub async fn queue(env: &Env<'_>, user: &SessionUser, query: &QueueQuery) -> Out
             return Ok(QueuePage { items: Vec::new(), more: false, today });
         }
     }
-    let mut filters = vec!["a.open_queue = $1".to_owned()];
-    let mut binds: Vec<Bound> = vec![Bound::Int(if query.closed == Some(true) { 0 } else { 1 })];
-    let mut bind = |filters: &mut Vec<String>, sql: &str, value: String| {
-        binds.push(Bound::Text(value));
-        filters.push(sql.replace('?', &format!("${}", binds.len())));
-    };
+    let mut w = Filters::default();
+    w.push("a.open_queue = ?", Bound::Int(if query.closed == Some(true) { 0 } else { 1 }));
     if let Some(class) = query.class {
-        bind(&mut filters, "a.customer_class = ?", class.as_str().to_owned());
+        w.push("a.customer_class = ?", Bound::Text(class.as_str().to_owned()));
     }
     if let Some(step) = query.step {
-        bind(&mut filters, "a.current_step = ?", step.as_str().to_owned());
+        w.push("a.current_step = ?", Bound::Text(step.as_str().to_owned()));
     }
     match (&query.region, user.regions.as_slice()) {
-        (Some(region), _) => bind(&mut filters, "a.region = ?", region.clone()),
+        (Some(region), _) => w.push("a.region = ?", Bound::Text(region.clone())),
         (None, []) => {}
-        (None, [only]) => bind(&mut filters, "a.region = ?", only.clone()),
-        (None, many) => {
-            let mut places = Vec::new();
-            for region in many {
-                binds.push(Bound::Text(region.clone()));
-                places.push(format!("${}", binds.len()));
-            }
-            filters.push(format!("a.region IN ({})", places.join(", ")));
-        }
+        (None, [only]) => w.push("a.region = ?", Bound::Text(only.clone())),
+        (None, many) => w.push_list("a.region IN", many),
     }
     // Timeliness is a range of due days: overdue before today, due soon up to the next
     // working day, on time after it. Waiting for the customer sorts last ('9999-12-31').
     match query.timeliness {
         None => {}
-        Some(Timeliness::Overdue) => bind(&mut filters, "a.queue_due < ?", format_day(today)),
+        Some(Timeliness::Overdue) => w.push("a.queue_due < ?", Bound::Text(format_day(today))),
         Some(Timeliness::DueSoon) => {
-            bind(&mut filters, "a.queue_due >= ?", format_day(today));
-            bind(&mut filters, "a.queue_due <= ?", format_day(soon));
+            w.push("a.queue_due >= ?", Bound::Text(format_day(today)));
+            w.push("a.queue_due <= ?", Bound::Text(format_day(soon)));
         }
         Some(Timeliness::OnTime) => {
-            bind(&mut filters, "a.queue_due > ?", format_day(soon));
-            filters.push("a.due_day IS NOT NULL".to_owned());
+            w.push("a.queue_due > ?", Bound::Text(format_day(soon)));
+            w.filters.push("a.due_day IS NOT NULL".to_owned());
         }
     }
     if query.mine == Some(true) {
-        binds.push(Bound::Int(user.user_id));
-        filters.push(format!("a.handler_id = ${}", binds.len()));
+        w.push("a.handler_id = ?", Bound::Int(user.user_id));
     }
+    let Filters { filters, binds } = w;
     let order = if query.desc == Some(true) { "DESC" } else { "ASC" };
     let page = i64::from(query.page.unwrap_or(0).min(10_000));
     let size = i64::from(QUEUE_PAGE_SIZE);
