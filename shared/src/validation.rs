@@ -43,6 +43,10 @@ pub enum Problem {
     UnknownRegion,
     /// Outside the allowed range.
     OutOfRange,
+    /// Already in use elsewhere (a meter number).
+    AlreadyUsed,
+    /// Not one of the caller's accounts.
+    NotYourAccount,
 }
 
 /// One field's problem.

@@ -295,16 +295,23 @@ pub fn NewApplicationPage() -> impl IntoView {
     }
 }
 
-/// `/applications/:id`: a draft to finish, or the timeline of a sent application.
-#[component]
-pub fn ApplicationPage() -> impl IntoView {
-    let t = use_messages();
+/// The application named by the route's `:id`, with a retry and a "something changed,
+/// read it again" callback for the forms that act on it.
+pub fn application_from_route() -> (Resource<Result<ApplicationDetail, shared::api::ApiError>>, Callback<()>, Callback<()>) {
     let params = use_params_map();
     let id = move || params.read().get("id").and_then(|id| id.parse::<i64>().ok()).unwrap_or(0);
     let version = RwSignal::new(0u32);
     let detail = Resource::new(move || (id(), version.get()), |(id, _)| api::application(id));
     let retry = Callback::new(move |_| detail.refetch());
     let changed = Callback::new(move |_| version.update(|v| *v += 1));
+    (detail, retry, changed)
+}
+
+/// `/applications/:id`: a draft to finish, or the timeline of a sent application.
+#[component]
+pub fn ApplicationPage() -> impl IntoView {
+    let t = use_messages();
+    let (detail, retry, changed) = application_from_route();
     view! {
         <PageTitle text=|m| m.apply.list_title />
         <section class="page" aria-labelledby="application-heading">
@@ -422,7 +429,15 @@ fn MissingDocuments(form: FormState) -> impl IntoView {
 
 /// The documents of an application and, when it takes documents, the upload form.
 #[component]
-pub fn Documents(id: i64, documents: Vec<shared::api::applications::DocumentView>, open: bool, changed: Callback<()>) -> impl IntoView {
+pub fn Documents(
+    id: i64,
+    documents: Vec<shared::api::applications::DocumentView>,
+    open: bool,
+    changed: Callback<()>,
+    /// The kinds the uploader may choose (customers' by default).
+    #[prop(default = &shared::api::applications::DOCUMENT_KINDS)]
+    kinds: &'static [&'static str],
+) -> impl IntoView {
     let t = use_messages();
     let locale = use_locale();
     view! {
@@ -446,20 +461,20 @@ pub fn Documents(id: i64, documents: Vec<shared::api::applications::DocumentView
                     </ul>
                 })
             }}
-            {open.then(|| view! { <UploadForm id changed /> })}
+            {open.then(|| view! { <UploadForm id changed kinds /> })}
         </section>
     }
 }
 
 #[component]
-fn UploadForm(id: i64, changed: Callback<()>) -> impl IntoView {
+fn UploadForm(id: i64, changed: Callback<()>, kinds: &'static [&'static str]) -> impl IntoView {
     let t = use_messages();
     let locale = use_locale();
     let form = FormState::new();
-    let kind = RwSignal::new("id_or_licence".to_owned());
+    let kind = RwSignal::new(kinds.first().copied().unwrap_or("other").to_owned());
     let input = NodeRef::<leptos::html::Input>::new();
     let kinds = Signal::derive(move || {
-        shared::api::applications::DOCUMENT_KINDS.iter().map(|k| ((*k).to_owned(), names::document_kind(locale.get(), k).to_owned())).collect()
+        kinds.iter().map(|k| ((*k).to_owned(), names::document_kind(locale.get(), k).to_owned())).collect()
     });
     let upload = move |event: SubmitEvent| {
         event.prevent_default();

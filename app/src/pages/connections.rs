@@ -6,7 +6,7 @@ use leptos::either::Either;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_query_map;
 use leptos_router::components::A;
 use shared::api::applications::{
     ApplicationDetail, AssignRequest, ClassFigures, FollowUpRequest, QueueQuery, StaffAction, Timeliness,
@@ -19,7 +19,9 @@ use crate::components::access::AccessProblem;
 use crate::components::form::{Field, FormError, FormState, Submit};
 use crate::components::page_title::PageTitle;
 use crate::i18n::{use_locale, use_messages};
-use crate::pages::applications::{ApplicationHeading, Documents, History, Offers, StepTable, SummaryTable};
+use crate::pages::applications::{
+    ApplicationHeading, Documents, History, Offers, StepTable, SummaryTable, application_from_route,
+};
 use crate::time::format_time;
 
 /// `/staff/applications`: the queue, filtered by the address's query.
@@ -37,7 +39,7 @@ pub fn QueuePage() -> impl IntoView {
             timeliness: q.get("timeliness").and_then(|t| serde_json::from_value(serde_json::Value::String(t)).ok()),
             mine: q.get("mine").map(|m| m == "true"),
             closed: None,
-            desc: None,
+            desc: q.get("desc").map(|d| d == "true"),
             page: q.get("page").and_then(|p| p.parse().ok()),
         }
     };
@@ -49,6 +51,8 @@ pub fn QueuePage() -> impl IntoView {
     let step_now = current.step.map(|s| s.as_str());
     let timeliness_now = current.timeliness;
     let page_number = current.page.unwrap_or(0);
+    let region_now = current.region.clone();
+    let regions = Resource::new(|| (), |_| api::public_regions());
     view! {
         <PageTitle text=|m| m.apply.queue_title />
         <section class="page" aria-labelledby="queue-heading">
@@ -82,7 +86,18 @@ pub fn QueuePage() -> impl IntoView {
                         <option value="on_time" selected=timeliness_now == Some(Timeliness::OnTime)>{move || t.get().apply.on_time}</option>
                     </select>
                 </label>
+                <label>{move || t.get().apply.region} " "
+                    <select name="region">
+                        <option value="">{move || t.get().apply.any}</option>
+                        {move || regions.get().and_then(Result::ok).map(|r| r.regions.into_iter().map(|r| {
+                            let chosen = region_now.as_deref() == Some(r.code.as_str());
+                            let name = if locale.get() == shared::Locale::Zh { r.name_zh } else { r.name_en };
+                            view! { <option value=r.code selected=chosen>{name}</option> }
+                        }).collect_view())}
+                    </select>
+                </label>
                 <label><input type="checkbox" name="mine" value="true" checked=current.mine == Some(true) /> " " {move || t.get().apply.mine}</label>
+                <label><input type="checkbox" name="desc" value="true" checked=current.desc == Some(true) /> " " {move || t.get().apply.latest_first}</label>
                 <button type="submit" class="button">{move || t.get().apply.filter}</button>
             </form>
             <Transition fallback=move || view! { <p role="status">{move || t.get().portal.auth.loading}</p> }>
@@ -111,12 +126,7 @@ pub fn QueuePage() -> impl IntoView {
 #[component]
 pub fn StaffApplicationPage() -> impl IntoView {
     let t = use_messages();
-    let params = use_params_map();
-    let id = move || params.read().get("id").and_then(|id| id.parse::<i64>().ok()).unwrap_or(0);
-    let version = RwSignal::new(0u32);
-    let detail = Resource::new(move || (id(), version.get()), |(id, _)| api::application(id));
-    let retry = Callback::new(move |_| detail.refetch());
-    let changed = Callback::new(move |_| version.update(|v| *v += 1));
+    let (detail, retry, changed) = application_from_route();
     view! {
         <PageTitle text=|m| m.apply.queue_title />
         <section class="page" aria-labelledby="application-heading">
@@ -168,7 +178,7 @@ fn Workbench(detail: ApplicationDetail, changed: Callback<()>) -> impl IntoView 
         })}
         <StepTable detail=detail.clone() />
         <Offers offers=detail.offers.clone() />
-        <Documents id documents=detail.documents.clone() open=false changed />
+        <Documents id documents=detail.documents.clone() open=status.is_open() changed kinds=&shared::api::applications::STAFF_DOCUMENT_KINDS />
         <History detail=detail.clone() />
     }
 }

@@ -342,6 +342,8 @@ pub struct DocumentView {
 
 /// The kinds of documents a customer uploads.
 pub const DOCUMENT_KINDS: [&str; 4] = ["id_or_licence", "property_proof", "project_approval", "other"];
+/// The kinds of documents staff attach (the scheme's drawings, anything else).
+pub const STAFF_DOCUMENT_KINDS: [&str; 2] = ["scheme_attachment", "other"];
 
 /// A supply scheme or contract, as offered.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

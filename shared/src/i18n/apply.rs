@@ -181,6 +181,8 @@ pub struct ApplyMessages {
     pub overdue: &'static str,
     /// Only mine.
     pub mine: &'static str,
+    /// Latest due first.
+    pub latest_first: &'static str,
     /// Apply filters.
     pub filter: &'static str,
     /// Next page.
@@ -368,6 +370,7 @@ pub const ZH: ApplyMessages = ApplyMessages {
     due_soon: "即将到期",
     overdue: "已超期",
     mine: "只看我的",
+    latest_first: "按时限倒序",
     filter: "筛选",
     next_page: "下一页",
     previous_page: "上一页",
@@ -508,6 +511,7 @@ pub const EN: ApplyMessages = ApplyMessages {
     due_soon: "Due soon",
     overdue: "Overdue",
     mine: "Only mine",
+    latest_first: "Latest due first",
     filter: "Filter",
     next_page: "Next page",
     previous_page: "Previous page",

@@ -195,5 +195,7 @@ fn field_problem(problem: Problem) -> &'static str {
         Problem::NoneChosen => "Choose at least one",
         Problem::UnknownRegion => "Unknown supply station",
         Problem::OutOfRange => "Outside the allowed range",
+        Problem::AlreadyUsed => "Already in use; please check",
+        Problem::NotYourAccount => "Not one of your accounts",
     }
 }

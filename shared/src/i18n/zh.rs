@@ -163,5 +163,7 @@ fn field_problem(problem: Problem) -> &'static str {
         Problem::NoneChosen => "请至少选择一项",
         Problem::UnknownRegion => "未知的供电所",
         Problem::OutOfRange => "超出允许的范围",
+        Problem::AlreadyUsed => "已被使用，请核对",
+        Problem::NotYourAccount => "不是您名下或已绑定的户号",
     }
 }

@@ -193,7 +193,7 @@ async fn submit(env: &Env<'_>, actor: &Actor, user: &SessionUser, id: i64) -> Ou
         if !visible.iter().any(|a| &a.account_no == account_no) {
             return Err(Fail::Fields(vec![shared::validation::FieldError::new(
                 "account_no",
-                shared::validation::Problem::InvalidAccountNumber,
+                shared::validation::Problem::NotYourAccount,
             )]));
         }
     }

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::json;
 use shared::api::ErrorCode;
-use shared::api::applications::{DOCUMENT_KINDS, DOCUMENT_MAX_BYTES, DocumentView};
+use shared::api::applications::{DOCUMENT_KINDS, DOCUMENT_MAX_BYTES, DocumentView, STAFF_DOCUMENT_KINDS};
 use shared::connection::{ApplicationStatus, StepState};
 use shared::roles::UserKind;
 use shared::validation::{FieldError, Problem};
@@ -44,9 +44,11 @@ pub async fn upload(
     file_name: &str,
     bytes: &[u8],
 ) -> Outcome<DocumentView> {
-    let staff_kinds = ["scheme_attachment", "other"];
-    let allowed_kind =
-        if user.kind == UserKind::Staff { staff_kinds.contains(&kind) } else { DOCUMENT_KINDS.contains(&kind) };
+    let allowed_kind = if user.kind == UserKind::Staff {
+        STAFF_DOCUMENT_KINDS.contains(&kind)
+    } else {
+        DOCUMENT_KINDS.contains(&kind)
+    };
     if !allowed_kind {
         return Err(Fail::Fields(vec![FieldError::new("kind", Problem::InvalidValue)]));
     }

@@ -417,7 +417,7 @@ pub async fn transition(
         return Err(Fail::Code(ErrorCode::Conflict));
     }
     history(conn, env, actor, app.id, &change, Some(app.process.status), next.status).await?;
-    notify_parties(env, conn, app, next, &change, actor).await?;
+    notify_parties(env, conn, app, next, &change).await?;
     Ok(())
 }
 
@@ -466,10 +466,12 @@ async fn notify_parties(
     app: &Loaded,
     next: &Process,
     change: &Change<'_>,
-    actor: &Actor,
 ) -> Result<(), sqlx::Error> {
     let reference = reference(app.id);
-    let to_customer = actor.user_id != Some(app.applicant_id);
+    // What the customer side does is told to the handler; what the utility does, to the
+    // applicant.
+    let by_customer = matches!(change.action, "submit" | "cancel" | "provide_documents" | "ready" | "accept_offer");
+    let to_customer = !by_customer;
     let (recipient, party) = if to_customer {
         (Some(app.applicant_id), Party::Customer)
     } else {

@@ -275,7 +275,10 @@ pub async fn act(env: &Env<'_>, actor: &Actor, user: &SessionUser, id: i64, acti
         let meter = meter_number(meter_no).map_err(|p| Fail::Fields(vec![shared::validation::FieldError::new("meter_no", p)]))?;
         let taken: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM meters WHERE meter_no = $1").bind(&meter).fetch_one(&mut *tx).await?;
         if taken > 0 {
-            return Err(Fail::Code(ErrorCode::Conflict));
+            return Err(Fail::Fields(vec![shared::validation::FieldError::new(
+                "meter_no",
+                shared::validation::Problem::AlreadyUsed,
+            )]));
         }
         transition(env, &mut tx, actor, &app, &next, change).await?;
         complete(env, &mut tx, &app, Some(&meter)).await?;
