@@ -11,12 +11,12 @@ use serde::de::DeserializeOwned;
 use shared::api::accounts::{
     AccountLoginsResponse, AccountSummary, AccountsResponse, LinkAccountRequest, LinkCodeRequest,
 };
+#[cfg(feature = "hydrate")]
+use shared::api::applications::DocumentView;
 use shared::api::applications::{
     ApplicationDetail, ApplicationList, AssignRequest, CustomerAction, Dashboard, FollowUpRequest, NewApplication,
     NoticeList, PublicStatistics, QueuePage, QueueQuery, SaveDraft, StaffAction,
 };
-#[cfg(feature = "hydrate")]
-use shared::api::applications::DocumentView;
 use shared::api::auth::RegisterRequest;
 use shared::api::auth::{
     Accepted, ChangePasswordRequest, ConfirmRequest, ForgotPasswordRequest, LoginRequest, LogoutRequest, Me,
@@ -300,7 +300,8 @@ pub fn read_notices() -> Answer<()> {
 /// browser sends the file itself as the body.
 #[cfg(feature = "hydrate")]
 pub async fn upload_document(id: i64, kind: &str, file: web_sys::File) -> Result<DocumentView, ApiError> {
-    let name: String = percent_encoding::utf8_percent_encode(&file.name(), percent_encoding::NON_ALPHANUMERIC).to_string();
+    let name: String =
+        percent_encoding::utf8_percent_encode(&file.name(), percent_encoding::NON_ALPHANUMERIC).to_string();
     let path = format!("{}/{id}/documents?kind={kind}&name={name}", paths::APPLICATIONS);
     let network = |_| ApiError::new(ErrorCode::Network, "");
     let request = gloo_net::http::Request::post(&path)

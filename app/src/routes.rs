@@ -7,8 +7,8 @@ use leptos_router::{LazyRoute, lazy_route};
 
 use crate::pages::account::AccountPage;
 use crate::pages::applications::{ApplicationPage, ApplicationsPage, NewApplicationPage};
-use crate::pages::connections::{DashboardPage, NoticesPage, QueuePage, StaffApplicationPage, StatisticsPage};
 use crate::pages::auth::{ConfirmPage, ForgotPasswordPage, LoginPage, RegisterPage, SetPasswordPage};
+use crate::pages::connections::{DashboardPage, NoticesPage, QueuePage, StaffApplicationPage, StatisticsPage};
 use crate::pages::enterprise::EnterprisePage;
 use crate::pages::my_accounts::MyAccountsPage;
 use crate::pages::staff::{AuditPage, StaffUsersPage};

@@ -16,6 +16,10 @@ function inDays(days) {
   return new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
 }
 
+test.describe('a resident', () => {
+  // Sending the draft before its documents are up is refused (422) on purpose.
+  test.use({ expectedErrors: { allow: [{ url: '/api/v1/me', status: 401 }, { url: '/actions', status: 422 }] } });
+
 test('a resident applies, a handler energises, the resident signs and gets an account', async ({ page, browser }) => {
   test.setTimeout(120_000);
   const logins = demoLogins();
@@ -115,6 +119,7 @@ test('a resident applies, a handler energises, the resident signs and gets an ac
   await page.goto('/notices');
   await hydrated(page);
   await expect(page.locator('.notice-list li').first()).toContainText(reference);
+});
 });
 
 test.describe('the work queue', () => {

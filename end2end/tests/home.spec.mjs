@@ -6,7 +6,7 @@ test('shows the service commitments in Chinese by default', async ({ page }) => 
   expect(response.status()).toBe(200);
   await expect(page.locator('html')).toHaveAttribute('lang', 'zh-CN');
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('我们的服务承诺');
-  await expect(rows(page)).toHaveCount(24);
+  await expect(rows(page)).toHaveCount(30);
   const residential = page.locator('tr[data-code="connection.total.residential"]');
   await expect(residential).toContainText('居民客户办电全流程');
   await expect(residential).toContainText('5 个工作日');
@@ -25,10 +25,10 @@ test('filters by service area in place, without loading a new page', async ({ pa
   await expect(page.locator('.summary')).toContainText('共 3 项承诺');
 
   await page.getByRole('link', { name: '业扩报装' }).click();
-  await expect(rows(page)).toHaveCount(10);
+  await expect(rows(page)).toHaveCount(16);
 
   await page.getByRole('link', { name: '全部' }).click();
-  await expect(rows(page)).toHaveCount(24);
+  await expect(rows(page)).toHaveCount(30);
   expect(await page.evaluate(() => window.__samePage)).toBe(true);
 });
 
@@ -76,7 +76,7 @@ test('is usable with the keyboard: skip link first, then the main content', asyn
 test('fits a 360 px phone without sideways scrolling', async ({ page }) => {
   await page.setViewportSize({ width: 360, height: 740 });
   await page.goto('/');
-  await expect(rows(page)).toHaveCount(24);
+  await expect(rows(page)).toHaveCount(30);
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   expect(overflow).toBeLessThanOrEqual(0);
 });

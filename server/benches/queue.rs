@@ -23,8 +23,10 @@ const STEPS: [&str; 4] = ["acceptance", "site_survey", "contract", "energising"]
 
 async fn login(app: &Router, email: &str, password: &str) -> String {
     let body = serde_json::json!({"email": email, "password": password}).to_string();
-    let request =
-        Request::post("/api/v1/auth/login").header("content-type", "application/json").body(Body::from(body)).expect("request");
+    let request = Request::post("/api/v1/auth/login")
+        .header("content-type", "application/json")
+        .body(Body::from(body))
+        .expect("request");
     let response = app.clone().oneshot(request).await.expect("infallible");
     assert!(response.status().is_success(), "login: {}", response.status());
     response.headers()["set-cookie"].to_str().expect("cookie").split(';').next().expect("pair").to_owned()
@@ -91,7 +93,14 @@ async fn prepare(url: &str, folder: &tempfile::TempDir) -> (Router, String, Stri
     (app, handler_cookie, supervisor_cookie)
 }
 
-fn run(c: &mut Criterion, backend: &str, runtime: &tokio::runtime::Runtime, app: &Router, handler: &str, supervisor: &str) {
+fn run(
+    c: &mut Criterion,
+    backend: &str,
+    runtime: &tokio::runtime::Runtime,
+    app: &Router,
+    handler: &str,
+    supervisor: &str,
+) {
     let cases = [
         ("handler, own station, by due day", "/api/v1/staff/applications", handler),
         ("handler, overdue residential", "/api/v1/staff/applications?timeliness=overdue&class=residential", handler),

@@ -7,7 +7,7 @@ mod common;
 use std::time::Duration;
 
 use common::TestServer;
-use common::client::{As, Answer, demo};
+use common::client::{Answer, As, demo};
 use reqwest::header::{ACCEPT_LANGUAGE, CONTENT_TYPE, COOKIE, ORIGIN};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
@@ -139,7 +139,12 @@ async fn a_residential_connection_runs_from_draft_to_a_new_account(server: TestS
     assert_eq!(draft.body["summary"]["status"], "draft");
     let id = draft.body["summary"]["id"].as_i64().expect("id");
     let saved = server
-        .call(&p.customer, Method::PUT, &format!("/api/v1/applications/{id}"), Some(json!({"form": residential_form(&server, "JD03")})))
+        .call(
+            &p.customer,
+            Method::PUT,
+            &format!("/api/v1/applications/{id}"),
+            Some(json!({"form": residential_form(&server, "JD03")})),
+        )
         .await;
     assert_eq!(saved.status, StatusCode::OK, "{}", saved.body);
     // Documents come first.
@@ -147,8 +152,14 @@ async fn a_residential_connection_runs_from_draft_to_a_new_account(server: TestS
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(refused.body["fields"]["documents.id_or_licence"].is_string(), "{}", refused.body);
     assert!(refused.body["fields"]["documents.property_proof"].is_string());
-    assert_eq!(upload(&server, &p.customer, id, "id_or_licence", "身份证.pdf", PDF.to_vec()).await.status, StatusCode::CREATED);
-    assert_eq!(upload(&server, &p.customer, id, "property_proof", "房产证.png", PNG.to_vec()).await.status, StatusCode::CREATED);
+    assert_eq!(
+        upload(&server, &p.customer, id, "id_or_licence", "身份证.pdf", PDF.to_vec()).await.status,
+        StatusCode::CREATED
+    );
+    assert_eq!(
+        upload(&server, &p.customer, id, "property_proof", "房产证.png", PNG.to_vec()).await.status,
+        StatusCode::CREATED
+    );
     let sent = must_act(&server, &p.customer, id, json!({"action": "submit"})).await;
     assert_eq!(sent["summary"]["status"], "submitted");
     let acceptance = step(&sent, "acceptance");
@@ -166,8 +177,15 @@ async fn a_residential_connection_runs_from_draft_to_a_new_account(server: TestS
     assert_eq!(accepted["summary"]["status"], "in_progress");
     assert_eq!(step(&accepted, "site_survey")["owner"], "周杰");
     let survey_day = format_day(today(&server) + chrono::Duration::days(3));
-    must_work(&server, &p.handler, id, json!({"action": "schedule_survey", "day": survey_day, "slot": "morning"})).await;
-    let surveyed = must_work(&server, &p.handler, id, json!({"action": "complete_survey", "findings": "表箱位置确认，单相 8 kVA"})).await;
+    must_work(&server, &p.handler, id, json!({"action": "schedule_survey", "day": survey_day, "slot": "morning"}))
+        .await;
+    let surveyed = must_work(
+        &server,
+        &p.handler,
+        id,
+        json!({"action": "complete_survey", "findings": "表箱位置确认，单相 8 kVA"}),
+    )
+    .await;
     assert_eq!(step(&surveyed, "site_survey")["state"], "done");
     // A step completed twice is refused and changes nothing.
     let twice = work(&server, &p.handler, id, json!({"action": "complete_survey", "findings": "again"})).await;
@@ -177,15 +195,28 @@ async fn a_residential_connection_runs_from_draft_to_a_new_account(server: TestS
     let early = work(&server, &p.handler, id, json!({"action": "energise", "meter_no": "ZJ0012345678"})).await;
     assert_eq!(early.status, StatusCode::CONFLICT);
 
-    must_work(&server, &p.handler, id, json!({"action": "issue_offer", "step": "contract", "body": "供用电合同 第一版"})).await;
-    let reissued =
-        must_work(&server, &p.handler, id, json!({"action": "issue_offer", "step": "contract", "body": "供用电合同 第二版"})).await;
+    must_work(
+        &server,
+        &p.handler,
+        id,
+        json!({"action": "issue_offer", "step": "contract", "body": "供用电合同 第一版"}),
+    )
+    .await;
+    let reissued = must_work(
+        &server,
+        &p.handler,
+        id,
+        json!({"action": "issue_offer", "step": "contract", "body": "供用电合同 第二版"}),
+    )
+    .await;
     assert_eq!(offer_version(&reissued, "contract"), 2);
     // The customer must accept the version on offer.
-    let stale = act(&server, &p.customer, id, json!({"action": "accept_offer", "step": "contract", "version": 1})).await;
+    let stale =
+        act(&server, &p.customer, id, json!({"action": "accept_offer", "step": "contract", "version": 1})).await;
     assert_eq!(stale.status, StatusCode::CONFLICT);
     assert_eq!(stale.code(), "offer_superseded");
-    let signed = must_act(&server, &p.customer, id, json!({"action": "accept_offer", "step": "contract", "version": 2})).await;
+    let signed =
+        must_act(&server, &p.customer, id, json!({"action": "accept_offer", "step": "contract", "version": 2})).await;
     let contract = signed["offers"].as_array().expect("offers").iter().find(|o| o["version"] == 2).expect("v2");
     assert_eq!(contract["accepted"]["by"], "张伟");
     assert_eq!(contract["accepted"]["sha256"].as_str().map(str::len), Some(64));
@@ -198,22 +229,39 @@ async fn a_residential_connection_runs_from_draft_to_a_new_account(server: TestS
     assert_eq!(account, format!("39{id:08}"));
     // The new account is the customer's, ready for billing.
     let accounts = server.read(&p.customer, "/api/v1/me/accounts").await;
-    assert!(accounts.body["accounts"].as_array().expect("accounts").iter().any(|a| a["account_no"] == account.as_str()));
+    assert!(
+        accounts.body["accounts"].as_array().expect("accounts").iter().any(|a| a["account_no"] == account.as_str())
+    );
     // The history holds every change, in order.
-    let actions: Vec<&str> = done["history"].as_array().expect("history").iter().filter_map(|h| h["action"].as_str()).collect();
+    let actions: Vec<&str> =
+        done["history"].as_array().expect("history").iter().filter_map(|h| h["action"].as_str()).collect();
     assert_eq!(
         actions,
-        ["created", "submit", "assign", "accept", "schedule_survey", "complete_survey", "issue_offer", "issue_offer", "accept_offer", "energise"]
+        [
+            "created",
+            "submit",
+            "assign",
+            "accept",
+            "schedule_survey",
+            "complete_survey",
+            "issue_offer",
+            "issue_offer",
+            "accept_offer",
+            "energise"
+        ]
     );
     // The customer was told of each step, in the app and by email.
     let notices = server.read(&p.customer, "/api/v1/me/notices").await;
     assert!(notices.body["items"].as_array().expect("notices").len() >= 6, "{}", notices.body);
     server.mail.wait_for(demo::CUSTOMER, "装表送电", Duration::from_secs(15)).await;
     // The follow-up visit, once.
-    let visit = server.post(&p.handler, &format!("/api/v1/staff/applications/{id}/follow-up"), json!({"score": 5, "comment": "很快"})).await;
+    let visit = server
+        .post(&p.handler, &format!("/api/v1/staff/applications/{id}/follow-up"), json!({"score": 5, "comment": "很快"}))
+        .await;
     assert_eq!(visit.status, StatusCode::OK, "{}", visit.body);
     assert_eq!(visit.body["follow_up"]["score"], 5);
-    let again = server.post(&p.handler, &format!("/api/v1/staff/applications/{id}/follow-up"), json!({"score": 1})).await;
+    let again =
+        server.post(&p.handler, &format!("/api/v1/staff/applications/{id}/follow-up"), json!({"score": 1})).await;
     assert_eq!(again.status, StatusCode::CONFLICT);
     // Cancelling an energised application is refused.
     let cancel = act(&server, &p.customer, id, json!({"action": "cancel"})).await;
@@ -221,8 +269,17 @@ async fn a_residential_connection_runs_from_draft_to_a_new_account(server: TestS
     // Documents: the applicant and staff read them; the file is the one uploaded.
     let doc_id = done["documents"][0]["id"].as_i64().expect("document");
     let path = format!("/api/v1/applications/{id}/documents/{doc_id}");
-    let token = match &p.customer { As::Session(t) => t.clone(), _ => unreachable!() };
-    let response = server.client.get(server.url(&path)).header(COOKIE, format!("gridhall_session={token}")).send().await.expect("get");
+    let token = match &p.customer {
+        As::Session(t) => t.clone(),
+        _ => unreachable!(),
+    };
+    let response = server
+        .client
+        .get(server.url(&path))
+        .header(COOKIE, format!("gridhall_session={token}"))
+        .send()
+        .await
+        .expect("get");
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(response.headers()["content-type"], "application/pdf");
     assert_eq!(response.headers()["x-content-type-options"], "nosniff");
@@ -272,7 +329,9 @@ async fn low_voltage_and_high_voltage_paths_hand_the_clock_to_the_customer(serve
     assert_eq!((inspection["state"].as_str(), inspection["waiting"].as_str()), (Some("with_customer"), Some("works")));
     assert!(detail["summary"]["waiting_for_customer"].as_bool().expect("flag"));
     // An inspection before the customer is ready is refused.
-    let early = work(&server, &p.handler, id, json!({"action": "review", "step": "completion_inspection", "passed": true})).await;
+    let early =
+        work(&server, &p.handler, id, json!({"action": "review", "step": "completion_inspection", "passed": true}))
+            .await;
     assert_eq!(early.status, StatusCode::CONFLICT);
     let detail = run_path(
         &server,
@@ -281,7 +340,10 @@ async fn low_voltage_and_high_voltage_paths_hand_the_clock_to_the_customer(serve
         id,
         &[
             ("customer", json!({"action": "ready", "step": "completion_inspection", "note": "已完工"})),
-            ("staff", json!({"action": "review", "step": "completion_inspection", "passed": false, "note": "接地电阻不合格"})),
+            (
+                "staff",
+                json!({"action": "review", "step": "completion_inspection", "passed": false, "note": "接地电阻不合格"}),
+            ),
         ],
     )
     .await;
@@ -310,8 +372,12 @@ async fn low_voltage_and_high_voltage_paths_hand_the_clock_to_the_customer(serve
     hv["voltage"] = json!("10kv");
     let id = submitted(&server, &p.customer, "new_connection", "high_voltage", hv).await;
     let staff_view = server.read(&p.handler, &format!("/api/v1/applications/{id}")).await;
-    let warnings: Vec<&str> =
-        staff_view.body["intake_warnings"].as_array().expect("warnings").iter().filter_map(|w| w["code"].as_str()).collect();
+    let warnings: Vec<&str> = staff_view.body["intake_warnings"]
+        .as_array()
+        .expect("warnings")
+        .iter()
+        .filter_map(|w| w["code"].as_str())
+        .collect();
     assert!(warnings.contains(&"project_approval_missing"), "{warnings:?}");
     // The applicant does not see the handler's warnings.
     let own_view = server.read(&p.customer, &format!("/api/v1/applications/{id}")).await;
@@ -321,13 +387,14 @@ async fn low_voltage_and_high_voltage_paths_hand_the_clock_to_the_customer(serve
         &p.handler,
         &p.customer,
         id,
-        &[
-            ("staff", json!({"action": "request_documents", "step": "acceptance", "note": "请补充项目批复文件"})),
-        ],
+        &[("staff", json!({"action": "request_documents", "step": "acceptance", "note": "请补充项目批复文件"}))],
     )
     .await;
     assert_eq!(step(&detail, "acceptance")["waiting"], "documents");
-    assert_eq!(upload(&server, &p.customer, id, "project_approval", "批复.pdf", PDF.to_vec()).await.status, StatusCode::CREATED);
+    assert_eq!(
+        upload(&server, &p.customer, id, "project_approval", "批复.pdf", PDF.to_vec()).await.status,
+        StatusCode::CREATED
+    );
     let detail = run_path(
         &server,
         &p.handler,
@@ -366,7 +433,12 @@ async fn low_voltage_and_high_voltage_paths_hand_the_clock_to_the_customer(serve
     must_work(&server, &p.supervisor, id, json!({"action": "green_channel", "reason": "医院，重要客户"})).await;
     let detail = must_work(&server, &p.handler, id, json!({"action": "accept"})).await;
     assert_eq!(detail["limits"]["total"], 11);
-    let current = detail["steps"].as_array().expect("steps").iter().filter(|s| s["state"] != "pending" && s["state"] != "done").count();
+    let current = detail["steps"]
+        .as_array()
+        .expect("steps")
+        .iter()
+        .filter(|s| s["state"] != "pending" && s["state"] != "done")
+        .count();
     assert_eq!(current, 6, "{}", detail["steps"]);
 }
 
@@ -390,7 +462,12 @@ async fn changes_of_name_and_capacity_change_the_account(server: TestServer) {
     .await;
     assert_eq!(detail["summary"]["status"], "completed");
     let accounts = server.read(&p.customer, "/api/v1/me/accounts").await;
-    let account = accounts.body["accounts"].as_array().expect("accounts").iter().find(|a| a["account_no"] == demo::CUSTOMER_ACCOUNT).cloned();
+    let account = accounts.body["accounts"]
+        .as_array()
+        .expect("accounts")
+        .iter()
+        .find(|a| a["account_no"] == demo::CUSTOMER_ACCOUNT)
+        .cloned();
     assert_eq!(account.expect("account")["holder_name"], "张小伟");
     // A change to an account that is not the applicant's is refused at submission.
     let created = server
@@ -409,23 +486,33 @@ async fn changes_of_name_and_capacity_change_the_account(server: TestServer) {
 async fn bad_input_is_refused_and_changes_nothing(server: TestServer) {
     let p = people(&server).await;
     let draft = server
-        .post(&p.customer, "/api/v1/applications", json!({"kind": "new_connection", "customer_class": "residential", "form": {}}))
+        .post(
+            &p.customer,
+            "/api/v1/applications",
+            json!({"kind": "new_connection", "customer_class": "residential", "form": {}}),
+        )
         .await;
     let id = draft.body["summary"]["id"].as_i64().expect("id");
     for (capacity, field) in [("-5", "capacity_kva"), ("1000000000000", "capacity_kva"), ("500", "capacity_kva")] {
         let mut form = residential_form(&server, "JD03");
         form["capacity_kva"] = json!(capacity);
-        let answer = server.call(&p.customer, Method::PUT, &format!("/api/v1/applications/{id}"), Some(json!({"form": form}))).await;
+        let answer = server
+            .call(&p.customer, Method::PUT, &format!("/api/v1/applications/{id}"), Some(json!({"form": form})))
+            .await;
         assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY, "{capacity}");
         assert!(answer.body["fields"][field].is_string(), "{capacity}: {}", answer.body);
     }
     let mut form = residential_form(&server, "JD03");
     form["supply_address"] = json!("路".repeat(10 * 1024));
-    let answer = server.call(&p.customer, Method::PUT, &format!("/api/v1/applications/{id}"), Some(json!({"form": form}))).await;
+    let answer =
+        server.call(&p.customer, Method::PUT, &format!("/api/v1/applications/{id}"), Some(json!({"form": form}))).await;
     assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(answer.body["fields"]["supply_address"].is_string());
     // The message is in the asker's language.
-    let token = match &p.customer { As::Session(t) => t.clone(), _ => unreachable!() };
+    let token = match &p.customer {
+        As::Session(t) => t.clone(),
+        _ => unreachable!(),
+    };
     let english = server
         .client
         .put(server.url(&format!("/api/v1/applications/{id}")))
@@ -453,7 +540,10 @@ async fn bad_input_is_refused_and_changes_nothing(server: TestServer) {
     huge.resize(50 * 1024 * 1024, b' ');
     // The server answers 413 from the declared length and closes without reading 50 MB; a
     // client still writing may see the connection close before it reads the answer.
-    let token = match &p.customer { As::Session(t) => t.clone(), _ => unreachable!() };
+    let token = match &p.customer {
+        As::Session(t) => t.clone(),
+        _ => unreachable!(),
+    };
     let big = server
         .client
         .post(server.url(&format!("/api/v1/applications/{id}/documents?kind=id_or_licence&name=big.pdf")))
@@ -482,7 +572,10 @@ async fn bad_input_is_refused_and_changes_nothing(server: TestServer) {
     let refused = act(&server, &p.customer, id, json!({"action": "submit"})).await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(refused.body["fields"]["region"].is_string(), "{}", refused.body);
-    assert_eq!(server.read(&p.customer, &format!("/api/v1/applications/{id}")).await.body["summary"]["status"], "draft");
+    assert_eq!(
+        server.read(&p.customer, &format!("/api/v1/applications/{id}")).await.body["summary"]["status"],
+        "draft"
+    );
     // Staff texts are checked too.
     let id = submitted(&server, &p.customer, "new_connection", "residential", residential_form(&server, "JD03")).await;
     let reject = work(&server, &p.handler, id, json!({"action": "reject", "reason": "  "})).await;
@@ -526,7 +619,10 @@ async fn people_see_only_their_own_applications(server: TestServer) {
     assert_eq!(seen.status, StatusCode::OK);
     let list = server.read(&payer, "/api/v1/applications").await;
     assert!(list.body["items"].as_array().expect("items").iter().any(|i| i["id"] == org_app));
-    assert_eq!(server.read(&p.customer, &format!("/api/v1/applications/{org_app}")).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        server.read(&p.customer, &format!("/api/v1/applications/{org_app}")).await.status,
+        StatusCode::NOT_FOUND
+    );
 }
 
 async fn deadlines_warn_once_and_escalate_once(server: TestServer) {
@@ -552,7 +648,13 @@ async fn deadlines_warn_once_and_escalate_once(server: TestServer) {
     server.mail.wait_for(demo::SUPERVISOR, "超期告警", Duration::from_secs(15)).await;
     server.mail.wait_for(demo::CONNECTION_HANDLER, "超期告警", Duration::from_secs(15)).await;
     let notices = server.read(&p.supervisor, "/api/v1/me/notices").await;
-    assert!(notices.body["items"].as_array().expect("items").iter().any(|n| n["title"].as_str().is_some_and(|t| t.contains("超期"))));
+    assert!(
+        notices.body["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .any(|n| n["title"].as_str().is_some_and(|t| t.contains("超期")))
+    );
     assert_eq!(server.mail.count_to(demo::SUPERVISOR), 1);
     // The dashboard lists it as overdue.
     let dashboard = server.read(&p.supervisor, "/api/v1/staff/applications/dashboard").await;
@@ -563,19 +665,29 @@ async fn limits_are_versioned_and_kept_from_acceptance(server: TestServer) {
     let p = people(&server).await;
     let logins = p.logins.clone();
     let admin = server.demo_login(&logins, demo::ADMIN).await;
-    let before = submitted(&server, &p.customer, "new_connection", "residential", residential_form(&server, "JD03")).await;
+    let before =
+        submitted(&server, &p.customer, "new_connection", "residential", residential_form(&server, "JD03")).await;
     let accepted = must_work(&server, &p.handler, before, json!({"action": "accept"})).await;
     assert_eq!(accepted["limits"]["steps"]["site_survey"], 3);
     let change = server
-        .post(&admin, "/api/v1/staff/commitments", json!({"code": "connection.scheme_reply.residential", "limit": 2,
-              "effective_from": format_day(today(&server)), "source": "2026 年优化营商环境通知"}))
+        .post(
+            &admin,
+            "/api/v1/staff/commitments",
+            json!({"code": "connection.scheme_reply.residential", "limit": 2,
+              "effective_from": format_day(today(&server)), "source": "2026 年优化营商环境通知"}),
+        )
         .await;
     assert_eq!(change.status, StatusCode::CREATED, "{}", change.body);
     let bad = server
-        .post(&admin, "/api/v1/staff/commitments", json!({"code": "no.such.code", "limit": 0, "effective_from": "2020-01-01", "source": ""}))
+        .post(
+            &admin,
+            "/api/v1/staff/commitments",
+            json!({"code": "no.such.code", "limit": 0, "effective_from": "2020-01-01", "source": ""}),
+        )
         .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
-    let after = submitted(&server, &p.customer, "new_connection", "residential", residential_form(&server, "JD03")).await;
+    let after =
+        submitted(&server, &p.customer, "new_connection", "residential", residential_form(&server, "JD03")).await;
     let accepted_after = must_work(&server, &p.handler, after, json!({"action": "accept"})).await;
     assert_eq!(accepted_after["limits"]["steps"]["site_survey"], 2, "the new limit applies to new acceptances");
     let kept = server.read(&p.handler, &format!("/api/v1/applications/{before}")).await;
@@ -589,9 +701,11 @@ async fn the_calendar_and_the_figures(server: TestServer) {
     let logins = p.logins.clone();
     let admin = server.demo_login(&logins, demo::ADMIN).await;
     let calendar = server.read(&As::Anonymous, "/api/v1/calendar").await;
-    let years: Vec<i64> = calendar.body["years"].as_array().expect("years").iter().filter_map(|y| y["year"].as_i64()).collect();
+    let years: Vec<i64> =
+        calendar.body["years"].as_array().expect("years").iter().filter_map(|y| y["year"].as_i64()).collect();
     assert_eq!(years, [2025, 2026]);
-    let year_2027 = json!({"year": 2027, "days_off": [{"first": "2027-01-01", "last": "2027-01-03"}], "makeup_days": []});
+    let year_2027 =
+        json!({"year": 2027, "days_off": [{"first": "2027-01-01", "last": "2027-01-03"}], "makeup_days": []});
     let put = server.call(&admin, Method::PUT, "/api/v1/staff/calendar/2027", Some(year_2027)).await;
     assert_eq!(put.status, StatusCode::NO_CONTENT, "{}", put.body);
     let wrong = json!({"year": 2027, "days_off": [{"first": "2028-01-01", "last": "2028-01-02"}], "makeup_days": ["2027-03-03"]});
@@ -619,7 +733,13 @@ async fn the_calendar_and_the_figures(server: TestServer) {
     .await;
     let figures = server.read(&As::Anonymous, "/api/v1/statistics/connections").await;
     assert_eq!(figures.status, StatusCode::OK);
-    let residential = figures.body["classes"].as_array().expect("classes").iter().find(|c| c["customer_class"] == "residential").cloned().expect("row");
+    let residential = figures.body["classes"]
+        .as_array()
+        .expect("classes")
+        .iter()
+        .find(|c| c["customer_class"] == "residential")
+        .cloned()
+        .expect("row");
     assert!(residential["finished"].as_u64().expect("finished") >= 1);
     assert!(residential["within_limit"].as_u64() <= residential["finished"].as_u64());
     let dashboard = server.read(&p.supervisor, "/api/v1/staff/applications/dashboard").await;

@@ -14,13 +14,6 @@ use crate::i18n::use_messages;
 pub fn Layout(children: Children) -> impl IntoView {
     let t = use_messages();
     let main = NodeRef::<leptos::html::Main>::new();
-    // Marks the page once the Wasm has taken over, for styles (and tests) that care.
-    Effect::new(move |_| {
-        #[cfg(feature = "hydrate")]
-        if let Some(body) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.body()) {
-            let _ = body.set_attribute("data-hydrated", "true");
-        }
-    });
 
     view! {
         // Moves focus itself once hydrated: the router would otherwise take the click as a

@@ -13,6 +13,15 @@ pub fn PageTitle(
     text: fn(&'static Messages) -> &'static str,
 ) -> impl IntoView {
     let t = use_messages();
+    // Marks the page once the Wasm has taken over, for styles (and tests) that care. Here,
+    // in every page, rather than in the frame: a page's code is a lazily loaded chunk that
+    // hydrates after the frame, and only then do its forms listen.
+    Effect::new(move |_| {
+        #[cfg(feature = "hydrate")]
+        if let Some(body) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.body()) {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
     let compose = move || {
         let m = t.get();
         format!("{} · {}", text(m), m.product_name)

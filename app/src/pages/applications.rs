@@ -195,24 +195,39 @@ fn Choice(
 
 /// The fields a kind asks for.
 #[component]
-fn ApplicationFields(kind: Signal<ApplicationKind>, class: Signal<CustomerClass>, values: FormSignals, form: FormState) -> impl IntoView {
+fn ApplicationFields(
+    kind: Signal<ApplicationKind>,
+    class: Signal<CustomerClass>,
+    values: FormSignals,
+    form: FormState,
+) -> impl IntoView {
     let t = use_messages();
     let locale = use_locale();
     let regions = Resource::new(|| (), |_| api::public_regions());
-    let region_options = Signal::derive(move || {
-        let zh = locale.get() == shared::Locale::Zh;
-        regions
-            .get()
-            .and_then(Result::ok)
-            .map(|r| r.regions.into_iter().map(|r| (r.code, if zh { r.name_zh } else { r.name_en })).collect())
-            .unwrap_or_default()
-    });
     let voltage_options = Signal::derive(move || {
         let class = class.get();
-        Voltage::ALL.iter().filter(|v| v.fits(class)).map(|v| (v.as_str().to_owned(), names::voltage(locale.get(), *v).to_owned())).collect()
+        Voltage::ALL
+            .iter()
+            .filter(|v| v.fits(class))
+            .map(|v| (v.as_str().to_owned(), names::voltage(locale.get(), *v).to_owned()))
+            .collect()
     });
     view! {
-        <Choice name="region" label=|m| m.apply.region value=values.region form options=region_options />
+        // Read inside a transition, so the server render waits for the stations and the page
+        // hydrates with them.
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                let stations = regions.await.map(|r| r.regions).unwrap_or_default();
+                let options = Signal::derive(move || {
+                    let zh = locale.get() == shared::Locale::Zh;
+                    stations
+                        .iter()
+                        .map(|r| (r.code.clone(), if zh { r.name_zh.clone() } else { r.name_en.clone() }))
+                        .collect()
+                });
+                view! { <Choice name="region" label=|m| m.apply.region value=values.region form options /> }
+            })}
+        </Transition>
         <Show when=move || kind.get().needs_existing_account()>
             <Field name="account_no" label=|m| m.apply.account_no value=values.account_no form inputmode="numeric" />
         </Show>
@@ -265,7 +280,8 @@ pub fn NewApplicationPage() -> impl IntoView {
     });
     let submit = move |event: SubmitEvent| {
         event.prevent_default();
-        let request = NewApplication { kind: kind.get_untracked(), customer_class: class.get_untracked(), form: values.form() };
+        let request =
+            NewApplication { kind: kind.get_untracked(), customer_class: class.get_untracked(), form: values.form() };
         if !form.start() {
             return;
         }
@@ -297,7 +313,8 @@ pub fn NewApplicationPage() -> impl IntoView {
 
 /// The application named by the route's `:id`, with a retry and a "something changed,
 /// read it again" callback for the forms that act on it.
-pub fn application_from_route() -> (Resource<Result<ApplicationDetail, shared::api::ApiError>>, Callback<()>, Callback<()>) {
+pub fn application_from_route()
+-> (Resource<Result<ApplicationDetail, shared::api::ApiError>>, Callback<()>, Callback<()>) {
     let params = use_params_map();
     let id = move || params.read().get("id").and_then(|id| id.parse::<i64>().ok()).unwrap_or(0);
     let version = RwSignal::new(0u32);
@@ -419,7 +436,8 @@ fn MissingDocuments(form: FormState) -> impl IntoView {
                 .keys()
                 .filter_map(|k| k.strip_prefix("documents."))
                 .map(|kind| {
-                    let text = format!("{}：{}", t.get().apply.document_missing, names::document_kind(locale.get(), kind));
+                    let text =
+                        format!("{}：{}", t.get().apply.document_missing, names::document_kind(locale.get(), kind));
                     view! { <p class="field__error" role="alert">{text}</p> }
                 })
                 .collect_view()
@@ -555,7 +573,8 @@ fn Timeline(detail: ApplicationDetail, changed: Callback<()>) -> impl IntoView {
     let status = detail.summary.status;
     let todo: Vec<StepView> = detail.steps.iter().filter(|s| s.state == StepState::WithCustomer).cloned().collect();
     let takes_documents = todo.iter().any(|s| s.waiting == Some(Waiting::Documents));
-    let energised = detail.steps.iter().any(|s| s.step == shared::connection::Step::Energising && s.state == StepState::Done);
+    let energised =
+        detail.steps.iter().any(|s| s.step == shared::connection::Step::Energising && s.state == StepState::Done);
     let offers = detail.offers.clone();
     view! {
         <ApplicationHeading detail=detail.clone() />
@@ -602,7 +621,13 @@ fn NextSteps(id: i64, todo: Vec<StepView>, offers: Vec<OfferView>, changed: Call
 }
 
 #[component]
-fn TodoAction(id: i64, step: StepView, waiting: Waiting, offer: Option<OfferView>, changed: Callback<()>) -> impl IntoView {
+fn TodoAction(
+    id: i64,
+    step: StepView,
+    waiting: Waiting,
+    offer: Option<OfferView>,
+    changed: Callback<()>,
+) -> impl IntoView {
     let t = use_messages();
     let form = FormState::new();
     let agreed = RwSignal::new(false);

@@ -6,8 +6,8 @@ use leptos::either::Either;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::hooks::use_query_map;
 use leptos_router::components::A;
+use leptos_router::hooks::use_query_map;
 use shared::api::applications::{
     ApplicationDetail, AssignRequest, ClassFigures, FollowUpRequest, QueueQuery, StaffAction, Timeliness,
 };
@@ -89,11 +89,22 @@ pub fn QueuePage() -> impl IntoView {
                 <label>{move || t.get().apply.region} " "
                     <select name="region">
                         <option value="">{move || t.get().apply.any}</option>
-                        {move || regions.get().and_then(Result::ok).map(|r| r.regions.into_iter().map(|r| {
-                            let chosen = region_now.as_deref() == Some(r.code.as_str());
-                            let name = if locale.get() == shared::Locale::Zh { r.name_zh } else { r.name_en };
-                            view! { <option value=r.code selected=chosen>{name}</option> }
-                        }).collect_view())}
+                        <Transition fallback=|| ()>
+                            {move || {
+                                let region_now = region_now.clone();
+                                Suspend::new(async move {
+                                    let stations = regions.await.map(|r| r.regions).unwrap_or_default();
+                                    stations.into_iter().map(|r| {
+                                        let chosen = region_now.as_deref() == Some(r.code.as_str());
+                                        view! {
+                                            <option value=r.code selected=chosen>
+                                                {move || if locale.get() == shared::Locale::Zh { r.name_zh.clone() } else { r.name_en.clone() }}
+                                            </option>
+                                        }
+                                    }).collect_view()
+                                })
+                            }}
+                        </Transition>
                     </select>
                 </label>
                 <label><input type="checkbox" name="mine" value="true" checked=current.mine == Some(true) /> " " {move || t.get().apply.mine}</label>
@@ -149,7 +160,8 @@ fn Workbench(detail: ApplicationDetail, changed: Callback<()>) -> impl IntoView 
     let id = detail.summary.id;
     let status = detail.summary.status;
     let open: Vec<Step> = detail.steps.iter().filter(|s| s.state == StepState::Open).map(|s| s.step).collect();
-    let with_customer: Vec<Step> = detail.steps.iter().filter(|s| s.state == StepState::WithCustomer).map(|s| s.step).collect();
+    let with_customer: Vec<Step> =
+        detail.steps.iter().filter(|s| s.state == StepState::WithCustomer).map(|s| s.step).collect();
     let form = detail.form.clone();
     view! {
         <ApplicationHeading detail=detail.clone() />
@@ -368,7 +380,10 @@ fn FollowUpForm(id: i64, changed: Callback<()>) -> impl IntoView {
     let comment = RwSignal::new(String::new());
     let submit = move |event: SubmitEvent| {
         event.prevent_default();
-        let request = FollowUpRequest { score: score.get_untracked().trim().parse().unwrap_or(0), comment: comment.get_untracked() };
+        let request = FollowUpRequest {
+            score: score.get_untracked().trim().parse().unwrap_or(0),
+            comment: comment.get_untracked(),
+        };
         if !form.start() {
             return;
         }

@@ -6,7 +6,9 @@
 use std::path::Path;
 
 use serde_json::{Value, json};
-use shared::api::applications::{ApplicationForm, AssignRequest, CustomerAction, FollowUpRequest, NewApplication, StaffAction};
+use shared::api::applications::{
+    ApplicationForm, AssignRequest, CustomerAction, FollowUpRequest, NewApplication, StaffAction,
+};
 use shared::connection::{ApplicationKind, CustomerClass, Step};
 use shared::roles::UserKind;
 use shared::validation::format_day;
@@ -96,9 +98,15 @@ pub async fn load(db: &Db, config: &Config) -> anyhow::Result<usize> {
     let handler = user(db, "zhou.jie@staff.gridhall.example").await?;
     let supervisor = user(db, "sun.lei@staff.gridhall.example").await?;
     let survey = |findings: &str| staff(json!({"action": "complete_survey", "findings": findings}));
-    let contract = || staff(json!({"action": "issue_offer", "step": "contract", "body": "供用电合同（演示）：供电方按约定供电，用电方按期交纳电费。"}));
+    let contract = || {
+        staff(
+            json!({"action": "issue_offer", "step": "contract", "body": "供用电合同（演示）：供电方按约定供电，用电方按期交纳电费。"}),
+        )
+    };
     let scheme = |fee: &str| {
-        staff(json!({"action": "issue_offer", "step": "supply_scheme", "body": "供电方案（演示）：由附近公用变压器低压接入，新装计量箱一只。", "fee": fee}))
+        staff(
+            json!({"action": "issue_offer", "step": "supply_scheme", "body": "供电方案（演示）：由附近公用变压器低压接入，新装计量箱一只。", "fee": fee}),
+        )
     };
     let sign = |step: Step| customer_act(json!({"action": "accept_offer", "step": step.as_str(), "version": 1}));
     let ready = |step: Step| customer_act(json!({"action": "ready", "step": step.as_str(), "note": "已完工"}));
@@ -109,36 +117,175 @@ pub async fn load(db: &Db, config: &Config) -> anyhow::Result<usize> {
     use CustomerClass::*;
     // (applicant is the company?, kind, class, form, submitted days ago (None: draft), moves with days ago)
     let stories: Vec<(bool, ApplicationKind, CustomerClass, ApplicationForm, Option<i64>, Vec<(i64, Move)>)> = vec![
-        (false, NewConnection, Residential, form("JD03", "上海市嘉定区博乐路 12 弄 3 号 402 室", "住宅", "8", "220v", 20), None, vec![]),
-        (false, NewConnection, Residential, form("JD03", "上海市嘉定区城中路 88 号 501 室", "住宅", "8", "220v", 10), Some(0), vec![]),
-        (false, NewConnection, Residential, form("JD03", "上海市嘉定区清河路 5 号 101 室", "住宅", "12", "220v", 10), Some(9), vec![(8, Move::Claim)]),
-        (false, NewConnection, Residential, form("JD03", "上海市嘉定区叶城路 66 号 202 室", "住宅", "8", "220v", 10), Some(3), vec![(3, Move::Claim), (2, accept())]),
-        (false, Temporary, Residential, ApplicationForm { until_date: format_day(chrono::Utc::now().date_naive() + chrono::Duration::days(120)), ..form("JD03", "上海市嘉定区城中路 88 号 501 室", "装修临时用电", "6", "220v", 5) }, Some(2), vec![(2, Move::Claim), (1, staff(json!({"action": "request_documents", "step": "acceptance", "note": "请补充装修许可证明"})))]),
-        (false, NewConnection, Residential, form("JD03", "上海市嘉定区沪宜公路 1 号 8 室", "住宅", "8", "220v", 5), Some(30), vec![
-            (30, Move::Claim), (29, accept()), (28, survey("单相 8 kVA，表位已确认")), (27, contract()), (26, sign(Step::Contract)), (25, energise("DEMO00000001")), (20, Move::Visit(5, "接电很快，师傅很专业")),
-        ]),
-        (false, NewConnection, Residential, form("PD01", "上海市浦东新区张杨路 500 号 12 室", "住宅", "8", "220v", 5), Some(12), vec![(11, Move::Supervisor(StaffAction::Reject { reason: "该地址已由开发商统一报装，请联系物业".into() }))]),
-        (false, CapacityIncrease, Residential, ApplicationForm { account_no: "3100012345".into(), ..form("PD01", "", "", "16", "220v", 15) }, Some(6), vec![(6, customer_act(json!({"action": "cancel", "reason": "暂不需要增容"})))]),
-        (true, NewConnection, LvNonResidential, form("JD03", "上海市嘉定区安亭镇墨玉路 28 号", "商铺", "60", "380v", 30), Some(12), vec![
-            (12, Move::Claim), (11, accept()), (9, scheme("1200.00")), (8, sign(Step::SupplyScheme)),
-        ]),
-        (true, NewConnection, LvNonResidential, form("JD03", "上海市嘉定区南翔镇德园路 9 号", "餐饮", "80", "380v", 30), Some(20), vec![
-            (20, Move::Claim), (19, accept()), (17, scheme("1500.00")), (16, sign(Step::SupplyScheme)), (10, ready(Step::CompletionInspection)),
-            (9, staff(json!({"action": "review", "step": "completion_inspection", "passed": false, "note": "漏电保护器未安装"}))),
-        ]),
-        (true, NewConnection, LvNonResidential, form("JD03", "上海市嘉定区马陆镇宝安公路 3 号", "仓库", "100", "380v", 10), Some(40), vec![
-            (40, Move::Claim), (39, accept()), (37, scheme("2000.00")), (36, sign(Step::SupplyScheme)), (30, ready(Step::CompletionInspection)),
-            (29, pass(Step::CompletionInspection)), (28, contract()), (27, sign(Step::Contract)), (25, energise("DEMO00000002")),
-        ]),
-        (true, NewConnection, HighVoltage, form("JD03", "上海市嘉定工业区叶城路 1288 号", "厂房", "2000", "10kv", 90), Some(25), vec![
-            (25, Move::Claim), (24, accept()), (22, survey("10kV 专线接入，需新建开关站")),
-            (20, staff(json!({"action": "issue_offer", "step": "supply_scheme", "body": "10kV 单电源专线供电方案（演示）", "fee": "0"}))),
-            (18, sign(Step::SupplyScheme)), (14, ready(Step::DesignReview)),
-        ]),
-        (true, NewConnection, HighVoltage, form("JD03", "上海市嘉定区嘉定新城医院路 1 号", "医院", "4000", "10kv", 60), Some(5), vec![
-            (5, Move::Supervisor(StaffAction::GreenChannel { reason: "医院，重要客户".into() })), (5, Move::Claim), (4, accept()),
-        ]),
-        (true, CapacityIncrease, HighVoltage, ApplicationForm { account_no: "3200000001".into(), ..form("JD03", "", "", "3150", "10kv", 60) }, Some(1), vec![]),
+        (
+            false,
+            NewConnection,
+            Residential,
+            form("JD03", "上海市嘉定区博乐路 12 弄 3 号 402 室", "住宅", "8", "220v", 20),
+            None,
+            vec![],
+        ),
+        (
+            false,
+            NewConnection,
+            Residential,
+            form("JD03", "上海市嘉定区城中路 88 号 501 室", "住宅", "8", "220v", 10),
+            Some(0),
+            vec![],
+        ),
+        (
+            false,
+            NewConnection,
+            Residential,
+            form("JD03", "上海市嘉定区清河路 5 号 101 室", "住宅", "12", "220v", 10),
+            Some(9),
+            vec![(8, Move::Claim)],
+        ),
+        (
+            false,
+            NewConnection,
+            Residential,
+            form("JD03", "上海市嘉定区叶城路 66 号 202 室", "住宅", "8", "220v", 10),
+            Some(3),
+            vec![(3, Move::Claim), (2, accept())],
+        ),
+        (
+            false,
+            Temporary,
+            Residential,
+            ApplicationForm {
+                until_date: format_day(chrono::Utc::now().date_naive() + chrono::Duration::days(120)),
+                ..form("JD03", "上海市嘉定区城中路 88 号 501 室", "装修临时用电", "6", "220v", 5)
+            },
+            Some(2),
+            vec![
+                (2, Move::Claim),
+                (1, staff(json!({"action": "request_documents", "step": "acceptance", "note": "请补充装修许可证明"}))),
+            ],
+        ),
+        (
+            false,
+            NewConnection,
+            Residential,
+            form("JD03", "上海市嘉定区沪宜公路 1 号 8 室", "住宅", "8", "220v", 5),
+            Some(30),
+            vec![
+                (30, Move::Claim),
+                (29, accept()),
+                (28, survey("单相 8 kVA，表位已确认")),
+                (27, contract()),
+                (26, sign(Step::Contract)),
+                (25, energise("DEMO00000001")),
+                (20, Move::Visit(5, "接电很快，师傅很专业")),
+            ],
+        ),
+        (
+            false,
+            NewConnection,
+            Residential,
+            form("PD01", "上海市浦东新区张杨路 500 号 12 室", "住宅", "8", "220v", 5),
+            Some(12),
+            vec![(
+                11,
+                Move::Supervisor(StaffAction::Reject {
+                    reason: "该地址已由开发商统一报装，请联系物业".into()
+                }),
+            )],
+        ),
+        (
+            false,
+            CapacityIncrease,
+            Residential,
+            ApplicationForm { account_no: "3100012345".into(), ..form("PD01", "", "", "16", "220v", 15) },
+            Some(6),
+            vec![(6, customer_act(json!({"action": "cancel", "reason": "暂不需要增容"})))],
+        ),
+        (
+            true,
+            NewConnection,
+            LvNonResidential,
+            form("JD03", "上海市嘉定区安亭镇墨玉路 28 号", "商铺", "60", "380v", 30),
+            Some(12),
+            vec![(12, Move::Claim), (11, accept()), (9, scheme("1200.00")), (8, sign(Step::SupplyScheme))],
+        ),
+        (
+            true,
+            NewConnection,
+            LvNonResidential,
+            form("JD03", "上海市嘉定区南翔镇德园路 9 号", "餐饮", "80", "380v", 30),
+            Some(20),
+            vec![
+                (20, Move::Claim),
+                (19, accept()),
+                (17, scheme("1500.00")),
+                (16, sign(Step::SupplyScheme)),
+                (10, ready(Step::CompletionInspection)),
+                (
+                    9,
+                    staff(
+                        json!({"action": "review", "step": "completion_inspection", "passed": false, "note": "漏电保护器未安装"}),
+                    ),
+                ),
+            ],
+        ),
+        (
+            true,
+            NewConnection,
+            LvNonResidential,
+            form("JD03", "上海市嘉定区马陆镇宝安公路 3 号", "仓库", "100", "380v", 10),
+            Some(40),
+            vec![
+                (40, Move::Claim),
+                (39, accept()),
+                (37, scheme("2000.00")),
+                (36, sign(Step::SupplyScheme)),
+                (30, ready(Step::CompletionInspection)),
+                (29, pass(Step::CompletionInspection)),
+                (28, contract()),
+                (27, sign(Step::Contract)),
+                (25, energise("DEMO00000002")),
+            ],
+        ),
+        (
+            true,
+            NewConnection,
+            HighVoltage,
+            form("JD03", "上海市嘉定工业区叶城路 1288 号", "厂房", "2000", "10kv", 90),
+            Some(25),
+            vec![
+                (25, Move::Claim),
+                (24, accept()),
+                (22, survey("10kV 专线接入，需新建开关站")),
+                (
+                    20,
+                    staff(
+                        json!({"action": "issue_offer", "step": "supply_scheme", "body": "10kV 单电源专线供电方案（演示）", "fee": "0"}),
+                    ),
+                ),
+                (18, sign(Step::SupplyScheme)),
+                (14, ready(Step::DesignReview)),
+            ],
+        ),
+        (
+            true,
+            NewConnection,
+            HighVoltage,
+            form("JD03", "上海市嘉定区嘉定新城医院路 1 号", "医院", "4000", "10kv", 60),
+            Some(5),
+            vec![
+                (5, Move::Supervisor(StaffAction::GreenChannel { reason: "医院，重要客户".into() })),
+                (5, Move::Claim),
+                (4, accept()),
+            ],
+        ),
+        (
+            true,
+            CapacityIncrease,
+            HighVoltage,
+            ApplicationForm { account_no: "3200000001".into(), ..form("JD03", "", "", "3150", "10kv", 60) },
+            Some(1),
+            vec![],
+        ),
     ];
     let mut made = 0;
     let calendar = calendar::load(db).await.map_err(|f| anyhow::anyhow!("calendar: {f:?}"))?;
@@ -156,9 +303,10 @@ pub async fn load(db: &Db, config: &Config) -> anyhow::Result<usize> {
         let applicant = if by_company { &company } else { &resident };
         let start = submitted.unwrap_or(0) + 1;
         let env = env_at(start);
-        let created = customer::create(&env, &actor(applicant), applicant, &NewApplication { kind, customer_class: class, form })
-            .await
-            .map_err(fail)?;
+        let created =
+            customer::create(&env, &actor(applicant), applicant, &NewApplication { kind, customer_class: class, form })
+                .await
+                .map_err(fail)?;
         let id = created.summary.id;
         made += 1;
         let Some(days_ago) = submitted else { continue };
@@ -168,18 +316,35 @@ pub async fn load(db: &Db, config: &Config) -> anyhow::Result<usize> {
             &["id_or_licence", "property_proof"]
         };
         for doc in kinds {
-            documents::upload(&env, Path::new(&config.document_dir), &actor(applicant), applicant, id, doc, "扫描件.pdf", PDF)
-                .await
-                .map_err(fail)?;
+            documents::upload(
+                &env,
+                Path::new(&config.document_dir),
+                &actor(applicant),
+                applicant,
+                id,
+                doc,
+                "扫描件.pdf",
+                PDF,
+            )
+            .await
+            .map_err(fail)?;
         }
-        customer::act(&env_at(days_ago), &actor(applicant), applicant, id, &CustomerAction::Submit).await.map_err(fail)?;
+        customer::act(&env_at(days_ago), &actor(applicant), applicant, id, &CustomerAction::Submit)
+            .await
+            .map_err(fail)?;
         for (ago, step) in moves {
             let env = env_at(ago);
             match step {
-                Move::Customer(action) => customer::act(&env, &actor(applicant), applicant, id, &action).await.map(|_| ()),
+                Move::Customer(action) => {
+                    customer::act(&env, &actor(applicant), applicant, id, &action).await.map(|_| ())
+                }
                 Move::Staff(action) => staff::act(&env, &actor(&handler), &handler, id, &action).await.map(|_| ()),
-                Move::Supervisor(action) => staff::act(&env, &actor(&supervisor), &supervisor, id, &action).await.map(|_| ()),
-                Move::Claim => staff::assign(&env, &actor(&handler), &handler, id, &AssignRequest { handler_id: None }).await.map(|_| ()),
+                Move::Supervisor(action) => {
+                    staff::act(&env, &actor(&supervisor), &supervisor, id, &action).await.map(|_| ())
+                }
+                Move::Claim => staff::assign(&env, &actor(&handler), &handler, id, &AssignRequest { handler_id: None })
+                    .await
+                    .map(|_| ()),
                 Move::Visit(score, comment) => {
                     let request = FollowUpRequest { score, comment: comment.into() };
                     staff::follow_up(&env, &actor(&handler), &handler, id, &request).await.map(|_| ())

@@ -55,7 +55,11 @@ pub async fn create(
         (status = 200, description = "The application", body = ApplicationDetail),
         (status = 404, description = "No such application, or not the caller's", body = ApiError),
     ))]
-pub async fn get(State(state): State<AppState>, caller: Caller, Path(id): Path<i64>) -> Result<Json<ApplicationDetail>, AppError> {
+pub async fn get(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+) -> Result<Json<ApplicationDetail>, AppError> {
     let user = caller.user()?;
     let env = Env::of(&state).await.or_locale(caller.locale)?;
     let mut conn = state.db.pool().acquire().await.map_err(|e| AppError::database(e, caller.locale))?;
@@ -134,10 +138,8 @@ pub async fn upload(
     body: Body,
 ) -> Result<(StatusCode, Json<DocumentView>), AppError> {
     let user = caller.user()?;
-    let declared = headers
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<usize>().ok());
+    let declared =
+        headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<usize>().ok());
     if declared.is_some_and(|length| length > DOCUMENT_MAX_BYTES) {
         return Err(AppError::new(ErrorCode::PayloadTooLarge, caller.locale));
     }
@@ -146,18 +148,10 @@ pub async fn upload(
         .await
         .map_err(|_| AppError::new(ErrorCode::PayloadTooLarge, caller.locale))?;
     let env = Env::of(&state).await.or_locale(caller.locale)?;
-    let document = documents::upload(
-        &env,
-        &state.config.document_dir,
-        &caller.actor,
-        user,
-        id,
-        &query.kind,
-        &query.name,
-        &bytes,
-    )
-    .await
-    .or_locale(caller.locale)?;
+    let document =
+        documents::upload(&env, &state.config.document_dir, &caller.actor, user, id, &query.kind, &query.name, &bytes)
+            .await
+            .or_locale(caller.locale)?;
     Ok((StatusCode::CREATED, Json(document)))
 }
 
@@ -175,7 +169,8 @@ pub async fn download(
 ) -> Result<Response, AppError> {
     let user = caller.user()?;
     let env = Env::of(&state).await.or_locale(caller.locale)?;
-    let file = documents::download(&env, &state.config.document_dir, user, id, document_id).await.or_locale(caller.locale)?;
+    let file =
+        documents::download(&env, &state.config.document_dir, user, id, document_id).await.or_locale(caller.locale)?;
     let name = percent_encoding::utf8_percent_encode(&file.file_name, percent_encoding::NON_ALPHANUMERIC);
     let disposition = format!("attachment; filename*=UTF-8''{name}");
     Ok((

@@ -6,11 +6,11 @@ use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use serde::Serialize;
+use shared::api::ApiError;
 use shared::api::applications::{
     ApplicationDetail, AssignRequest, Dashboard, FollowUpRequest, NewCommitmentVersion, NoticeList, PublicStatistics,
     QueuePage, QueueQuery, StaffAction,
 };
-use shared::api::ApiError;
 use shared::calendar::YearCalendar;
 use shared::commitments::{LimitUnit, ServiceArea};
 
@@ -28,7 +28,11 @@ use crate::state::AppState;
         (status = 200, description = "A page of the queue", body = QueuePage),
         (status = 403, description = "Only connection staff", body = ApiError),
     ))]
-pub async fn queue(State(state): State<AppState>, caller: Caller, Query(query): Query<QueueQuery>) -> Result<Json<QueuePage>, AppError> {
+pub async fn queue(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(query): Query<QueueQuery>,
+) -> Result<Json<QueuePage>, AppError> {
     let user = caller.user()?;
     let env = Env::of(&state).await.or_locale(caller.locale)?;
     Ok(Json(staff::queue(&env, user, &query).await.or_locale(caller.locale)?))

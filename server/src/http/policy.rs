@@ -144,7 +144,9 @@ pub fn decide(rule: Rule, principal: &Principal, metrics_token: bool) -> Decisio
         (Rule::Customer, Principal::User(user)) => user.kind == UserKind::Customer,
         (Rule::AccountHolder, Principal::User(user)) => matches!(user.kind, UserKind::Customer | UserKind::Enterprise),
         (Rule::AccountHolder, Principal::Token(_)) => true,
-        (Rule::AccountHolderUser, Principal::User(user)) => matches!(user.kind, UserKind::Customer | UserKind::Enterprise),
+        (Rule::AccountHolderUser, Principal::User(user)) => {
+            matches!(user.kind, UserKind::Customer | UserKind::Enterprise)
+        }
         (Rule::OrgMember, Principal::User(user)) => user.kind == UserKind::Enterprise && user.org.is_some(),
         (Rule::OrgAdmin, Principal::User(user)) => matches!(user.org, Some((_, OrgRole::Admin))),
         (Rule::Staff(roles), Principal::User(user)) => roles.iter().any(|role| user.has_role(*role)),

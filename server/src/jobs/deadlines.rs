@@ -87,7 +87,10 @@ pub async fn scan(state: &AppState) -> Outcome<Scan> {
     for row in rows {
         let due = Due {
             application_id: row.try_get("application_id")?,
-            step: row.try_get::<String, _>("step")?.parse().map_err(|_| Fail::Internal(anyhow::anyhow!("unknown step")))?,
+            step: row
+                .try_get::<String, _>("step")?
+                .parse()
+                .map_err(|_| Fail::Internal(anyhow::anyhow!("unknown step")))?,
             due_day: row.try_get("due_day")?,
             owner_id: row.try_get("owner_id")?,
             region: row.try_get("region")?,

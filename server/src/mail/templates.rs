@@ -200,7 +200,11 @@ fn parts(template: &Template<'_>, locale: Locale) -> Parts {
             code: None,
         },
         Template::Notice { name, title, body, link } => Parts {
-            subject: if zh { format!("{title} — 网上营业厅") } else { format!("{title} — Online Service Hall") },
+            subject: if zh {
+                format!("{title} — 网上营业厅")
+            } else {
+                format!("{title} — Online Service Hall")
+            },
             greeting: greet(name),
             paragraphs: vec![body.to_owned()],
             action: Some((if zh { "查看详情".into() } else { "View in the portal".into() }, link.to_owned())),

@@ -44,15 +44,17 @@ pub async fn notify(
     let language: String = row.try_get("language")?;
     let locale: Locale = language.parse().unwrap_or_default();
     let (title, body) = compose(locale);
-    sqlx::query("INSERT INTO notices (user_id, subject, title, body, link, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
-        .bind(user_id)
-        .bind(subject)
-        .bind(&title)
-        .bind(&body)
-        .bind(link)
-        .bind(now())
-        .execute(&mut *conn)
-        .await?;
+    sqlx::query(
+        "INSERT INTO notices (user_id, subject, title, body, link, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(user_id)
+    .bind(subject)
+    .bind(&title)
+    .bind(&body)
+    .bind(link)
+    .bind(now())
+    .execute(&mut *conn)
+    .await?;
     let chosen: String = row.try_get("email_notices")?;
     let wants_email = match email {
         Email::Always => true,

@@ -4,9 +4,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::connection::{
-    ApplicationKind, ApplicationStatus, CustomerClass, Limits, Step, StepState, Voltage, Waiting,
-};
+use crate::connection::{ApplicationKind, ApplicationStatus, CustomerClass, Limits, Step, StepState, Voltage, Waiting};
 use crate::validation::{self as v, Checks, FieldError, Problem};
 
 /// The longest supply address, in characters.
@@ -155,7 +153,8 @@ impl ApplicationForm {
             let volts = checks.check("voltage", voltage(&self.voltage, class));
             let wanted = checks.check("wanted_date", future_day(&self.wanted_date, today));
             if kind == ApplicationKind::Temporary {
-                if let (Some(until), Some(from)) = (checks.check("until_date", future_day(&self.until_date, today)), wanted)
+                if let (Some(until), Some(from)) =
+                    (checks.check("until_date", future_day(&self.until_date, today)), wanted)
                 {
                     if until <= from {
                         checks.fail("until_date", Problem::OutOfRange);
@@ -196,7 +195,8 @@ impl ApplicationForm {
             Err(errors) => {
                 // A field the draft check refused is named once, with the draft's reason.
                 let mut all = draft_errors;
-                let extra: Vec<FieldError> = errors.into_iter().filter(|e| !all.iter().any(|d| d.field == e.field)).collect();
+                let extra: Vec<FieldError> =
+                    errors.into_iter().filter(|e| !all.iter().any(|d| d.field == e.field)).collect();
                 all.extend(extra);
                 Err(all)
             }
@@ -833,25 +833,32 @@ mod tests {
 
     #[test]
     fn a_complete_residential_form_passes() {
-        let checked = residential()
-            .validate(ApplicationKind::NewConnection, CustomerClass::Residential, today())
-            .expect("valid");
+        let checked =
+            residential().validate(ApplicationKind::NewConnection, CustomerClass::Residential, today()).expect("valid");
         assert_eq!(checked.capacity_kva, Some(8));
         assert_eq!(checked.voltage, Some(Voltage::V220));
     }
 
     #[test]
     fn refuses_absurd_capacities_addresses_and_dates() {
-        for (kva, problem) in [("-5", "InvalidValue"), ("1000000000000", "InvalidValue"), ("0", "OutOfRange"), ("500", "OutOfRange")] {
+        for (kva, problem) in
+            [("-5", "InvalidValue"), ("1000000000000", "InvalidValue"), ("0", "OutOfRange"), ("500", "OutOfRange")]
+        {
             let form = ApplicationForm { capacity_kva: kva.into(), ..residential() };
-            let errors = fields(form.validate(ApplicationKind::NewConnection, CustomerClass::Residential, today()).expect_err(kva));
+            let errors = fields(
+                form.validate(ApplicationKind::NewConnection, CustomerClass::Residential, today()).expect_err(kva),
+            );
             assert_eq!(errors, [format!("capacity_kva:{problem}")], "{kva}");
         }
         let form = ApplicationForm { supply_address: "路".repeat(10 * 1024), ..residential() };
-        let errors = fields(form.validate(ApplicationKind::NewConnection, CustomerClass::Residential, today()).expect_err("long"));
+        let errors = fields(
+            form.validate(ApplicationKind::NewConnection, CustomerClass::Residential, today()).expect_err("long"),
+        );
         assert_eq!(errors, ["supply_address:TooLong"]);
         let form = ApplicationForm { wanted_date: "2026-11-01".into(), voltage: "10kv".into(), ..residential() };
-        let errors = fields(form.validate(ApplicationKind::NewConnection, CustomerClass::Residential, today()).expect_err("past"));
+        let errors = fields(
+            form.validate(ApplicationKind::NewConnection, CustomerClass::Residential, today()).expect_err("past"),
+        );
         assert_eq!(errors, ["voltage:OutOfRange", "wanted_date:OutOfRange"]);
     }
 
@@ -863,15 +870,29 @@ mod tests {
             contact_mobile: "13800138000".into(),
             ..ApplicationForm::default()
         };
-        let errors = fields(form.validate(ApplicationKind::ChangeOfName, CustomerClass::Residential, today()).expect_err("no account"));
+        let errors = fields(
+            form.validate(ApplicationKind::ChangeOfName, CustomerClass::Residential, today()).expect_err("no account"),
+        );
         assert_eq!(errors, ["account_no:Required", "new_holder_name:Required"]);
-        let errors = fields(form.validate(ApplicationKind::NewConnection, CustomerClass::Residential, today()).expect_err("empty"));
+        let errors = fields(
+            form.validate(ApplicationKind::NewConnection, CustomerClass::Residential, today()).expect_err("empty"),
+        );
         assert_eq!(
             errors,
-            ["usage:Required", "supply_address:Required", "capacity_kva:Required", "voltage:Required", "wanted_date:Required"]
+            [
+                "usage:Required",
+                "supply_address:Required",
+                "capacity_kva:Required",
+                "voltage:Required",
+                "wanted_date:Required"
+            ]
         );
         let temporary = ApplicationForm { until_date: "2026-12-01".into(), ..residential() };
-        let errors = fields(temporary.validate(ApplicationKind::Temporary, CustomerClass::Residential, today()).expect_err("ends before"));
+        let errors = fields(
+            temporary
+                .validate(ApplicationKind::Temporary, CustomerClass::Residential, today())
+                .expect_err("ends before"),
+        );
         assert_eq!(errors, ["until_date:OutOfRange"]);
     }
 
@@ -879,7 +900,10 @@ mod tests {
     fn drafts_may_be_incomplete_but_not_malformed() {
         assert!(ApplicationForm::default().validate_draft(CustomerClass::Residential).is_ok());
         let form = ApplicationForm { contact_mobile: "12345".into(), ..ApplicationForm::default() };
-        assert_eq!(fields(form.validate_draft(CustomerClass::Residential).expect_err("mobile")), ["contact_mobile:InvalidMobile"]);
+        assert_eq!(
+            fields(form.validate_draft(CustomerClass::Residential).expect_err("mobile")),
+            ["contact_mobile:InvalidMobile"]
+        );
     }
 
     #[test]

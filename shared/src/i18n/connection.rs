@@ -72,7 +72,9 @@ pub fn waiting(locale: Locale, waiting: Waiting) -> &'static str {
         Waiting::SchemeAcceptance => pick(locale, "请阅读并确认供电方案", "Read and accept the supply scheme"),
         Waiting::Design => pick(locale, "请提交受电工程设计文件", "Hand in the design of your installation"),
         Waiting::Works => pick(locale, "工程完工后请申请检验", "Tell us when the works are ready for inspection"),
-        Waiting::DefectRepair => pick(locale, "请整改缺陷后申请复验", "Repair the defects, then ask for a new inspection"),
+        Waiting::DefectRepair => {
+            pick(locale, "请整改缺陷后申请复验", "Repair the defects, then ask for a new inspection")
+        }
         Waiting::ContractAcceptance => pick(locale, "请阅读并签署供用电合同", "Read and sign the supply contract"),
     }
 }
@@ -120,7 +122,9 @@ pub fn intake_warning(locale: Locale, code: &str) -> &'static str {
         "permanent_supply_exists" => {
             pick(locale, "临时用电申请地址已有正式用电", "A temporary supply asked where a permanent one exists")
         }
-        "project_approval_missing" => pick(locale, "高压项目未上传项目批复文件", "High-voltage project without its approval"),
+        "project_approval_missing" => {
+            pick(locale, "高压项目未上传项目批复文件", "High-voltage project without its approval")
+        }
         _ => pick(locale, "需核实", "To check"),
     }
 }

@@ -85,8 +85,12 @@ fn error(code: ErrorCode) -> &'static str {
             "The account number and the details you gave do not match. Please check and try again."
         }
         ErrorCode::EmailTaken => "This email address already has a login.",
-        ErrorCode::StepNotAllowed => "The application is not at a step where this can be done. Please refresh to see where it stands.",
-        ErrorCode::OfferSuperseded => "A newer version of this document has been issued. Please read the latest version before accepting it.",
+        ErrorCode::StepNotAllowed => {
+            "The application is not at a step where this can be done. Please refresh to see where it stands."
+        }
+        ErrorCode::OfferSuperseded => {
+            "A newer version of this document has been issued. Please read the latest version before accepting it."
+        }
         ErrorCode::UnsupportedFile => "This type of file is not accepted: please upload a PDF, JPEG or PNG file.",
         ErrorCode::Network => "Could not reach the server. Please check your connection and try again.",
         ErrorCode::Unknown => "An unknown error occurred. Please try again later.",

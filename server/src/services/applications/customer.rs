@@ -13,9 +13,7 @@ use shared::validation::parse_day;
 use shared::{Money, api::applications::ApplicationForm};
 use sqlx::{AnyConnection, Row};
 
-use super::{
-    Change, Env, Loaded, SUMMARY_COLUMNS, load_visible, summary_from_row, transition,
-};
+use super::{Change, Env, Loaded, SUMMARY_COLUMNS, load_visible, summary_from_row, transition};
 use crate::services::sessions::SessionUser;
 use crate::services::{Actor, Fail, Outcome, utc};
 
@@ -29,7 +27,12 @@ fn applicant_org(user: &SessionUser) -> Outcome<Option<i64>> {
 }
 
 /// Starts a draft.
-pub async fn create(env: &Env<'_>, actor: &Actor, user: &SessionUser, new: &NewApplication) -> Outcome<ApplicationDetail> {
+pub async fn create(
+    env: &Env<'_>,
+    actor: &Actor,
+    user: &SessionUser,
+    new: &NewApplication,
+) -> Outcome<ApplicationDetail> {
     new.form.validate_draft(new.customer_class).map_err(Fail::Fields)?;
     let org_id = applicant_org(user)?;
     let process = Process::draft(new.kind, new.customer_class);
@@ -48,12 +51,14 @@ pub async fn create(env: &Env<'_>, actor: &Actor, user: &SessionUser, new: &NewA
     .fetch_one(&mut *tx)
     .await?;
     for (position, step) in process.steps.iter().enumerate() {
-        sqlx::query("INSERT INTO application_steps (application_id, step, position, state) VALUES ($1, $2, $3, 'pending')")
-            .bind(id)
-            .bind(step.step.as_str())
-            .bind(i64::try_from(position).unwrap_or_default())
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            "INSERT INTO application_steps (application_id, step, position, state) VALUES ($1, $2, $3, 'pending')",
+        )
+        .bind(id)
+        .bind(step.step.as_str())
+        .bind(i64::try_from(position).unwrap_or_default())
+        .execute(&mut *tx)
+        .await?;
     }
     let change = Change { action: "created", step: None, note: None, detail: json!({}) };
     super::history(&mut tx, env, actor, id, &change, None, ApplicationStatus::Draft).await?;
@@ -158,7 +163,8 @@ async fn intake_warnings(conn: &mut AnyConnection, app: &Loaded) -> Outcome<Vec<
         .fetch_one(&mut *conn)
         .await?;
         if approvals == 0 {
-            warnings.push(IntakeWarning { code: "project_approval_missing".into(), evidence: "project_approval".into() });
+            warnings
+                .push(IntakeWarning { code: "project_approval_missing".into(), evidence: "project_approval".into() });
         }
     }
     Ok(warnings)
@@ -216,14 +222,27 @@ async fn submit(env: &Env<'_>, actor: &Actor, user: &SessionUser, id: i64) -> Ou
         .bind(id)
         .execute(&mut *tx)
         .await?;
-    transition(env, &mut tx, actor, &app, &next, Change { action: "submit", step: None, note: None, detail: json!({}) })
-        .await?;
+    transition(
+        env,
+        &mut tx,
+        actor,
+        &app,
+        &next,
+        Change { action: "submit", step: None, note: None, detail: json!({}) },
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
 
 /// Does what a customer asked.
-pub async fn act(env: &Env<'_>, actor: &Actor, user: &SessionUser, id: i64, action: &CustomerAction) -> Outcome<ApplicationDetail> {
+pub async fn act(
+    env: &Env<'_>,
+    actor: &Actor,
+    user: &SessionUser,
+    id: i64,
+    action: &CustomerAction,
+) -> Outcome<ApplicationDetail> {
     if matches!(action, CustomerAction::Submit) {
         submit(env, actor, user, id).await?;
     } else {
@@ -296,7 +315,12 @@ fn money(fen: Option<i64>) -> Option<Money> {
 }
 
 /// Everything about one application, as a person may see it.
-pub async fn detail(env: &Env<'_>, conn: &mut AnyConnection, user: &SessionUser, id: i64) -> Outcome<ApplicationDetail> {
+pub async fn detail(
+    env: &Env<'_>,
+    conn: &mut AnyConnection,
+    user: &SessionUser,
+    id: i64,
+) -> Outcome<ApplicationDetail> {
     let app = load_visible(conn, user, id).await?;
     let sql = format!(
         "SELECT {SUMMARY_COLUMNS}, a.total_due_day, a.utility_days AS used_utility, a.customer_days AS used_customer,

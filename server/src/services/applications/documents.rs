@@ -92,8 +92,14 @@ pub async fn upload(
     .bind(env.now)
     .fetch_one(&mut *tx)
     .await?;
-    audit::record(&mut tx, actor, "application.document_uploaded", &format!("application:{id}"), json!({"document": doc_id, "kind": kind}))
-        .await?;
+    audit::record(
+        &mut tx,
+        actor,
+        "application.document_uploaded",
+        &format!("application:{id}"),
+        json!({"document": doc_id, "kind": kind}),
+    )
+    .await?;
     if let Err(error) = tx.commit().await {
         // The row is not there: the file must not stay either.
         let _ = tokio::fs::remove_file(&path).await;

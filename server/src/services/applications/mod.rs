@@ -229,9 +229,7 @@ pub fn may_see(user: &SessionUser, app: &Loaded) -> bool {
     match user.kind {
         UserKind::Customer => app.applicant_id == user.user_id,
         UserKind::Enterprise => app.org_id.is_some() && user.org.map(|(org, _)| org) == app.org_id,
-        UserKind::Staff => {
-            READERS.iter().any(|r| user.has_role(*r)) && region_allowed(user, app.region.as_deref())
-        }
+        UserKind::Staff => READERS.iter().any(|r| user.has_role(*r)) && region_allowed(user, app.region.as_deref()),
     }
 }
 
@@ -274,7 +272,13 @@ fn days_i64(n: u32) -> i64 {
 }
 
 /// Applies the clock to the step rows for the move from `app.process` to `next`.
-fn keep_time(env: &Env<'_>, app: &Loaded, next: &Process, limits: Option<&Limits>, handler: Option<i64>) -> Vec<StepRow> {
+fn keep_time(
+    env: &Env<'_>,
+    app: &Loaded,
+    next: &Process,
+    limits: Option<&Limits>,
+    handler: Option<i64>,
+) -> Vec<StepRow> {
     let today = env.today();
     let count = |from: Option<i64>| -> i64 {
         from.map(|at| days_i64(env.calendar.working_days_between(day_of(at, env.zone), today))).unwrap_or(0)
@@ -472,11 +476,8 @@ async fn notify_parties(
     // applicant.
     let by_customer = matches!(change.action, "submit" | "cancel" | "provide_documents" | "ready" | "accept_offer");
     let to_customer = !by_customer;
-    let (recipient, party) = if to_customer {
-        (Some(app.applicant_id), Party::Customer)
-    } else {
-        (app.handler_id, Party::Utility)
-    };
+    let (recipient, party) =
+        if to_customer { (Some(app.applicant_id), Party::Customer) } else { (app.handler_id, Party::Utility) };
     let Some(recipient) = recipient else { return Ok(()) };
     let todo: Vec<Waiting> = next.waiting_for(Party::Customer).into_iter().filter_map(|(_, w)| w).collect();
     let note = change.note.clone();
@@ -488,7 +489,11 @@ async fn notify_parties(
         &env.public_url,
         recipient,
         &format!("application:{}", app.id),
-        if to_customer { notices::Email::IfChosen(shared::roles::Notice::Applications) } else { notices::Email::Always },
+        if to_customer {
+            notices::Email::IfChosen(shared::roles::Notice::Applications)
+        } else {
+            notices::Email::Always
+        },
         &page_link(app.id, party),
         move |locale| {
             use shared::i18n::connection as names;

@@ -5,8 +5,8 @@
 use serde_json::json;
 use shared::api::ErrorCode;
 use shared::api::applications::{
-    ApplicationDetail, AssignRequest, FollowUpRequest, QUEUE_PAGE_SIZE, QueuePage, QueueQuery, StaffAction,
-    Timeliness, meter_number,
+    ApplicationDetail, AssignRequest, FollowUpRequest, QUEUE_PAGE_SIZE, QueuePage, QueueQuery, StaffAction, Timeliness,
+    meter_number,
 };
 use shared::connection::{Action, ApplicationKind, ApplicationStatus, CustomerClass, Party, Step};
 use shared::roles::StaffRole;
@@ -126,7 +126,13 @@ pub async fn queue(env: &Env<'_>, user: &SessionUser, query: &QueueQuery) -> Out
 
 /// Claims an application (no handler named) or assigns it. Assigning to another is for
 /// supervisors; the handler must be a connection handler covering the region.
-pub async fn assign(env: &Env<'_>, actor: &Actor, user: &SessionUser, id: i64, request: &AssignRequest) -> Outcome<ApplicationDetail> {
+pub async fn assign(
+    env: &Env<'_>,
+    actor: &Actor,
+    user: &SessionUser,
+    id: i64,
+    request: &AssignRequest,
+) -> Outcome<ApplicationDetail> {
     may_work(user)?;
     let target = request.handler_id.unwrap_or(user.user_id);
     if target != user.user_id && !user.has_role(StaffRole::Supervisor) {
@@ -145,7 +151,8 @@ pub async fn assign(env: &Env<'_>, actor: &Actor, user: &SessionUser, id: i64, r
             shared::validation::Problem::InvalidValue,
         )]));
     }
-    let name: String = sqlx::query_scalar("SELECT display_name FROM users WHERE id = $1").bind(target).fetch_one(&mut *tx).await?;
+    let name: String =
+        sqlx::query_scalar("SELECT display_name FROM users WHERE id = $1").bind(target).fetch_one(&mut *tx).await?;
     let updated = sqlx::query("UPDATE applications SET handler_id = $1, updated_at = $2, version = version + 1 WHERE id = $3 AND version = $4")
         .bind(target)
         .bind(env.now)
@@ -157,14 +164,17 @@ pub async fn assign(env: &Env<'_>, actor: &Actor, user: &SessionUser, id: i64, r
         return Err(Fail::Code(ErrorCode::Conflict));
     }
     // The steps being worked pass to the new handler; later steps take them when they open.
-    sqlx::query("UPDATE application_steps SET owner_id = $1 WHERE application_id = $2 AND state IN ('open', 'with_customer')")
-        .bind(target)
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query(
+        "UPDATE application_steps SET owner_id = $1 WHERE application_id = $2 AND state IN ('open', 'with_customer')",
+    )
+    .bind(target)
+    .bind(id)
+    .execute(&mut *tx)
+    .await?;
     let change = Change { action: "assign", step: None, note: Some(name), detail: json!({"handler_id": target}) };
     super::history(&mut tx, env, actor, id, &change, Some(app.process.status), app.process.status).await?;
-    audit::record(&mut tx, actor, "application.assigned", &format!("application:{id}"), json!({"handler_id": target})).await?;
+    audit::record(&mut tx, actor, "application.assigned", &format!("application:{id}"), json!({"handler_id": target}))
+        .await?;
     if target != user.user_id {
         crate::services::notices::notify(
             &mut tx,
@@ -190,7 +200,13 @@ pub async fn assign(env: &Env<'_>, actor: &Actor, user: &SessionUser, id: i64, r
 }
 
 /// Does what a handler asked.
-pub async fn act(env: &Env<'_>, actor: &Actor, user: &SessionUser, id: i64, action: &StaffAction) -> Outcome<ApplicationDetail> {
+pub async fn act(
+    env: &Env<'_>,
+    actor: &Actor,
+    user: &SessionUser,
+    id: i64,
+    action: &StaffAction,
+) -> Outcome<ApplicationDetail> {
     may_work(user)?;
     action.validate(env.today()).map_err(Fail::Fields)?;
     if matches!(action, StaffAction::GreenChannel { .. }) && !user.has_role(StaffRole::Supervisor) {
@@ -200,15 +216,20 @@ pub async fn act(env: &Env<'_>, actor: &Actor, user: &SessionUser, id: i64, acti
     let app = load_visible(&mut tx, user, id).await?;
     let text = |t: &str| Some(t.trim().to_owned()).filter(|t| !t.is_empty());
     let (machine, change) = match action {
-        StaffAction::Accept => (Action::Accept, Change { action: "accept", step: Some(Step::Acceptance), note: None, detail: json!({}) }),
-        StaffAction::Reject { reason } => {
-            (Action::Reject, Change { action: "reject", step: Some(Step::Acceptance), note: text(reason), detail: json!({}) })
+        StaffAction::Accept => {
+            (Action::Accept, Change { action: "accept", step: Some(Step::Acceptance), note: None, detail: json!({}) })
         }
+        StaffAction::Reject { reason } => (
+            Action::Reject,
+            Change { action: "reject", step: Some(Step::Acceptance), note: text(reason), detail: json!({}) },
+        ),
         StaffAction::RequestDocuments { step, note } => (
             Action::RequestDocuments(*step),
             Change { action: "request_documents", step: Some(*step), note: text(note), detail: json!({}) },
         ),
-        StaffAction::ScheduleSurvey { day, slot } => return schedule_survey(env, tx, actor, user, &app, day, slot).await,
+        StaffAction::ScheduleSurvey { day, slot } => {
+            return schedule_survey(env, tx, actor, user, &app, day, slot).await;
+        }
         StaffAction::CompleteSurvey { findings } => (
             Action::CompleteSurvey,
             Change { action: "complete_survey", step: Some(Step::SiteSurvey), note: text(findings), detail: json!({}) },
@@ -236,11 +257,20 @@ pub async fn act(env: &Env<'_>, actor: &Actor, user: &SessionUser, id: i64, acti
             .execute(&mut *tx)
             .await?;
             if fee_fen.is_some() {
-                sqlx::query("UPDATE applications SET fee_fen = $1 WHERE id = $2").bind(fee_fen).bind(id).execute(&mut *tx).await?;
+                sqlx::query("UPDATE applications SET fee_fen = $1 WHERE id = $2")
+                    .bind(fee_fen)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
             }
             (
                 Action::IssueOffer(*step),
-                Change { action: "issue_offer", step: Some(*step), note: None, detail: json!({"version": version, "fee_fen": fee_fen}) },
+                Change {
+                    action: "issue_offer",
+                    step: Some(*step),
+                    note: None,
+                    detail: json!({"version": version, "fee_fen": fee_fen}),
+                },
             )
         }
         StaffAction::Review { step, passed, note } => (
@@ -261,19 +291,28 @@ pub async fn act(env: &Env<'_>, actor: &Actor, user: &SessionUser, id: i64, acti
                 detail: json!({"meter_no": meter_number(meter_no).ok()}),
             },
         ),
-        StaffAction::GreenChannel { reason } => {
-            (Action::GreenChannel, Change { action: "green_channel", step: None, note: text(reason), detail: json!({}) })
-        }
+        StaffAction::GreenChannel { reason } => (
+            Action::GreenChannel,
+            Change { action: "green_channel", step: None, note: text(reason), detail: json!({}) },
+        ),
     };
     let next = app.process.apply(machine, Party::Utility).map_err(refused)?;
     if app.handler_id.is_none() && !matches!(action, StaffAction::GreenChannel { .. }) {
         // Working an unclaimed application claims it.
-        sqlx::query("UPDATE applications SET handler_id = $1 WHERE id = $2").bind(user.user_id).bind(id).execute(&mut *tx).await?;
+        sqlx::query("UPDATE applications SET handler_id = $1 WHERE id = $2")
+            .bind(user.user_id)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
     }
     let app = Loaded { handler_id: app.handler_id.or(Some(user.user_id)), ..app };
     if let StaffAction::Energise { meter_no } = action {
-        let meter = meter_number(meter_no).map_err(|p| Fail::Fields(vec![shared::validation::FieldError::new("meter_no", p)]))?;
-        let taken: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM meters WHERE meter_no = $1").bind(&meter).fetch_one(&mut *tx).await?;
+        let meter = meter_number(meter_no)
+            .map_err(|p| Fail::Fields(vec![shared::validation::FieldError::new("meter_no", p)]))?;
+        let taken: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM meters WHERE meter_no = $1")
+            .bind(&meter)
+            .fetch_one(&mut *tx)
+            .await?;
         if taken > 0 {
             return Err(Fail::Fields(vec![shared::validation::FieldError::new(
                 "meter_no",
@@ -288,7 +327,8 @@ pub async fn act(env: &Env<'_>, actor: &Actor, user: &SessionUser, id: i64, acti
             complete(env, &mut tx, &app, None).await?;
         }
     }
-    audit::record(&mut tx, actor, "application.action", &format!("application:{id}"), json!({"action": action})).await?;
+    audit::record(&mut tx, actor, "application.action", &format!("application:{id}"), json!({"action": action}))
+        .await?;
     tx.commit().await?;
     let mut conn = env.db.pool().acquire().await?;
     detail(env, &mut conn, user, id).await
@@ -321,7 +361,12 @@ async fn schedule_survey(
         actor,
         app,
         &next,
-        Change { action: "schedule_survey", step: Some(survey), note: Some(note), detail: json!({"day": day, "slot": slot}) },
+        Change {
+            action: "schedule_survey",
+            step: Some(survey),
+            note: Some(note),
+            detail: json!({"day": day, "slot": slot}),
+        },
     )
     .await?;
     tx.commit().await?;
@@ -355,7 +400,12 @@ pub async fn complete(env: &Env<'_>, conn: &mut AnyConnection, app: &Loaded, met
                 .fetch_one(&mut *conn)
                 .await?;
             let holder: String = match app.org_id {
-                Some(org) => sqlx::query_scalar("SELECT name FROM organisations WHERE id = $1").bind(org).fetch_one(&mut *conn).await?,
+                Some(org) => {
+                    sqlx::query_scalar("SELECT name FROM organisations WHERE id = $1")
+                        .bind(org)
+                        .fetch_one(&mut *conn)
+                        .await?
+                }
                 None => applicant.try_get("display_name")?,
             };
             let email: String = applicant.try_get("email")?;
@@ -420,13 +470,23 @@ pub async fn complete(env: &Env<'_>, conn: &mut AnyConnection, app: &Loaded, met
             .bind(app.id)
             .execute(&mut *conn)
             .await?;
-        sqlx::query("UPDATE applications SET meter_no = $1 WHERE id = $2").bind(meter).bind(app.id).execute(&mut *conn).await?;
+        sqlx::query("UPDATE applications SET meter_no = $1 WHERE id = $2")
+            .bind(meter)
+            .bind(app.id)
+            .execute(&mut *conn)
+            .await?;
     }
     Ok(())
 }
 
 /// Records the follow-up visit (回访) of a finished application, once.
-pub async fn follow_up(env: &Env<'_>, actor: &Actor, user: &SessionUser, id: i64, request: &FollowUpRequest) -> Outcome<ApplicationDetail> {
+pub async fn follow_up(
+    env: &Env<'_>,
+    actor: &Actor,
+    user: &SessionUser,
+    id: i64,
+    request: &FollowUpRequest,
+) -> Outcome<ApplicationDetail> {
     may_work(user)?;
     request.validate().map_err(Fail::Fields)?;
     let mut tx = env.db.begin().await?;

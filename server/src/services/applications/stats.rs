@@ -2,7 +2,9 @@
 //! the limit, average working days by class and step, the overdue list) and the published
 //! statistics (业扩时限达标率, 平均接电时间) anyone may read.
 
-use shared::api::applications::{ClassFigures, Dashboard, OpenCount, PublicStatistics, QueueQuery, StepAverage, Timeliness};
+use shared::api::applications::{
+    ClassFigures, Dashboard, OpenCount, PublicStatistics, QueueQuery, StepAverage, Timeliness,
+};
 use shared::connection::CustomerClass;
 use shared::validation::format_day;
 use sqlx::Row;
@@ -40,9 +42,12 @@ async fn class_figures(env: &Env<'_>, since: i64, regions: Option<String>) -> Ou
     .await?;
     let mut figures = Vec::new();
     for class in CustomerClass::ALL {
-        let row = rows.iter().find(|r| r.try_get::<String, _>("customer_class").ok().as_deref() == Some(class.as_str()));
+        let row =
+            rows.iter().find(|r| r.try_get::<String, _>("customer_class").ok().as_deref() == Some(class.as_str()));
         let (finished, within, days) = match row {
-            Some(r) => (r.try_get::<i64, _>("finished")?, r.try_get::<i64, _>("within_limit")?, r.try_get::<i64, _>("days")?),
+            Some(r) => {
+                (r.try_get::<i64, _>("finished")?, r.try_get::<i64, _>("within_limit")?, r.try_get::<i64, _>("days")?)
+            }
             None => (0, 0, 0),
         };
         figures.push(ClassFigures {
@@ -58,7 +63,11 @@ async fn class_figures(env: &Env<'_>, since: i64, regions: Option<String>) -> Ou
 /// The published figures for the last 12 months.
 pub async fn public(env: &Env<'_>) -> Outcome<PublicStatistics> {
     let since = env.now - YEAR_SECONDS;
-    Ok(PublicStatistics { from: day_of(since, env.zone), to: env.today(), classes: class_figures(env, since, None).await? })
+    Ok(PublicStatistics {
+        from: day_of(since, env.zone),
+        to: env.today(),
+        classes: class_figures(env, since, None).await?,
+    })
 }
 
 /// The dashboard, limited to the caller's regions.
@@ -113,8 +122,9 @@ pub async fn dashboard(env: &Env<'_>, user: &SessionUser) -> Outcome<Dashboard> 
         })
     })
     .collect::<Result<Vec<_>, sqlx::Error>>()?;
-    let overdue = super::staff::queue(env, user, &QueueQuery { timeliness: Some(Timeliness::Overdue), ..QueueQuery::default() })
-        .await?
-        .items;
+    let overdue =
+        super::staff::queue(env, user, &QueueQuery { timeliness: Some(Timeliness::Overdue), ..QueueQuery::default() })
+            .await?
+            .items;
     Ok(Dashboard { open, classes: class_figures(env, since, regions).await?, steps, overdue })
 }
