@@ -605,7 +605,7 @@ fn NextSteps(id: i64, todo: Vec<StepView>, offers: Vec<OfferView>, changed: Call
             } else {
                 Either::Right(todo.into_iter().map(|step| {
                     let waiting = step.waiting.unwrap_or(Waiting::Documents);
-                    let offer = offers.iter().filter(|o| o.step == step.step && !o.superseded).last().cloned();
+                    let offer = offers.iter().rev().find(|o| o.step == step.step && !o.superseded).cloned();
                     view! {
                         <div class="todo" data-todo=waiting.as_str()>
                             <h3>{move || names::step(locale.get(), step.step)}</h3>

@@ -202,7 +202,7 @@ fn ActionForm(
     label: crate::components::form::Text,
     make: Callback<(), Option<StaffAction>>,
     changed: Callback<()>,
-    children: Children,
+    #[prop(optional)] children: Option<Children>,
     #[prop(optional)] name: &'static str,
 ) -> impl IntoView {
     let form = FormState::new();
@@ -221,7 +221,7 @@ fn ActionForm(
     provide_context(form);
     view! {
         <form class="form action-form" data-action=name on:submit=submit novalidate>
-            {children()}
+            {children.map(|children| children())}
             <FormError form />
             <Submit form label />
         </form>
@@ -286,7 +286,7 @@ fn Actions(id: i64, open: Vec<Step>, with_customer: Vec<Step>, green: bool, chan
                 <FormError form=claim_form />
             </div>
             {has(Step::Acceptance).then(|| view! {
-                <ActionForm id name="accept" label=|m| m.apply.accept changed make=Callback::new(|_| Some(StaffAction::Accept))>{()}</ActionForm>
+                <ActionForm id name="accept" label=|m| m.apply.accept changed make=Callback::new(|_| Some(StaffAction::Accept)) />
                 <ActionForm id name="reject" label=|m| m.apply.reject changed
                     make=Callback::new(move |_| Some(StaffAction::Reject { reason: reason.get_untracked() }))>
                     <TextField name="reason" label=|m| m.apply.reason value=reason />
@@ -334,7 +334,7 @@ fn Actions(id: i64, open: Vec<Step>, with_customer: Vec<Step>, green: bool, chan
                 <fieldset class="review" data-review=step.as_str()>
                     <legend>{move || names::step(locale.get(), step)}</legend>
                     <ActionForm id name="review_pass" label=|m| m.apply.review_pass changed
-                        make=Callback::new(move |_| Some(StaffAction::Review { step, passed: true, note: review_note.get_untracked() }))>{()}</ActionForm>
+                        make=Callback::new(move |_| Some(StaffAction::Review { step, passed: true, note: review_note.get_untracked() })) />
                     <ActionForm id name="review_fail" label=|m| m.apply.review_fail changed
                         make=Callback::new(move |_| Some(StaffAction::Review { step, passed: false, note: review_note.get_untracked() }))>
                         <TextField name="note" label=|m| m.apply.note value=review_note />

@@ -51,6 +51,11 @@ fn actor(user: &SessionUser) -> Actor {
     Actor { user_id: Some(user.user_id), label: user.email.clone(), ip: "demo".to_owned() }
 }
 
+/// One demo application: whether the company applies (else the resident), the kind, the
+/// class, the form, how many days ago it was sent (`None`: a draft) and what happened to it
+/// since, each with how many days ago.
+type Story = (bool, ApplicationKind, CustomerClass, ApplicationForm, Option<i64>, Vec<(i64, Move)>);
+
 /// One step of a demo story: days ago, who, what.
 enum Move {
     Customer(CustomerAction),
@@ -115,8 +120,7 @@ pub async fn load(db: &Db, config: &Config) -> anyhow::Result<usize> {
     let energise = |meter: &str| staff(json!({"action": "energise", "meter_no": meter}));
     use ApplicationKind::*;
     use CustomerClass::*;
-    // (applicant is the company?, kind, class, form, submitted days ago (None: draft), moves with days ago)
-    let stories: Vec<(bool, ApplicationKind, CustomerClass, ApplicationForm, Option<i64>, Vec<(i64, Move)>)> = vec![
+    let stories: Vec<Story> = vec![
         (
             false,
             NewConnection,
@@ -322,9 +326,7 @@ pub async fn load(db: &Db, config: &Config) -> anyhow::Result<usize> {
                 &actor(applicant),
                 applicant,
                 id,
-                doc,
-                "扫描件.pdf",
-                PDF,
+                &documents::Upload { kind: doc, file_name: "扫描件.pdf", bytes: PDF },
             )
             .await
             .map_err(fail)?;

@@ -148,10 +148,16 @@ pub async fn upload(
         .await
         .map_err(|_| AppError::new(ErrorCode::PayloadTooLarge, caller.locale))?;
     let env = Env::of(&state).await.or_locale(caller.locale)?;
-    let document =
-        documents::upload(&env, &state.config.document_dir, &caller.actor, user, id, &query.kind, &query.name, &bytes)
-            .await
-            .or_locale(caller.locale)?;
+    let document = documents::upload(
+        &env,
+        &state.config.document_dir,
+        &caller.actor,
+        user,
+        id,
+        &documents::Upload { kind: &query.kind, file_name: &query.name, bytes: &bytes },
+    )
+    .await
+    .or_locale(caller.locale)?;
     Ok((StatusCode::CREATED, Json(document)))
 }
 

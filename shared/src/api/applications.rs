@@ -152,14 +152,12 @@ impl ApplicationForm {
             let kva = checks.check("capacity_kva", capacity(&self.capacity_kva, class));
             let volts = checks.check("voltage", voltage(&self.voltage, class));
             let wanted = checks.check("wanted_date", future_day(&self.wanted_date, today));
-            if kind == ApplicationKind::Temporary {
-                if let (Some(until), Some(from)) =
+            if kind == ApplicationKind::Temporary
+                && let (Some(until), Some(from)) =
                     (checks.check("until_date", future_day(&self.until_date, today)), wanted)
-                {
-                    if until <= from {
-                        checks.fail("until_date", Problem::OutOfRange);
-                    }
-                }
+                && until <= from
+            {
+                checks.fail("until_date", Problem::OutOfRange);
             }
             (kva, volts)
         } else {

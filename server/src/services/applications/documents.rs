@@ -32,6 +32,17 @@ fn clean_name(name: &str) -> String {
     if cleaned.trim().is_empty() { "document".to_owned() } else { cleaned.trim().to_owned() }
 }
 
+/// A file as it arrives.
+#[derive(Debug, Clone, Copy)]
+pub struct Upload<'a> {
+    /// Which document it is (`id_or_licence`, …).
+    pub kind: &'a str,
+    /// The name it was sent with.
+    pub file_name: &'a str,
+    /// Its content.
+    pub bytes: &'a [u8],
+}
+
 /// Stores an uploaded document. Customers upload to their own applications while they are
 /// drafts or waiting for documents; staff may attach to any they work.
 pub async fn upload(
@@ -40,10 +51,9 @@ pub async fn upload(
     actor: &Actor,
     user: &SessionUser,
     id: i64,
-    kind: &str,
-    file_name: &str,
-    bytes: &[u8],
+    file: &Upload<'_>,
 ) -> Outcome<DocumentView> {
+    let Upload { kind, file_name, bytes } = *file;
     let allowed_kind = if user.kind == UserKind::Staff {
         STAFF_DOCUMENT_KINDS.contains(&kind)
     } else {

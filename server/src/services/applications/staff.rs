@@ -60,10 +60,10 @@ impl Filters {
 pub async fn queue(env: &Env<'_>, user: &SessionUser, query: &QueueQuery) -> Outcome<QueuePage> {
     let today = env.today();
     let soon = env.calendar.add_working_days(today, 1);
-    if let Some(region) = &query.region {
-        if !super::region_allowed(user, Some(region)) {
-            return Ok(QueuePage { items: Vec::new(), more: false, today });
-        }
+    if let Some(region) = &query.region
+        && !super::region_allowed(user, Some(region))
+    {
+        return Ok(QueuePage { items: Vec::new(), more: false, today });
     }
     let mut w = Filters::default();
     w.push("a.open_queue = ?", Bound::Int(if query.closed == Some(true) { 0 } else { 1 }));
