@@ -14,8 +14,9 @@ use shared::api::accounts::{
 #[cfg(feature = "hydrate")]
 use shared::api::applications::DocumentView;
 use shared::api::applications::{
-    ApplicationDetail, ApplicationList, AssignRequest, CustomerAction, Dashboard, FollowUpRequest, NewApplication,
-    NoticeList, PublicStatistics, QueuePage, QueueQuery, SaveDraft, StaffAction,
+    ApplicationDetail, ApplicationList, AssignRequest, CalendarResponse, CustomerAction, Dashboard, FollowUpRequest,
+    HandlersResponse, NewApplication, NewCommitmentVersion, NoticeList, PublicStatistics, QueuePage, QueueQuery,
+    SaveDraft, StaffAction,
 };
 use shared::api::auth::RegisterRequest;
 use shared::api::auth::{
@@ -31,6 +32,7 @@ use shared::api::staff::{
 use shared::api::{
     ApiError, CommitmentsQuery, CommitmentsResponse, ErrorCode, LanguagePreference, LanguageRequest, paths,
 };
+use shared::calendar::YearCalendar;
 use shared::i18n::Locale;
 use shared::roles::OrgRole;
 
@@ -254,6 +256,26 @@ pub fn document_url(id: i64, document_id: i64) -> String {
 pub fn work_queue(query: &QueueQuery) -> Answer<QueuePage> {
     let query_string = serde_urlencoded::to_string(query).unwrap_or_default();
     get(format!("{}?{query_string}", paths::STAFF_APPLICATIONS))
+}
+
+/// `GET /api/v1/staff/handlers`.
+pub fn handlers() -> Answer<HandlersResponse> {
+    get(paths::HANDLERS.into())
+}
+
+/// `GET /api/v1/calendar`.
+pub fn calendar() -> Answer<CalendarResponse> {
+    get(paths::CALENDAR.into())
+}
+
+/// `PUT /api/v1/staff/calendar/{year}`.
+pub fn put_calendar_year(year: &YearCalendar) -> Answer<()> {
+    send(Method::Put, format!("/api/v1/staff/calendar/{}", year.year), year)
+}
+
+/// `POST /api/v1/staff/commitments`: a new version of a time limit.
+pub fn add_commitment_version(request: &NewCommitmentVersion) -> Answer<()> {
+    send(Method::Post, paths::STAFF_COMMITMENTS.into(), request)
 }
 
 /// `GET /api/v1/staff/applications/dashboard`.

@@ -84,6 +84,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/staff/connections") view={Lazy::<DashboardRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/statistics/connections") view={Lazy::<StatisticsRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/notices") view={Lazy::<NoticesRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/staff/settings") view={Lazy::<SettingsRoute>::new()} ssr=SsrMode::Async />
                 </Routes>
             </Layout>
         </Router>

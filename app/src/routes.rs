@@ -11,6 +11,7 @@ use crate::pages::auth::{ConfirmPage, ForgotPasswordPage, LoginPage, RegisterPag
 use crate::pages::connections::{DashboardPage, NoticesPage, QueuePage, StaffApplicationPage, StatisticsPage};
 use crate::pages::enterprise::EnterprisePage;
 use crate::pages::my_accounts::MyAccountsPage;
+use crate::pages::settings::SettingsPage;
 use crate::pages::staff::{AuditPage, StaffUsersPage};
 
 /// `/register`.
@@ -276,5 +277,19 @@ impl LazyRoute for NoticesRoute {
 
     fn view(_this: Self) -> AnyView {
         view! { <NoticesPage /> }.into_any()
+    }
+}
+
+/// `/staff/settings`.
+pub struct SettingsRoute;
+
+#[lazy_route]
+impl LazyRoute for SettingsRoute {
+    fn data() -> Self {
+        SettingsRoute
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <SettingsPage /> }.into_any()
     }
 }

@@ -153,3 +153,28 @@ test('the published connection times are open to anyone', async ({ page }) => {
   await expect(residential).toBeVisible();
   await expect(residential.locator('td').first()).not.toHaveText('0');
 });
+
+test('an administrator publishes a new limit and enters next year’s calendar', async ({ page }) => {
+  const logins = demoLogins();
+  const ADMIN = 'admin@staff.gridhall.example';
+  await logIn(page, ADMIN, logins[ADMIN]);
+  await page.goto('/staff/settings');
+  await hydrated(page);
+  await expect(page.locator('tr[data-code="connection.total.residential"]')).toContainText('5 个工作日');
+
+  const limit = page.locator('form[data-form="limit"]');
+  await limit.getByLabel('时限项目').selectOption('connection.step.contract');
+  await limit.getByLabel('新时限（工作日）').fill('2');
+  await limit.getByLabel('生效日期').fill(new Date(Date.now() + 86_400_000).toISOString().slice(0, 10));
+  await limit.getByLabel('依据').fill('优化营商环境通知');
+  await limit.getByRole('button', { name: '发布新版本' }).click();
+  await expect(limit.getByRole('status')).toHaveText('已发布。');
+
+  const year = page.locator('form[data-form="calendar"]');
+  await year.getByLabel('年份').fill('2027');
+  await year.getByLabel('法定节假日').fill('2027-01-01 2027-01-03\n2027-02-06 2027-02-12');
+  await year.getByLabel('调休上班日').fill('2027-02-13');
+  await year.getByRole('button', { name: '保存该年日历' }).click();
+  await expect(year.getByRole('status')).toHaveText('已保存。');
+  await expect(page.locator('li[data-year="2027"]')).toContainText('2027-02-06–2027-02-12');
+});

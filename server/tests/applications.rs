@@ -605,8 +605,38 @@ async fn people_see_only_their_own_applications(server: TestServer) {
     assert_eq!(queue.body["items"], json!([]));
     let queue = server.read(&p.handler, "/api/v1/staff/applications").await;
     assert!(!queue.body["items"].as_array().expect("items").iter().any(|i| i["id"] == id));
-    // The supervisor covers every station.
+    // The supervisor covers every station, and assigns work to a handler by name, only
+    // within the handler's stations.
     assert_eq!(server.read(&p.supervisor, &path).await.status, StatusCode::OK);
+    let handlers = server.read(&p.supervisor, "/api/v1/staff/handlers").await;
+    let zhou = handlers.body["handlers"]
+        .as_array()
+        .expect("handlers")
+        .iter()
+        .find(|h| h["display_name"] == "周杰")
+        .cloned()
+        .expect("周杰");
+    assert_eq!(zhou["regions"], json!(["JD03"]));
+    let handler_id = zhou["id"].as_i64().expect("id");
+    let outside = server
+        .post(&p.supervisor, &format!("/api/v1/staff/applications/{id}/assign"), json!({"handler_id": handler_id}))
+        .await;
+    assert_eq!(outside.status, StatusCode::UNPROCESSABLE_ENTITY, "PD01 is not 周杰's station");
+    let jd03 =
+        submitted(&server, &p.customer, "new_connection", "residential", residential_form(&server, "JD03")).await;
+    let assigned = server
+        .post(&p.supervisor, &format!("/api/v1/staff/applications/{jd03}/assign"), json!({"handler_id": handler_id}))
+        .await;
+    assert_eq!(assigned.status, StatusCode::OK, "{}", assigned.body);
+    assert_eq!(assigned.body["summary"]["handler"], "周杰");
+    let notices = server.read(&p.handler, "/api/v1/me/notices").await;
+    assert!(notices.body["items"][0]["title"].as_str().is_some_and(|t| t.contains("已指派给您")), "{}", notices.body);
+    // A handler claims for themselves but does not assign to others.
+    let supervisor_id = server.read(&p.supervisor, "/api/v1/me").await.body["id"].as_i64();
+    let by_handler = server
+        .post(&p.handler, &format!("/api/v1/staff/applications/{jd03}/assign"), json!({"handler_id": supervisor_id}))
+        .await;
+    assert_eq!(by_handler.status, StatusCode::FORBIDDEN);
     // An enterprise's applications are its users'.
     let admin = server.demo_login(&logins, demo::ORG_ADMIN).await;
     let payer = server.demo_login(&logins, demo::ORG_PAYER).await;

@@ -109,6 +109,7 @@ fn allowed(method: &Method, path: &str) -> Option<&'static [Who]> {
         ("GET", "/api/v1/applications/{id}/documents/{document_id}") => PEOPLE,
         ("GET", "/api/v1/staff/applications" | "/api/v1/staff/applications/dashboard") => CONNECTION_READERS,
         ("POST", "/api/v1/staff/applications/{id}/assign") => CONNECTION_WORKERS,
+        ("GET", "/api/v1/staff/handlers") => CONNECTION_WORKERS,
         ("POST", "/api/v1/staff/applications/{id}/actions" | "/api/v1/staff/applications/{id}/follow-up") => {
             CONNECTION_WORKERS
         }

@@ -13,11 +13,13 @@ use shared::api::applications::{
 };
 use shared::connection::{ApplicationStatus, CustomerClass, Step, StepState};
 use shared::i18n::connection as names;
+use shared::roles::StaffRole;
 
 use crate::api;
 use crate::components::access::AccessProblem;
 use crate::components::form::{Field, FormError, FormState, Submit};
 use crate::components::page_title::PageTitle;
+use crate::components::session::use_session;
 use crate::i18n::{use_locale, use_messages};
 use crate::pages::applications::{
     ApplicationHeading, Documents, History, Offers, StepTable, SummaryTable, application_from_route,
@@ -259,6 +261,7 @@ fn Actions(id: i64, open: Vec<Step>, with_customer: Vec<Step>, green: bool, chan
     let reviews: Vec<Step> = open.iter().copied().filter(|s| s.opens_with_customer().is_some()).collect();
     let offers_reissuable: Vec<Step> = with_customer.iter().copied().filter(|s| s.acceptance().is_some()).collect();
     let claim_form = FormState::new();
+    let session = use_session();
     let assign = move |target: Option<i64>| {
         if !claim_form.start() {
             return;
@@ -276,13 +279,30 @@ fn Actions(id: i64, open: Vec<Step>, with_customer: Vec<Step>, green: bool, chan
                 <button type="button" class="button" data-action="claim" disabled=move || !claim_form.can_send() on:click=move |_| assign(None)>
                     {move || t.get().apply.claim}
                 </button>
-                <form class="form form--inline" on:submit=move |e: SubmitEvent| {
-                    e.prevent_default();
-                    assign(handler_id.get_untracked().trim().parse().ok());
-                }>
-                    <Field name="handler_id" label=|m| m.apply.assign_to value=handler_id form=claim_form inputmode="numeric" />
-                    <Submit form=claim_form label=|m| m.apply.assign />
-                </form>
+                // Supervisors assign to a handler by name; handlers only claim.
+                <Transition fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        let supervisor = session.me.await.is_ok_and(|me| me.staff_roles.contains(&StaffRole::Supervisor));
+                        let handlers = if supervisor { api::handlers().await.map(|h| h.handlers).unwrap_or_default() } else { Vec::new() };
+                        supervisor.then(|| view! {
+                            <form class="form form--inline" data-action="assign" on:submit=move |e: SubmitEvent| {
+                                e.prevent_default();
+                                assign(handler_id.get_untracked().trim().parse().ok());
+                            }>
+                                <label>{move || t.get().apply.assign_to_handler} " "
+                                    <select name="handler_id" on:change=move |e| handler_id.set(event_target_value(&e))>
+                                        <option value="">{move || t.get().apply.choose}</option>
+                                        {handlers.into_iter().map(|h| {
+                                            let stations = if h.regions.is_empty() { String::new() } else { format!("（{}）", h.regions.join("、")) };
+                                            view! { <option value=h.id.to_string()>{h.display_name} {stations}</option> }
+                                        }).collect_view()}
+                                    </select>
+                                </label>
+                                <Submit form=claim_form label=|m| m.apply.assign />
+                            </form>
+                        })
+                    })}
+                </Transition>
                 <FormError form=claim_form />
             </div>
             {has(Step::Acceptance).then(|| view! {

@@ -8,4 +8,5 @@ pub mod enterprise;
 pub mod home;
 pub mod my_accounts;
 pub mod not_found;
+pub mod settings;
 pub mod staff;

@@ -5,11 +5,10 @@
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use serde::Serialize;
 use shared::api::ApiError;
 use shared::api::applications::{
-    ApplicationDetail, AssignRequest, Dashboard, FollowUpRequest, NewCommitmentVersion, NoticeList, PublicStatistics,
-    QueuePage, QueueQuery, StaffAction,
+    ApplicationDetail, AssignRequest, CalendarResponse, Dashboard, FollowUpRequest, NewCommitmentVersion, NoticeList,
+    PublicStatistics, QueuePage, QueueQuery, StaffAction,
 };
 use shared::calendar::YearCalendar;
 use shared::commitments::{LimitUnit, ServiceArea};
@@ -36,6 +35,28 @@ pub async fn queue(
     let user = caller.user()?;
     let env = Env::of(&state).await.or_locale(caller.locale)?;
     Ok(Json(staff::queue(&env, user, &query).await.or_locale(caller.locale)?))
+}
+
+/// The active connection handlers, for assigning work.
+#[utoipa::path(get, path = "/api/v1/staff/handlers", tag = "connections",
+    responses(
+        (status = 200, description = "The handlers", body = shared::api::applications::HandlersResponse),
+        (status = 403, description = "Only connection staff", body = ApiError),
+    ))]
+pub async fn handlers(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<Json<shared::api::applications::HandlersResponse>, AppError> {
+    let handlers = crate::services::staff::list(&state.db)
+        .await
+        .or_locale(caller.locale)?
+        .into_iter()
+        .filter(|u| {
+            !u.disabled && !u.invitation_pending && u.roles.contains(&shared::roles::StaffRole::ConnectionHandler)
+        })
+        .map(|u| shared::api::applications::Handler { id: u.id, display_name: u.display_name, regions: u.regions })
+        .collect();
+    Ok(Json(shared::api::applications::HandlersResponse { handlers }))
 }
 
 /// Claims the application (no handler named) or assigns it (supervisors).
@@ -118,13 +139,6 @@ pub async fn dashboard(State(state): State<AppState>, caller: Caller) -> Result<
 pub async fn statistics(State(state): State<AppState>, caller: Caller) -> Result<Json<PublicStatistics>, AppError> {
     let env = Env::of(&state).await.or_locale(caller.locale)?;
     Ok(Json(stats::public(&env).await.or_locale(caller.locale)?))
-}
-
-/// Every year of the working-day calendar.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct CalendarResponse {
-    /// In order.
-    pub years: Vec<YearCalendar>,
 }
 
 /// The working-day calendar.

@@ -116,6 +116,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(connections::queue))
         .routes(routes!(connections::dashboard))
         .routes(routes!(connections::assign))
+        .routes(routes!(connections::handlers))
         .routes(routes!(connections::act))
         .routes(routes!(connections::follow_up))
         .routes(routes!(connections::statistics))

@@ -94,6 +94,7 @@ pub const RULES: &[(Method, &str, Rule)] = &[
     (Method::GET, "/api/v1/staff/applications", Rule::Staff(CONNECTION_READERS)),
     (Method::GET, "/api/v1/staff/applications/dashboard", Rule::Staff(CONNECTION_READERS)),
     (Method::POST, "/api/v1/staff/applications/{id}/assign", Rule::Staff(CONNECTION_WORKERS)),
+    (Method::GET, "/api/v1/staff/handlers", Rule::Staff(CONNECTION_WORKERS)),
     (Method::POST, "/api/v1/staff/applications/{id}/actions", Rule::Staff(CONNECTION_WORKERS)),
     (Method::POST, "/api/v1/staff/applications/{id}/follow-up", Rule::Staff(CONNECTION_WORKERS)),
     (Method::GET, "/api/v1/statistics/connections", Rule::Public),

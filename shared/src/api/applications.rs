@@ -602,6 +602,26 @@ pub struct AssignRequest {
     pub handler_id: Option<i64>,
 }
 
+/// A connection handler a supervisor may assign work to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Handler {
+    /// Their staff number (user id).
+    pub id: i64,
+    /// Their name.
+    pub display_name: String,
+    /// The supply stations they cover (empty: all).
+    pub regions: Vec<String>,
+}
+
+/// `GET /api/v1/staff/handlers`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct HandlersResponse {
+    /// Active connection handlers, by name.
+    pub handlers: Vec<Handler>,
+}
+
 /// `POST /api/v1/staff/applications/{id}/follow-up`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -773,6 +793,14 @@ pub struct NoticeList {
     pub items: Vec<Notice>,
     /// How many are unread.
     pub unread: u32,
+}
+
+/// `GET /api/v1/calendar`: every year of the working-day calendar.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CalendarResponse {
+    /// In order.
+    pub years: Vec<crate::calendar::YearCalendar>,
 }
 
 /// `POST /api/v1/staff/commitments`: a new version of a time limit.

@@ -63,6 +63,8 @@ pub mod paths {
     pub const APPLICATIONS: &str = "/api/v1/applications";
     /// `GET`: the staff's connection work queue.
     pub const STAFF_APPLICATIONS: &str = "/api/v1/staff/applications";
+    /// `GET`: the connection handlers (for assigning).
+    pub const HANDLERS: &str = "/api/v1/staff/handlers";
     /// `GET`: the connection dashboard figures.
     pub const CONNECTION_DASHBOARD: &str = "/api/v1/staff/applications/dashboard";
     /// `GET`: the published connection figures (no login).

@@ -277,6 +277,46 @@ pub struct ApplyMessages {
     pub no_notices: &'static str,
     /// Unread.
     pub unread: &'static str,
+    /// Which limit.
+    pub limit_item: &'static str,
+    /// Navigation: limits and calendar.
+    pub nav_settings: &'static str,
+    /// Settings page title.
+    pub settings_title: &'static str,
+    /// Settings introduction.
+    pub settings_intro: &'static str,
+    /// Limits heading.
+    pub limits_heading: &'static str,
+    /// New limit.
+    pub limit_value: &'static str,
+    /// Effective from.
+    pub effective_from: &'static str,
+    /// Source.
+    pub source: &'static str,
+    /// Publish.
+    pub publish: &'static str,
+    /// Published.
+    pub published: &'static str,
+    /// Calendar heading.
+    pub calendar_heading: &'static str,
+    /// Year.
+    pub year: &'static str,
+    /// Days off.
+    pub days_off: &'static str,
+    /// Days off hint.
+    pub days_off_hint: &'static str,
+    /// Makeup days.
+    pub makeup_days: &'static str,
+    /// Makeup hint.
+    pub makeup_hint: &'static str,
+    /// Save the year.
+    pub save_year: &'static str,
+    /// Saved.
+    pub saved_year: &'static str,
+    /// A line is not a day.
+    pub bad_line: &'static str,
+    /// Assign to a handler.
+    pub assign_to_handler: &'static str,
 }
 
 /// 简体中文.
@@ -418,6 +458,26 @@ pub const ZH: ApplyMessages = ApplyMessages {
     mark_read: "全部标为已读",
     no_notices: "暂无消息。",
     unread: "未读",
+    limit_item: "时限项目",
+    nav_settings: "时限与日历",
+    settings_title: "业扩时限与工作日历",
+    settings_intro: "时限按生效日期发布新版本；已受理的申请沿用受理时的时限。工作日历按年维护，法定节假日休息，调休上班日计为工作日。",
+    limits_heading: "现行时限",
+    limit_value: "新时限（工作日）",
+    effective_from: "生效日期",
+    source: "依据",
+    publish: "发布新版本",
+    published: "已发布。",
+    calendar_heading: "工作日历",
+    year: "年份",
+    days_off: "法定节假日",
+    days_off_hint: "每行一段：起始日期和结束日期，如 2027-01-01 2027-01-03；单日只写一个日期。",
+    makeup_days: "调休上班日",
+    makeup_hint: "每行一个日期（须为周六或周日）。",
+    save_year: "保存该年日历",
+    saved_year: "已保存。",
+    bad_line: "以下行不是有效日期：",
+    assign_to_handler: "指派给",
 };
 
 /// English.
@@ -559,4 +619,24 @@ pub const EN: ApplyMessages = ApplyMessages {
     mark_read: "Mark all read",
     no_notices: "No notices.",
     unread: "Unread",
+    limit_item: "Limit",
+    nav_settings: "Limits and calendar",
+    settings_title: "Connection limits and working-day calendar",
+    settings_intro: "A limit changes by publishing a new version from a day on; applications already accepted keep the limits they had. The calendar is kept per year: public holidays off, makeup workdays on.",
+    limits_heading: "Limits in force",
+    limit_value: "New limit (working days)",
+    effective_from: "Effective from",
+    source: "Source",
+    publish: "Publish the new version",
+    published: "Published.",
+    calendar_heading: "Working-day calendar",
+    year: "Year",
+    days_off: "Public holidays",
+    days_off_hint: "One run per line: first and last day, e.g. 2027-01-01 2027-01-03; a single day alone.",
+    makeup_days: "Makeup workdays",
+    makeup_hint: "One day per line (a Saturday or Sunday).",
+    save_year: "Save the year",
+    saved_year: "Saved.",
+    bad_line: "These lines are not days:",
+    assign_to_handler: "Assign to",
 };
