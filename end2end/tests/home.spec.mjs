@@ -59,6 +59,8 @@ test('switches to English in place and remembers it for the next visit', async (
 
   await page.reload();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Our service commitments');
+  // The switch works once the page is hydrated (before that it is a plain form).
+  await hydrated(page);
   await page.getByRole('button', { name: '简体中文' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('我们的服务承诺');
 });
