@@ -147,7 +147,6 @@ CREATE TABLE application_offers (
     accepted_by     BIGINT  REFERENCES users (id),
     accepted_at     BIGINT,
     accepted_ip     TEXT,
-    accepted_agent  TEXT,
     body_sha256     TEXT    NOT NULL,
     UNIQUE (application_id, step, version)
 );

@@ -151,7 +151,6 @@ CREATE TABLE application_offers (
     accepted_by     INTEGER REFERENCES users (id),
     accepted_at     INTEGER,
     accepted_ip     TEXT,
-    accepted_agent  TEXT,
     body_sha256     TEXT    NOT NULL,
     UNIQUE (application_id, step, version)
 );

@@ -61,9 +61,8 @@ pub async fn get(
     Path(id): Path<i64>,
 ) -> Result<Json<ApplicationDetail>, AppError> {
     let user = caller.user()?;
-    let env = Env::of(&state).await.or_locale(caller.locale)?;
     let mut conn = state.db.pool().acquire().await.map_err(|e| AppError::database(e, caller.locale))?;
-    Ok(Json(customer::detail(&env, &mut conn, user, id).await.or_locale(caller.locale)?))
+    Ok(Json(customer::detail(&mut conn, user, id).await.or_locale(caller.locale)?))
 }
 
 /// Saves a draft's form.

@@ -65,7 +65,7 @@ pub async fn create(
     store_form_columns(&mut tx, id, &new.form, new.customer_class).await?;
     tx.commit().await?;
     let mut conn = env.db.pool().acquire().await?;
-    detail(env, &mut conn, user, id).await
+    detail(&mut conn, user, id).await
 }
 
 /// Copies the form's searchable fields to their columns.
@@ -112,7 +112,7 @@ pub async fn save(env: &Env<'_>, user: &SessionUser, id: i64, request: &SaveDraf
         .await?;
     tx.commit().await?;
     let mut conn = env.db.pool().acquire().await?;
-    detail(env, &mut conn, user, id).await
+    detail(&mut conn, user, id).await
 }
 
 /// The applications a person may follow: their own (customers) or their organisation's.
@@ -127,7 +127,7 @@ pub async fn list(env: &Env<'_>, user: &SessionUser) -> Outcome<ApplicationList>
           WHERE {filter} ORDER BY a.id DESC LIMIT 200"
     );
     let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(key).fetch_all(env.db.pool()).await?;
-    let items = rows.iter().map(|r| summary_from_row(r, env.zone)).collect::<Result<_, _>>()?;
+    let items = rows.iter().map(summary_from_row).collect::<Result<_, _>>()?;
     Ok(ApplicationList { items })
 }
 
@@ -279,7 +279,7 @@ pub async fn act(
         tx.commit().await?;
     }
     let mut conn = env.db.pool().acquire().await?;
-    detail(env, &mut conn, user, id).await
+    detail(&mut conn, user, id).await
 }
 
 /// Records who accepted which version, when and from where: an electronic signature.
@@ -292,13 +292,12 @@ async fn record_acceptance(
     version: u32,
 ) -> Outcome<()> {
     let updated = sqlx::query(
-        "UPDATE application_offers SET accepted_by = $1, accepted_at = $2, accepted_ip = $3, accepted_agent = $4
-          WHERE application_id = $5 AND step = $6 AND version = $7 AND accepted_at IS NULL",
+        "UPDATE application_offers SET accepted_by = $1, accepted_at = $2, accepted_ip = $3
+          WHERE application_id = $4 AND step = $5 AND version = $6 AND accepted_at IS NULL",
     )
     .bind(actor.user_id)
     .bind(env.now)
     .bind(&actor.ip)
-    .bind(&actor.label)
     .bind(app.id)
     .bind(step.as_str())
     .bind(i64::from(version))
@@ -315,12 +314,7 @@ fn money(fen: Option<i64>) -> Option<Money> {
 }
 
 /// Everything about one application, as a person may see it.
-pub async fn detail(
-    env: &Env<'_>,
-    conn: &mut AnyConnection,
-    user: &SessionUser,
-    id: i64,
-) -> Outcome<ApplicationDetail> {
+pub async fn detail(conn: &mut AnyConnection, user: &SessionUser, id: i64) -> Outcome<ApplicationDetail> {
     let app = load_visible(conn, user, id).await?;
     let sql = format!(
         "SELECT {SUMMARY_COLUMNS}, a.total_due_day, a.utility_days AS used_utility, a.customer_days AS used_customer,
@@ -330,7 +324,7 @@ pub async fn detail(
           WHERE a.id = $1"
     );
     let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id).fetch_one(&mut *conn).await?;
-    let summary = summary_from_row(&row, env.zone)?;
+    let summary = summary_from_row(&row)?;
     let effective = app.limits.as_ref().map(|l| if app.process.green_channel { l.halved() } else { l.clone() });
     let owners: Vec<(i64, String)> = sqlx::query(
         "SELECT DISTINCT u.id, u.display_name FROM application_steps s JOIN users u ON u.id = s.owner_id WHERE s.application_id = $1",

@@ -519,8 +519,7 @@ async fn notify_parties(
 }
 
 /// The list line of an application row (selected with [`SUMMARY_COLUMNS`]).
-pub fn summary_from_row(row: &AnyRow, zone: Tz) -> Result<ApplicationSummary, sqlx::Error> {
-    let _ = zone;
+pub fn summary_from_row(row: &AnyRow) -> Result<ApplicationSummary, sqlx::Error> {
     let id: i64 = row.try_get("id")?;
     let address: Option<String> = row.try_get("supply_address")?;
     let account: Option<String> = row.try_get("account_no")?;

@@ -119,8 +119,7 @@ pub async fn queue(env: &Env<'_>, user: &SessionUser, query: &QueueQuery) -> Out
     }
     let rows = statement.fetch_all(env.db.pool()).await?;
     let more = rows.len() > QUEUE_PAGE_SIZE as usize;
-    let items =
-        rows.iter().take(QUEUE_PAGE_SIZE as usize).map(|r| summary_from_row(r, env.zone)).collect::<Result<_, _>>()?;
+    let items = rows.iter().take(QUEUE_PAGE_SIZE as usize).map(summary_from_row).collect::<Result<_, _>>()?;
     Ok(QueuePage { items, more, today })
 }
 
@@ -196,7 +195,7 @@ pub async fn assign(
     }
     tx.commit().await?;
     let mut conn = env.db.pool().acquire().await?;
-    detail(env, &mut conn, user, id).await
+    detail(&mut conn, user, id).await
 }
 
 /// Does what a handler asked.
@@ -331,7 +330,7 @@ pub async fn act(
         .await?;
     tx.commit().await?;
     let mut conn = env.db.pool().acquire().await?;
-    detail(env, &mut conn, user, id).await
+    detail(&mut conn, user, id).await
 }
 
 async fn schedule_survey(
@@ -371,7 +370,7 @@ async fn schedule_survey(
     .await?;
     tx.commit().await?;
     let mut conn = env.db.pool().acquire().await?;
-    detail(env, &mut conn, user, app.id).await
+    detail(&mut conn, user, app.id).await
 }
 
 fn account_class(class: CustomerClass, kind: ApplicationKind) -> &'static str {
@@ -519,5 +518,5 @@ pub async fn follow_up(
     super::history(&mut tx, env, actor, id, &change, Some(app.process.status), app.process.status).await?;
     tx.commit().await?;
     let mut conn = env.db.pool().acquire().await?;
-    detail(env, &mut conn, user, id).await
+    detail(&mut conn, user, id).await
 }
