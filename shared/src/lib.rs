@@ -14,6 +14,7 @@ pub mod i18n;
 pub mod ids;
 pub mod money;
 pub mod roles;
+pub mod tariff;
 pub mod validation;
 
 pub use commitments::{Commitment, CommitmentCode, Commitments, LimitUnit, ServiceArea, in_force_on};

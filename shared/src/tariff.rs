@@ -1,0 +1,205 @@
+//! Tariffs and the bill calculation (domain brief §4): pure, exact (`rust_decimal`), no I/O.
+//!
+//! This first part holds the residential tiered tariff (阶梯电价): tiers by the energy of a
+//! tier year, the split of one bill's energy across them given what the year used before,
+//! and the charge lines with amounts rounded half up to the fen at line level only. The
+//! numbers are data (a tariff version an administrator edits), never constants in code;
+//! [`Tiers::beijing_default`] is the domain brief's default set, for demo data and tests.
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use crate::Money;
+
+/// One tier: energy up to a bound of the tier year (the last tier has none) at a price.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Tier {
+    /// The tier year's energy (kWh) this tier ends at, inclusive; `None` for the last tier.
+    pub up_to_kwh: Option<Decimal>,
+    /// Yuan per kWh.
+    pub price: Money,
+}
+
+/// Why a set of tiers is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TierError {
+    /// No tiers at all.
+    Empty,
+    /// A bound is not above the one before it (a gap or an overlap would follow).
+    BoundsNotAscending,
+    /// A tier other than the last has no bound, or the last has one (energy beyond it
+    /// would have no price).
+    OpenTierNotLast,
+    /// A price is negative.
+    NegativePrice,
+}
+
+/// The tiers of a tiered tariff, checked: bounds ascending, only the last open-ended.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Tiers(Vec<Tier>);
+
+/// One charge line of a bill.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChargeLine {
+    /// Which tier (1-based).
+    pub tier: usize,
+    /// kWh billed at this tier.
+    pub quantity: Decimal,
+    /// Yuan per kWh.
+    pub unit_price: Money,
+    /// `quantity × unit_price`, rounded half up to the fen.
+    pub amount: Money,
+}
+
+impl Tiers {
+    /// Checks tiers: at least one, bounds strictly ascending and positive, only the last
+    /// without a bound, no negative price.
+    pub fn new(tiers: Vec<Tier>) -> Result<Tiers, TierError> {
+        let Some((last, rest)) = tiers.split_last() else { return Err(TierError::Empty) };
+        if last.up_to_kwh.is_some() || rest.iter().any(|t| t.up_to_kwh.is_none()) {
+            return Err(TierError::OpenTierNotLast);
+        }
+        let mut previous = Decimal::ZERO;
+        for bound in rest.iter().filter_map(|t| t.up_to_kwh) {
+            if bound <= previous {
+                return Err(TierError::BoundsNotAscending);
+            }
+            previous = bound;
+        }
+        if tiers.iter().any(|t| t.price.yuan().is_sign_negative()) {
+            return Err(TierError::NegativePrice);
+        }
+        Ok(Tiers(tiers))
+    }
+
+    /// The domain brief's default (Beijing's): ≤ 2,880 kWh a year at 0.4883, to 4,800 at
+    /// 0.5383, above at 0.7883 yuan/kWh.
+    pub fn beijing_default() -> Tiers {
+        Tiers(vec![
+            Tier { up_to_kwh: Some(Decimal::new(2880, 0)), price: Money::from_yuan(Decimal::new(4883, 4)) },
+            Tier { up_to_kwh: Some(Decimal::new(4800, 0)), price: Money::from_yuan(Decimal::new(5383, 4)) },
+            Tier { up_to_kwh: None, price: Money::from_yuan(Decimal::new(7883, 4)) },
+        ])
+    }
+
+    /// The tiers.
+    pub fn as_slice(&self) -> &[Tier] {
+        &self.0
+    }
+
+    /// Splits `energy` kWh billed now across the tiers, the tier year having used
+    /// `used_before` kWh before this bill. Answers kWh per tier (zero where none fell).
+    pub fn split(&self, used_before: Decimal, energy: Decimal) -> Vec<Decimal> {
+        let start = used_before.max(Decimal::ZERO);
+        let end = start + energy.max(Decimal::ZERO);
+        let mut lower = Decimal::ZERO;
+        self.0
+            .iter()
+            .map(|tier| {
+                let upper = tier.up_to_kwh.unwrap_or(Decimal::MAX);
+                let from = start.max(lower);
+                let to = end.min(upper);
+                lower = upper;
+                (to - from).max(Decimal::ZERO)
+            })
+            .collect()
+    }
+
+    /// The charge lines of a bill: one per tier that got energy, each rounded to the fen.
+    /// `None` if an amount overflows (no real bill does).
+    pub fn lines(&self, used_before: Decimal, energy: Decimal) -> Option<Vec<ChargeLine>> {
+        self.split(used_before, energy)
+            .into_iter()
+            .zip(&self.0)
+            .enumerate()
+            .filter(|(_, (quantity, _))| !quantity.is_zero())
+            .map(|(i, (quantity, tier))| {
+                Some(ChargeLine {
+                    tier: i + 1,
+                    quantity,
+                    unit_price: tier.price,
+                    amount: Money::line_amount(tier.price, quantity)?,
+                })
+            })
+            .collect()
+    }
+}
+
+/// The total of charge lines.
+pub fn total(lines: &[ChargeLine]) -> Money {
+    lines.iter().map(|l| l.amount).sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn kwh(n: i64) -> Decimal {
+        Decimal::new(n, 0)
+    }
+
+    #[test]
+    fn a_bill_across_the_first_tier_bound_worked_by_hand() {
+        // The year used 2,800 kWh; this bill 200: 80 kWh at 0.4883 = 39.064 → 39.06,
+        // 120 kWh at 0.5383 = 64.596 → 64.60; total 103.66.
+        let lines = Tiers::beijing_default().lines(kwh(2800), kwh(200)).expect("lines");
+        assert_eq!(lines.len(), 2);
+        assert_eq!((lines[0].tier, lines[0].quantity, lines[0].amount), (1, kwh(80), Money::from_fen(3906)));
+        assert_eq!((lines[1].tier, lines[1].quantity, lines[1].amount), (2, kwh(120), Money::from_fen(6460)));
+        assert_eq!(total(&lines), Money::from_fen(10366));
+    }
+
+    #[test]
+    fn a_bill_over_every_tier() {
+        // 5,000 kWh from a fresh year: 2,880 + 1,920 + 200.
+        let split = Tiers::beijing_default().split(Decimal::ZERO, kwh(5000));
+        assert_eq!(split, [kwh(2880), kwh(1920), kwh(200)]);
+    }
+
+    #[test]
+    fn refuses_tiers_with_gaps_overlaps_or_no_end() {
+        let price = Money::from_fen(50);
+        let tier = |bound: Option<i64>| Tier { up_to_kwh: bound.map(kwh), price };
+        assert_eq!(Tiers::new(vec![]), Err(TierError::Empty));
+        assert_eq!(Tiers::new(vec![tier(Some(100)), tier(Some(100)), tier(None)]), Err(TierError::BoundsNotAscending));
+        assert_eq!(Tiers::new(vec![tier(Some(100)), tier(Some(50)), tier(None)]), Err(TierError::BoundsNotAscending));
+        assert_eq!(Tiers::new(vec![tier(Some(100)), tier(Some(200))]), Err(TierError::OpenTierNotLast));
+        assert_eq!(Tiers::new(vec![tier(None), tier(Some(200)), tier(None)]), Err(TierError::OpenTierNotLast));
+        let negative = Tier { up_to_kwh: None, price: Money::from_fen(-1) };
+        assert_eq!(Tiers::new(vec![negative]), Err(TierError::NegativePrice));
+        assert!(Tiers::new(Tiers::beijing_default().as_slice().to_vec()).is_ok());
+    }
+
+    fn tenths() -> impl Strategy<Value = Decimal> {
+        (0i64..100_000).prop_map(|n| Decimal::new(n, 1))
+    }
+
+    proptest! {
+        #[test]
+        fn energy_by_tier_sums_to_the_energy(before in tenths(), energy in tenths()) {
+            let split = Tiers::beijing_default().split(before, energy);
+            prop_assert_eq!(split.iter().copied().sum::<Decimal>(), energy);
+        }
+
+        #[test]
+        fn lines_sum_to_the_total_and_each_is_rounded_to_the_fen(before in tenths(), energy in tenths()) {
+            let lines = Tiers::beijing_default().lines(before, energy).expect("lines");
+            prop_assert_eq!(total(&lines), lines.iter().map(|l| l.amount).sum::<Money>());
+            for line in &lines {
+                prop_assert_eq!(line.amount, line.amount.round_to_fen());
+            }
+        }
+
+        #[test]
+        fn two_bills_in_a_row_fill_the_tiers_as_one(before in tenths(), first in tenths(), second in tenths()) {
+            let tiers = Tiers::beijing_default();
+            let whole = tiers.split(before, first + second);
+            let a = tiers.split(before, first);
+            let b = tiers.split(before + first, second);
+            let joined: Vec<Decimal> = a.iter().zip(&b).map(|(x, y)| x + y).collect();
+            prop_assert_eq!(joined, whole);
+        }
+    }
+}
