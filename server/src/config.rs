@@ -94,6 +94,28 @@ pub struct Config {
     #[arg(long, env = "GRIDHALL_SESSION_MAX_HOURS", default_value_t = 12,
           value_parser = clap::value_parser!(u32).range(1..=720), global = true)]
     pub session_max_hours: u32,
+
+    /// A reading is rejected as an abnormal jump when the daily usage it implies is more
+    /// than this many times the meter's recent daily average.
+    #[arg(long, env = "GRIDHALL_READING_JUMP_FACTOR", default_value_t = 5,
+          value_parser = clap::value_parser!(u32).range(2..=1000), global = true)]
+    pub reading_jump_factor: u32,
+
+    /// A bill is held for review when its total is more than this many times last
+    /// period's, or less than last period's divided by it.
+    #[arg(long, env = "GRIDHALL_BILL_CHANGE_FACTOR", default_value_t = 3,
+          value_parser = clap::value_parser!(u32).range(2..=1000), global = true)]
+    pub bill_change_factor: u32,
+
+    /// Days from issue to a bill's due date.
+    #[arg(long, env = "GRIDHALL_BILL_DUE_DAYS", default_value_t = 15,
+          value_parser = clap::value_parser!(u32).range(1..=90), global = true)]
+    pub bill_due_days: u32,
+
+    /// Accounts a billing run bills per transaction.
+    #[arg(long, env = "GRIDHALL_BILLING_CHUNK", default_value_t = 500,
+          value_parser = clap::value_parser!(u32).range(1..=10_000), global = true)]
+    pub billing_chunk: u32,
 }
 
 impl std::fmt::Debug for Config {
@@ -135,6 +157,10 @@ impl Config {
             metrics_token: None,
             session_idle_minutes: 30,
             session_max_hours: 12,
+            reading_jump_factor: 5,
+            bill_change_factor: 3,
+            bill_due_days: 15,
+            billing_chunk: 500,
         }
     }
 

@@ -47,6 +47,12 @@ pub enum Problem {
     AlreadyUsed,
     /// Not one of the caller's accounts.
     NotYourAccount,
+    /// Tiers out of order, with a gap, or with an open tier not last.
+    TierBounds,
+    /// A time-of-use period without a price, or priced twice.
+    PeriodPrices,
+    /// Overlaps another version's days.
+    VersionOverlaps,
 }
 
 /// One field's problem.

@@ -28,6 +28,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../../../migrations/sqlite/0003_connections.sql"),
         include_str!("../../../migrations/postgres/0003_connections.sql"),
     ),
+    (
+        4,
+        "readings, tariffs and billing",
+        include_str!("../../../migrations/sqlite/0004_billing.sql"),
+        include_str!("../../../migrations/postgres/0004_billing.sql"),
+    ),
 ];
 
 /// The migrator for a backend.

@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod applications;
 pub mod auth;
+pub mod billing;
 pub mod commitments;
 pub mod error;
 pub mod health;

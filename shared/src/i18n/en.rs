@@ -201,5 +201,8 @@ fn field_problem(problem: Problem) -> &'static str {
         Problem::OutOfRange => "Outside the allowed range",
         Problem::AlreadyUsed => "Already in use; please check",
         Problem::NotYourAccount => "Not one of your accounts",
+        Problem::TierBounds => "Each tier must end above the one before, and only the last is open-ended",
+        Problem::PeriodPrices => "Each time-of-use period needs exactly one price",
+        Problem::VersionOverlaps => "Overlaps the days of an existing version",
     }
 }

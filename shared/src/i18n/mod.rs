@@ -5,6 +5,7 @@
 //! API error messages (and, later, emails), so a visitor reads one voice everywhere.
 
 pub mod apply;
+pub mod billing;
 pub mod connection;
 mod en;
 pub mod portal;

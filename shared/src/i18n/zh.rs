@@ -165,5 +165,8 @@ fn field_problem(problem: Problem) -> &'static str {
         Problem::OutOfRange => "超出允许的范围",
         Problem::AlreadyUsed => "已被使用，请核对",
         Problem::NotYourAccount => "不是您名下或已绑定的户号",
+        Problem::TierBounds => "各档电量上限须逐档递增，且仅最后一档不设上限",
+        Problem::PeriodPrices => "分时时段须各有且仅有一个电价",
+        Problem::VersionOverlaps => "与已有版本的执行日期重叠",
     }
 }

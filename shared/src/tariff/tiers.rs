@@ -1,10 +1,6 @@
-//! Tariffs and the bill calculation (domain brief §4): pure, exact (`rust_decimal`), no I/O.
-//!
-//! This first part holds the residential tiered tariff (阶梯电价): tiers by the energy of a
-//! tier year, the split of one bill's energy across them given what the year used before,
-//! and the charge lines with amounts rounded half up to the fen at line level only. The
-//! numbers are data (a tariff version an administrator edits), never constants in code;
-//! [`Tiers::beijing_default`] is the domain brief's default set, for demo data and tests.
+//! The tiers of a tiered tariff (阶梯电价): bounds on the energy of a tier year (or of one
+//! bill, for monthly tiers), and the split of a bill's energy across them given what the
+//! tier year used before it.
 
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -21,34 +17,34 @@ pub struct Tier {
 }
 
 /// Why a set of tiers is refused.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum TierError {
     /// No tiers at all.
+    #[error("a tiered tariff needs at least one tier")]
     Empty,
     /// A bound is not above the one before it (a gap or an overlap would follow).
+    #[error("each tier must end above the one before it")]
     BoundsNotAscending,
     /// A tier other than the last has no bound, or the last has one (energy beyond it
     /// would have no price).
+    #[error("only the last tier is open-ended, and it must be")]
     OpenTierNotLast,
     /// A price is negative.
+    #[error("a tier price is negative")]
     NegativePrice,
 }
 
 /// The tiers of a tiered tariff, checked: bounds ascending, only the last open-ended.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// Deserialising checks them too, so a stored or submitted tariff is never unchecked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "Vec<Tier>")]
 pub struct Tiers(Vec<Tier>);
 
-/// One charge line of a bill.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ChargeLine {
-    /// Which tier (1-based).
-    pub tier: usize,
-    /// kWh billed at this tier.
-    pub quantity: Decimal,
-    /// Yuan per kWh.
-    pub unit_price: Money,
-    /// `quantity × unit_price`, rounded half up to the fen.
-    pub amount: Money,
+impl TryFrom<Vec<Tier>> for Tiers {
+    type Error = TierError;
+    fn try_from(tiers: Vec<Tier>) -> Result<Self, Self::Error> {
+        Tiers::new(tiers)
+    }
 }
 
 impl Tiers {
@@ -104,30 +100,6 @@ impl Tiers {
             })
             .collect()
     }
-
-    /// The charge lines of a bill: one per tier that got energy, each rounded to the fen.
-    /// `None` if an amount overflows (no real bill does).
-    pub fn lines(&self, used_before: Decimal, energy: Decimal) -> Option<Vec<ChargeLine>> {
-        self.split(used_before, energy)
-            .into_iter()
-            .zip(&self.0)
-            .enumerate()
-            .filter(|(_, (quantity, _))| !quantity.is_zero())
-            .map(|(i, (quantity, tier))| {
-                Some(ChargeLine {
-                    tier: i + 1,
-                    quantity,
-                    unit_price: tier.price,
-                    amount: Money::line_amount(tier.price, quantity)?,
-                })
-            })
-            .collect()
-    }
-}
-
-/// The total of charge lines.
-pub fn total(lines: &[ChargeLine]) -> Money {
-    lines.iter().map(|l| l.amount).sum()
 }
 
 #[cfg(test)]
@@ -138,17 +110,6 @@ mod tests {
 
     fn kwh(n: i64) -> Decimal {
         Decimal::new(n, 0)
-    }
-
-    #[test]
-    fn a_bill_across_the_first_tier_bound_worked_by_hand() {
-        // The year used 2,800 kWh; this bill 200: 80 kWh at 0.4883 = 39.064 → 39.06,
-        // 120 kWh at 0.5383 = 64.596 → 64.60; total 103.66.
-        let lines = Tiers::beijing_default().lines(kwh(2800), kwh(200)).expect("lines");
-        assert_eq!(lines.len(), 2);
-        assert_eq!((lines[0].tier, lines[0].quantity, lines[0].amount), (1, kwh(80), Money::from_fen(3906)));
-        assert_eq!((lines[1].tier, lines[1].quantity, lines[1].amount), (2, kwh(120), Money::from_fen(6460)));
-        assert_eq!(total(&lines), Money::from_fen(10366));
     }
 
     #[test]
@@ -181,15 +142,6 @@ mod tests {
         fn energy_by_tier_sums_to_the_energy(before in tenths(), energy in tenths()) {
             let split = Tiers::beijing_default().split(before, energy);
             prop_assert_eq!(split.iter().copied().sum::<Decimal>(), energy);
-        }
-
-        #[test]
-        fn lines_sum_to_the_total_and_each_is_rounded_to_the_fen(before in tenths(), energy in tenths()) {
-            let lines = Tiers::beijing_default().lines(before, energy).expect("lines");
-            prop_assert_eq!(total(&lines), lines.iter().map(|l| l.amount).sum::<Money>());
-            for line in &lines {
-                prop_assert_eq!(line.amount, line.amount.round_to_fen());
-            }
         }
 
         #[test]
