@@ -102,7 +102,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             db.migrate().await?;
             let report = demo::load(&db).await?;
             let applications = demo::applications::load(&db, &config).await?;
-            tracing::info!(added = report.added, applications, "demo data loaded");
+            let bills = demo::billing::load(&crate::AppState::with_db(config.clone(), db.clone())).await?;
+            tracing::info!(added = report.added, applications, bills, "demo data loaded");
             println!("Demo logins (new passwords at every load):");
             for login in &report.logins {
                 println!("  {:<30} {:<40} {}", login.role, login.email, login.password);

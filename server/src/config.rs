@@ -116,6 +116,17 @@ pub struct Config {
     #[arg(long, env = "GRIDHALL_BILLING_CHUNK", default_value_t = 500,
           value_parser = clap::value_parser!(u32).range(1..=10_000), global = true)]
     pub billing_chunk: u32,
+
+    /// Start each month's billing runs by the schedule: the day after each reading day,
+    /// for the period that reading closes. Operators can always start a run by hand.
+    #[arg(long, env = "GRIDHALL_BILLING_SCHEDULE", default_value_t = true, action = clap::ArgAction::Set, global = true)]
+    pub billing_schedule: bool,
+
+    /// Seconds between a server's looks for billing runs to work (an operator's start is
+    /// worked at once).
+    #[arg(long, env = "GRIDHALL_BILLING_INTERVAL_SECS", default_value_t = 5,
+          value_parser = clap::value_parser!(u64).range(1..=86_400), global = true)]
+    pub billing_interval_secs: u64,
 }
 
 impl std::fmt::Debug for Config {
@@ -161,6 +172,9 @@ impl Config {
             bill_change_factor: 3,
             bill_due_days: 15,
             billing_chunk: 500,
+            // Tests and tools start runs themselves.
+            billing_schedule: false,
+            billing_interval_secs: 5,
         }
     }
 

@@ -40,7 +40,10 @@ impl Money {
 
     /// Rounds half up (away from zero) to the fen: 0.125 → 0.13, −0.125 → −0.13.
     pub fn round_to_fen(self) -> Self {
-        Money(self.0.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero))
+        let mut rounded = self.0.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
+        // Always two decimals, so a whole amount reads "20160.00" like every other.
+        rounded.rescale(2);
+        Money(rounded)
     }
 
     /// The amount in whole fen, rounding half up first. `None` if it does not fit an `i64`.

@@ -53,6 +53,10 @@ pub enum Problem {
     PeriodPrices,
     /// Overlaps another version's days.
     VersionOverlaps,
+    /// A readings file whose first line does not name the columns it needs.
+    ReadingsHeader,
+    /// A readings file with no lines.
+    EmptyFile,
 }
 
 /// One field's problem.

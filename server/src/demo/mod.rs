@@ -8,6 +8,7 @@
 //! can be seen through `GET /api/v1/commitments?at=2027-01-01`.
 
 pub mod applications;
+pub mod billing;
 pub mod people;
 
 use chrono::NaiveDate;

@@ -4,6 +4,8 @@
 pub mod accounts;
 pub mod applications;
 pub mod auth;
+pub mod billing;
+pub mod bills;
 pub mod commitments;
 pub mod connections;
 pub mod csrf;

@@ -13,7 +13,7 @@ use utoipa::openapi::{OpenApi as Document, RefOr, Required};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::{accounts, applications, commitments, connections, identity, ops, org, preferences, staff};
+use super::{accounts, applications, billing, bills, commitments, connections, identity, ops, org, preferences, staff};
 use crate::state::AppState;
 
 /// The document's fixed parts; the paths come from the routes registered below.
@@ -44,6 +44,10 @@ use crate::state::AppState;
                                                the timeline, accepting the scheme and the contract"),
         (name = "connections", description = "The staff's connection work queue and dashboard, the published figures, \
                                               the working-day calendar and time limits"),
+        (name = "bills", description = "Bills of an account: the readings, energy by tier or period, every charge line, \
+                                        adjustments, the total and due date; the lines as CSV"),
+        (name = "billing", description = "Tariffs and their dated versions, meter readings (files, batches, meter changes), \
+                                          billing runs and their exceptions, and corrections (release, credit and rebill, adjustments)"),
         (name = "documentation", description = "This description of the API"),
         (name = "operations", description = "Liveness, readiness and metrics for operators"),
     )
@@ -126,6 +130,22 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(connections::public_regions))
         .routes(routes!(connections::my_notices))
         .routes(routes!(connections::read_notices))
+        .routes(routes!(bills::list))
+        .routes(routes!(bills::get))
+        .routes(routes!(bills::lines_csv))
+        .routes(routes!(billing::list_tariffs))
+        .routes(routes!(billing::create_tariff))
+        .routes(routes!(billing::add_version))
+        .routes(routes!(billing::set_account_billing))
+        .routes(routes!(billing::hold_account))
+        .routes(routes!(billing::post_readings))
+        .routes(routes!(billing::upload_readings))
+        .routes(routes!(billing::imports))
+        .routes(routes!(billing::change_meter))
+        .routes(routes!(billing::runs, billing::start_run))
+        .routes(routes!(billing::get_run))
+        .routes(routes!(billing::act_on_bill))
+        .routes(routes!(billing::adjust))
 }
 
 /// This API's OpenAPI 3.1 document.

@@ -36,6 +36,8 @@ pub enum Rule {
     OrgAdmin,
     /// Staff holding one of these roles.
     Staff(&'static [StaffRole]),
+    /// Whoever has accounts (as `AccountHolder`), or staff holding one of these roles.
+    AccountHolderOrStaff(&'static [StaffRole]),
 }
 
 use StaffRole::{Admin, Auditor};
@@ -45,9 +47,14 @@ const CONNECTION_READERS: &[StaffRole] = crate::services::applications::READERS;
 /// Staff who work them.
 const CONNECTION_WORKERS: &[StaffRole] = crate::services::applications::WORKERS;
 
+/// Staff who read bills.
+const BILL_READERS: &[StaffRole] = crate::services::billing::READERS;
+/// Staff who import readings, run billing and correct bills.
+const BILL_OPERATORS: &[StaffRole] = crate::services::billing::OPERATORS;
+
 /// Routes whose body is a file (`application/octet-stream`) rather than JSON. A
 /// cross-site form cannot send that type either, and the same-origin check still applies.
-pub const UPLOAD_ROUTES: &[&str] = &["/api/v1/applications/{id}/documents"];
+pub const UPLOAD_ROUTES: &[&str] = &["/api/v1/applications/{id}/documents", "/api/v1/staff/readings/file"];
 
 /// The rule of every route, by method and path template.
 pub const RULES: &[(Method, &str, Rule)] = &[
@@ -104,6 +111,23 @@ pub const RULES: &[(Method, &str, Rule)] = &[
     (Method::POST, "/api/v1/staff/commitments", Rule::Staff(&[Admin])),
     (Method::GET, "/api/v1/me/notices", Rule::LoggedIn),
     (Method::POST, "/api/v1/me/notices/read", Rule::LoggedIn),
+    (Method::GET, "/api/v1/accounts/{account_no}/bills", Rule::AccountHolderOrStaff(BILL_READERS)),
+    (Method::GET, "/api/v1/bills/{id}", Rule::AccountHolderOrStaff(BILL_READERS)),
+    (Method::GET, "/api/v1/bills/{id}/lines.csv", Rule::AccountHolderOrStaff(BILL_READERS)),
+    (Method::GET, "/api/v1/tariffs", Rule::Public),
+    (Method::POST, "/api/v1/staff/tariffs", Rule::Staff(&[Admin])),
+    (Method::POST, "/api/v1/staff/tariffs/{code}/versions", Rule::Staff(&[Admin])),
+    (Method::PUT, "/api/v1/staff/accounts/{account_no}/billing", Rule::Staff(BILL_OPERATORS)),
+    (Method::PUT, "/api/v1/staff/accounts/{account_no}/hold", Rule::Staff(BILL_OPERATORS)),
+    (Method::POST, "/api/v1/staff/readings", Rule::Staff(BILL_OPERATORS)),
+    (Method::POST, "/api/v1/staff/readings/file", Rule::Staff(BILL_OPERATORS)),
+    (Method::GET, "/api/v1/staff/readings/imports", Rule::Staff(&[StaffRole::BillingOperator, Admin, Auditor])),
+    (Method::POST, "/api/v1/staff/meters/{meter_no}/changes", Rule::Staff(BILL_OPERATORS)),
+    (Method::GET, "/api/v1/staff/billing/runs", Rule::Staff(&[StaffRole::BillingOperator, Admin, Auditor])),
+    (Method::POST, "/api/v1/staff/billing/runs", Rule::Staff(BILL_OPERATORS)),
+    (Method::GET, "/api/v1/staff/billing/runs/{id}", Rule::Staff(&[StaffRole::BillingOperator, Admin, Auditor])),
+    (Method::POST, "/api/v1/staff/bills/{id}/actions", Rule::Staff(BILL_OPERATORS)),
+    (Method::POST, "/api/v1/staff/adjustments", Rule::Staff(BILL_OPERATORS)),
     // Any other path under /api answers a JSON 404.
     (Method::GET, "/api/{*rest}", Rule::Public),
     (Method::POST, "/api/{*rest}", Rule::Public),
@@ -151,6 +175,11 @@ pub fn decide(rule: Rule, principal: &Principal, metrics_token: bool) -> Decisio
         (Rule::OrgMember, Principal::User(user)) => user.kind == UserKind::Enterprise && user.org.is_some(),
         (Rule::OrgAdmin, Principal::User(user)) => matches!(user.org, Some((_, OrgRole::Admin))),
         (Rule::Staff(roles), Principal::User(user)) => roles.iter().any(|role| user.has_role(*role)),
+        (Rule::AccountHolderOrStaff(_), Principal::Token(_)) => true,
+        (Rule::AccountHolderOrStaff(roles), Principal::User(user)) => {
+            matches!(user.kind, UserKind::Customer | UserKind::Enterprise)
+                || roles.iter().any(|role| user.has_role(*role))
+        }
         _ => false,
     };
     match (allowed, principal) {

@@ -1,6 +1,7 @@
-//! Background work every server runs: sending the outbox, deadline alerts, and housekeeping. Work is
+//! Background work every server runs: sending the outbox, deadline alerts, billing runs, and housekeeping. Work is
 //! claimed through the database, so any number of servers can run these side by side.
 
+pub mod billing;
 pub mod deadlines;
 pub mod housekeeping;
 pub mod outbox;
@@ -26,7 +27,8 @@ impl Jobs {
         let handles = vec![
             tokio::spawn(outbox::run(state.db.clone(), mailer, outbox::Settings::default(), stopped.clone())),
             tokio::spawn(housekeeping::run(state.db.clone(), stopped.clone())),
-            tokio::spawn(deadlines::run(state.clone(), stopped)),
+            tokio::spawn(deadlines::run(state.clone(), stopped.clone())),
+            tokio::spawn(billing::run(state.clone(), stopped)),
         ];
         Jobs { stop, handles }
     }

@@ -68,7 +68,12 @@ struct Account {
 
 async fn find_account(db: &Db, account_no: &str) -> Outcome<Option<Account>> {
     let row = sqlx::query(
-        "SELECT id, holder_name, last_bill_fen, email_on_file FROM electricity_accounts WHERE account_no = $1 AND org_id IS NULL",
+        // The proof is the newest issued bill's total; an account billed before Gridhall
+        // (none issued here yet) keeps the amount it was migrated with.
+        "SELECT a.id, a.holder_name, a.email_on_file,
+                COALESCE((SELECT b.total_fen FROM bills b WHERE b.account_id = a.id AND b.status = 'issued'
+                           ORDER BY b.period_to DESC, b.id DESC LIMIT 1), a.last_bill_fen) AS last_bill_fen
+           FROM electricity_accounts a WHERE a.account_no = $1 AND a.org_id IS NULL",
     )
     .bind(account_no)
     .fetch_optional(db.pool())

@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod applications;
 pub mod audit;
+pub mod billing;
 pub mod calendar;
 pub mod commitments;
 pub mod identity;

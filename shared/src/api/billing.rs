@@ -471,7 +471,10 @@ pub struct NewAdjustment {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AccountHold {
-    /// The reason to hold; `None` releases the hold.
+    /// Hold (`true`, with a reason) or release (`false`).
+    pub hold: bool,
+    /// Why, when holding.
+    #[serde(default)]
     pub reason: Option<String>,
 }
 
@@ -563,7 +566,9 @@ pub struct MeterChange {
 
 /// Parses a `YYYY-MM` period.
 pub fn parse_period(text: &str) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(&format!("{}-01", text.trim()), "%Y-%m-%d").ok().filter(|d| (2000..2100).contains(&chrono::Datelike::year(d)))
+    NaiveDate::parse_from_str(&format!("{}-01", text.trim()), "%Y-%m-%d")
+        .ok()
+        .filter(|d| (2000..2100).contains(&chrono::Datelike::year(d)))
 }
 
 /// Parses an interval start: local time on a quarter hour.

@@ -13,9 +13,11 @@ fn pick(locale: Locale, zh: &'static str, en: &'static str) -> &'static str {
 pub fn reject_reason(locale: Locale, reason: RejectReason) -> &'static str {
     match reason {
         RejectReason::UnknownMeter => pick(locale, "表号不存在", "No meter has this number"),
-        RejectReason::BadNumber => {
-            pick(locale, "读数不是有效数字（最多三位小数）", "The reading is not a valid number (at most three decimals)")
-        }
+        RejectReason::BadNumber => pick(
+            locale,
+            "读数不是有效数字（最多三位小数）",
+            "The reading is not a valid number (at most three decimals)",
+        ),
         RejectReason::Negative => pick(locale, "读数不能为负数", "A reading cannot be negative"),
         RejectReason::BadDate => pick(
             locale,
@@ -83,7 +85,10 @@ pub fn line(locale: Locale, kind: &LineKind) -> String {
     match kind {
         LineKind::Energy => pick(locale, "电度电费", "Energy").to_owned(),
         LineKind::Tier { tier } => match locale {
-            Locale::Zh => format!("第{}档电费", ["一", "二", "三", "四", "五"].get(usize::from(*tier).saturating_sub(1)).unwrap_or(&"")),
+            Locale::Zh => format!(
+                "第{}档电费",
+                ["一", "二", "三", "四", "五"].get(usize::from(*tier).saturating_sub(1)).unwrap_or(&"")
+            ),
             Locale::En => format!("Energy, tier {tier}"),
         },
         LineKind::Period { period: p } => match locale {

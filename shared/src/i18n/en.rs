@@ -204,5 +204,9 @@ fn field_problem(problem: Problem) -> &'static str {
         Problem::TierBounds => "Each tier must end above the one before, and only the last is open-ended",
         Problem::PeriodPrices => "Each time-of-use period needs exactly one price",
         Problem::VersionOverlaps => "Overlaps the days of an existing version",
+        Problem::ReadingsHeader => {
+            "The first line must name the columns: meter_no, read_on, active (interval data: meter_no, starts_at, kwh)"
+        }
+        Problem::EmptyFile => "The file has no readings",
     }
 }

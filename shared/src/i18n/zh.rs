@@ -168,5 +168,9 @@ fn field_problem(problem: Problem) -> &'static str {
         Problem::TierBounds => "各档电量上限须逐档递增，且仅最后一档不设上限",
         Problem::PeriodPrices => "分时时段须各有且仅有一个电价",
         Problem::VersionOverlaps => "与已有版本的执行日期重叠",
+        Problem::ReadingsHeader => {
+            "首行须为列名：表号(meter_no)、抄表日期(read_on)、有功总(active)；间隔数据为 meter_no、starts_at、kwh"
+        }
+        Problem::EmptyFile => "文件中没有读数",
     }
 }

@@ -312,12 +312,10 @@ pub fn calculate(request: &BillRequest<'_>) -> Result<Calculation, CalcError> {
                     TierBasis::Annual => piece.from.year(),
                     TierBasis::Monthly => 0,
                 };
-                let before = *used
-                    .entry(key)
-                    .or_insert_with(|| match basis {
-                        TierBasis::Annual => request.tier_years.get(&key).copied().unwrap_or_default(),
-                        TierBasis::Monthly => Decimal::ZERO,
-                    });
+                let before = *used.entry(key).or_insert_with(|| match basis {
+                    TierBasis::Annual => request.tier_years.get(&key).copied().unwrap_or_default(),
+                    TierBasis::Monthly => Decimal::ZERO,
+                });
                 for (t, (kwh, tier)) in tiers.split(before, energy[i]).into_iter().zip(tiers.as_slice()).enumerate() {
                     if !kwh.is_zero() {
                         let tier_number = u8::try_from(t + 1).map_err(|_| CalcError::Overflow)?;
@@ -355,7 +353,12 @@ pub fn calculate(request: &BillRequest<'_>) -> Result<Calculation, CalcError> {
             }
             if let Some(actual) = actual_pf {
                 let base: Money = lines[first_line..].iter().map(|l| l.amount).sum();
-                lines.push(line(LineKind::PowerFactor { actual, standard }, piece, base.yuan(), standard.adjustment(actual))?);
+                lines.push(line(
+                    LineKind::PowerFactor { actual, standard },
+                    piece,
+                    base.yuan(),
+                    standard.adjustment(actual),
+                )?);
             }
         }
         for surcharge in &tariff.surcharges {

@@ -4,7 +4,10 @@
 
 use rust_decimal::Decimal;
 
-use super::{BasicCharge, EnergyPricing, PeriodPrice, PfStandard, Surcharge, Tariff, TierBasis, Tiers, TimeOfUse, TouPeriod, TouSchedule};
+use super::{
+    BasicCharge, EnergyPricing, PeriodPrice, PfStandard, Surcharge, Tariff, TierBasis, Tiers, TimeOfUse, TouPeriod,
+    TouSchedule,
+};
 use crate::Money;
 
 fn yuan(units: i64, scale: u32) -> Money {
@@ -58,7 +61,12 @@ pub fn time_of_use() -> Tariff {
         PeriodPrice { period: TouPeriod::Flat, price: yuan(6825, 4) },
         PeriodPrice { period: TouPeriod::Valley, price: yuan(3195, 4) },
     ];
-    Tariff { energy: EnergyPricing::TimeOfUse(TimeOfUse { schedule: schedule(), prices }), basic: None, power_factor: None, surcharges: vec![] }
+    Tariff {
+        energy: EnergyPricing::TimeOfUse(TimeOfUse { schedule: schedule(), prices }),
+        basic: None,
+        power_factor: None,
+        surcharges: vec![],
+    }
 }
 
 /// Small business, single rate: 0.6825 yuan/kWh.

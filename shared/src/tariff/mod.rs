@@ -53,22 +53,17 @@ named_set! {
     }
 }
 
-/// Which period each hour of the day (0–23) belongs to.
+/// Which period each hour of the day (0–23) belongs to; [`Tariff::check`] makes sure
+/// there are 24.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(try_from = "Vec<TouPeriod>")]
+#[serde(transparent)]
 pub struct TouSchedule(Vec<TouPeriod>);
 
-impl TryFrom<Vec<TouPeriod>> for TouSchedule {
-    type Error = TariffErrorKind;
-    fn try_from(hours: Vec<TouPeriod>) -> Result<Self, Self::Error> {
-        if hours.len() == 24 { Ok(TouSchedule(hours)) } else { Err(TariffErrorKind::ScheduleNot24Hours) }
-    }
-}
-
 impl TouSchedule {
-    /// The period of an hour of the day; hours past 23 wrap.
+    /// The period of an hour of the day; hours past 23 wrap (an unchecked short schedule
+    /// answers flat).
     pub fn period_at(&self, hour: u32) -> TouPeriod {
-        self.0[(hour % 24) as usize]
+        self.0.get((hour % 24) as usize).copied().unwrap_or(TouPeriod::Flat)
     }
 
     /// The periods the schedule uses, in display order.
@@ -218,6 +213,7 @@ impl Tariff {
         match &self.energy {
             EnergyPricing::Flat { price } => check_price(*price, false).or_else(|k| fail("energy.price", k))?,
             EnergyPricing::Tiered { tiers, time_of_use, .. } => {
+                tiers.check().map_err(TariffErrorKind::Tiers).or_else(|k| fail("energy.tiers", k))?;
                 for (i, tier) in tiers.as_slice().iter().enumerate() {
                     check_price(tier.price, false).or_else(|k| fail(&format!("energy.tiers[{i}].price"), k))?;
                 }
@@ -288,6 +284,9 @@ fn check_price(price: Money, may_be_negative: bool) -> Result<(), TariffErrorKin
 }
 
 fn check_time_of_use(tou: &TimeOfUse, differences: bool) -> Result<(), TariffErrorKind> {
+    if tou.schedule.0.len() != 24 {
+        return Err(TariffErrorKind::ScheduleNot24Hours);
+    }
     let used = tou.schedule.periods();
     let mut priced = BTreeSet::new();
     for p in &tou.prices {
@@ -321,25 +320,39 @@ mod tests {
         if let EnergyPricing::TimeOfUse(tou) = &mut tariff.energy {
             tou.prices.pop();
         }
-        assert_eq!(tariff.check().map_err(|e| (e.field, e.kind)), Err(("energy".into(), TariffErrorKind::PeriodWithoutPrice)));
+        assert_eq!(
+            tariff.check().map_err(|e| (e.field, e.kind)),
+            Err(("energy".into(), TariffErrorKind::PeriodWithoutPrice))
+        );
 
         let mut tariff = defaults::two_part();
         tariff.surcharges[1].code = tariff.surcharges[0].code.clone();
         assert_eq!(tariff.check().map_err(|e| e.field), Err("surcharges[1].code".into()));
 
-        let tariff = Tariff { energy: EnergyPricing::Flat { price: Money::from_fen(-1) }, basic: None, power_factor: None, surcharges: vec![] };
+        let tariff = Tariff {
+            energy: EnergyPricing::Flat { price: Money::from_fen(-1) },
+            basic: None,
+            power_factor: None,
+            surcharges: vec![],
+        };
         assert_eq!(tariff.check().map_err(|e| e.kind), Err(TariffErrorKind::NegativePrice));
         let tariff = Tariff { energy: EnergyPricing::Flat { price: Money::from_fen(50_000) }, ..tariff };
         assert_eq!(tariff.check().map_err(|e| e.kind), Err(TariffErrorKind::PriceTooHigh));
     }
 
     #[test]
-    fn a_tariff_with_a_gap_between_tiers_is_refused_when_read() {
+    fn a_tariff_with_a_gap_between_tiers_or_a_short_day_is_refused_by_field() {
         let json = r#"{"energy":{"kind":"tiered","basis":"annual","tiers":[
             {"up_to_kwh":"2880","price":"0.4883"},{"up_to_kwh":"2000","price":"0.5383"},{"up_to_kwh":null,"price":"0.7883"}]}}"#;
-        let error = serde_json::from_str::<Tariff>(json).expect_err("refused");
-        assert!(error.to_string().contains("each tier must end above the one before it"), "{error}");
-        let short = r#"{"energy":{"kind":"time_of_use","schedule":["peak"],"prices":[]}}"#;
-        assert!(serde_json::from_str::<Tariff>(short).is_err());
+        let tariff: Tariff = serde_json::from_str(json).expect("read");
+        let error = tariff.check().expect_err("refused");
+        assert_eq!(
+            (error.field.as_str(), error.kind),
+            ("energy.tiers", TariffErrorKind::Tiers(TierError::BoundsNotAscending))
+        );
+        let short = r#"{"energy":{"kind":"time_of_use","schedule":["peak"],"prices":[{"period":"peak","price":"1"}]}}"#;
+        let tariff: Tariff = serde_json::from_str(short).expect("read");
+        assert_eq!(tariff.check().map_err(|e| e.kind), Err(TariffErrorKind::ScheduleNot24Hours));
+        assert_eq!(tariff.schedule().map(|s| s.period_at(13)), Some(TouPeriod::Flat));
     }
 }

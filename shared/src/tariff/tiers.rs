@@ -34,18 +34,12 @@ pub enum TierError {
     NegativePrice,
 }
 
-/// The tiers of a tiered tariff, checked: bounds ascending, only the last open-ended.
-/// Deserialising checks them too, so a stored or submitted tariff is never unchecked.
+/// The tiers of a tiered tariff. Built by [`Tiers::new`] they are checked (bounds
+/// ascending, only the last open-ended); read from JSON they are checked by
+/// [`crate::tariff::Tariff::check`], which names the field for the person who typed them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(try_from = "Vec<Tier>")]
+#[serde(transparent)]
 pub struct Tiers(Vec<Tier>);
-
-impl TryFrom<Vec<Tier>> for Tiers {
-    type Error = TierError;
-    fn try_from(tiers: Vec<Tier>) -> Result<Self, Self::Error> {
-        Tiers::new(tiers)
-    }
-}
 
 impl Tiers {
     /// Checks tiers: at least one, bounds strictly ascending and positive, only the last
@@ -76,6 +70,11 @@ impl Tiers {
             Tier { up_to_kwh: Some(Decimal::new(4800, 0)), price: Money::from_yuan(Decimal::new(5383, 4)) },
             Tier { up_to_kwh: None, price: Money::from_yuan(Decimal::new(7883, 4)) },
         ])
+    }
+
+    /// Checks tiers read from JSON as [`Tiers::new`] would.
+    pub fn check(&self) -> Result<(), TierError> {
+        Tiers::new(self.0.clone()).map(|_| ())
     }
 
     /// The tiers.

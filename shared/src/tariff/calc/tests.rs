@@ -25,7 +25,13 @@ fn kwh(total: &str) -> Metered {
     Metered { kwh: dec(total), ..Metered::default() }
 }
 
-fn bill(from: NaiveDate, to: NaiveDate, versions: &[TariffVersion], metered: &Metered, before: &BTreeMap<i32, Decimal>) -> Calculation {
+fn bill(
+    from: NaiveDate,
+    to: NaiveDate,
+    versions: &[TariffVersion],
+    metered: &Metered,
+    before: &BTreeMap<i32, Decimal>,
+) -> Calculation {
     calculate(&BillRequest { from, to, versions, metered, capacity_kva: None, tier_years: before }).expect("bill")
 }
 
@@ -41,7 +47,10 @@ fn a_bill_across_the_first_tier_bound() {
     let calc = bill(day(2026, 9, 1), day(2026, 9, 30), &always(defaults::residential_tiered()), &kwh("200"), &before);
     assert_eq!(
         amounts(&calc),
-        [(LineKind::Tier { tier: 1 }, dec("80"), yuan("39.06")), (LineKind::Tier { tier: 2 }, dec("120"), yuan("64.60"))]
+        [
+            (LineKind::Tier { tier: 1 }, dec("80"), yuan("39.06")),
+            (LineKind::Tier { tier: 2 }, dec("120"), yuan("64.60"))
+        ]
     );
     assert_eq!(calc.total, yuan("103.66"));
     assert_eq!(calc.tier_years, BTreeMap::from([(2026, dec("200"))]));
@@ -70,7 +79,12 @@ fn a_bill_spanning_new_year_fills_two_tier_years() {
 #[test]
 fn a_price_change_mid_period_is_pro_rata_by_days() {
     // 0.50 to 15 June, 0.60 from 16 June; June's 301 kWh: 150.50 and 150.50.
-    let flat = |price: &str| Tariff { energy: EnergyPricing::Flat { price: yuan(price) }, basic: None, power_factor: None, surcharges: vec![] };
+    let flat = |price: &str| Tariff {
+        energy: EnergyPricing::Flat { price: yuan(price) },
+        basic: None,
+        power_factor: None,
+        surcharges: vec![],
+    };
     let versions = [
         TariffVersion { effective_from: day(2026, 1, 1), effective_to: Some(day(2026, 6, 15)), tariff: flat("0.50") },
         TariffVersion { effective_from: day(2026, 6, 16), effective_to: None, tariff: flat("0.60") },
@@ -102,7 +116,11 @@ fn a_large_industry_month_worked_by_hand() {
     // −143.23. Funds: 30,000 × 0.019 = 570.00, × 0.0019 = 57.00, × 0.0062 = 186.00.
     let metered = Metered {
         kwh: dec("30000"),
-        by_period: BTreeMap::from([(TouPeriod::Peak, dec("10000")), (TouPeriod::Flat, dec("12000")), (TouPeriod::Valley, dec("8000"))]),
+        by_period: BTreeMap::from([
+            (TouPeriod::Peak, dec("10000")),
+            (TouPeriod::Flat, dec("12000")),
+            (TouPeriod::Valley, dec("8000")),
+        ]),
         kvarh: Some(dec("12000")),
         max_demand_kw: Some(dec("310")),
     };
@@ -143,10 +161,20 @@ fn time_of_use_on_top_of_tiers_adds_and_takes_off() {
     // (−0.20: −10.00); the flat hours change nothing and get no line.
     let metered = Metered {
         kwh: dec("100"),
-        by_period: BTreeMap::from([(TouPeriod::Peak, dec("30")), (TouPeriod::Flat, dec("20")), (TouPeriod::Valley, dec("50"))]),
+        by_period: BTreeMap::from([
+            (TouPeriod::Peak, dec("30")),
+            (TouPeriod::Flat, dec("20")),
+            (TouPeriod::Valley, dec("50")),
+        ]),
         ..Metered::default()
     };
-    let calc = bill(day(2026, 5, 1), day(2026, 5, 31), &always(defaults::residential_tiered_time_of_use()), &metered, &BTreeMap::new());
+    let calc = bill(
+        day(2026, 5, 1),
+        day(2026, 5, 31),
+        &always(defaults::residential_tiered_time_of_use()),
+        &metered,
+        &BTreeMap::new(),
+    );
     assert_eq!(
         amounts(&calc),
         [

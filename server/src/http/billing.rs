@@ -1,0 +1,297 @@
+//! `/api/v1/staff/…` for billing: tariffs (administrators), readings (files, batches,
+//! meter changes), billing runs, and corrections of bills (billing operators of the region).
+
+use axum::Json;
+use axum::body::Body;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use serde::Deserialize;
+use shared::api::billing::{
+    AccountBilling, AccountHold, BillAction, BillSummary, ImportResult, ImportSummary, MeterChange, NewAdjustment,
+    NewTariff, NewTariffVersion, ReadingBatch, RunDetail, RunView, StartRun, TariffVersionView, TariffView,
+};
+use shared::api::{ApiError, ErrorCode};
+use shared::validation::{FieldError, Problem};
+
+use super::auth::Caller;
+use super::error::{AppError, OrLocale};
+use super::extract::ApiJson;
+use crate::services::billing::readings::{self, Lines, Source};
+use crate::services::billing::readings_file::{self, FileError, MAX_FILE_BYTES};
+use crate::services::billing::{accounts, bills, regions_of, run, tariffs};
+use crate::state::AppState;
+
+/// Every tariff with its versions: published prices, for anyone.
+#[utoipa::path(get, path = "/api/v1/tariffs", tag = "billing",
+    responses((status = 200, description = "The tariffs", body = Vec<TariffView>)))]
+pub async fn list_tariffs(State(state): State<AppState>, caller: Caller) -> Result<Json<Vec<TariffView>>, AppError> {
+    Ok(Json(tariffs::list(&state).await.or_locale(caller.locale)?))
+}
+
+/// Adds a tariff; its numbers come as versions.
+#[utoipa::path(post, path = "/api/v1/staff/tariffs", tag = "billing", request_body = NewTariff,
+    responses(
+        (status = 201, description = "Added"),
+        (status = 409, description = "The code is taken", body = ApiError),
+        (status = 422, description = "A field is wrong", body = ApiError),
+    ))]
+pub async fn create_tariff(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiJson(new): ApiJson<NewTariff>,
+) -> Result<StatusCode, AppError> {
+    tariffs::create(&state, &caller.actor, &new).await.or_locale(caller.locale)?;
+    Ok(StatusCode::CREATED)
+}
+
+/// Publishes a version of a tariff from a day (closing the open-ended latest the day before).
+#[utoipa::path(post, path = "/api/v1/staff/tariffs/{code}/versions", tag = "billing", request_body = NewTariffVersion,
+    params(("code" = String, Path, description = "The tariff")),
+    responses(
+        (status = 201, description = "Published", body = TariffVersionView),
+        (status = 404, description = "No such tariff", body = ApiError),
+        (status = 422, description = "Tiers, prices or days are wrong, or it overlaps a version", body = ApiError),
+    ))]
+pub async fn add_version(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(code): Path<String>,
+    ApiJson(new): ApiJson<NewTariffVersion>,
+) -> Result<(StatusCode, Json<TariffVersionView>), AppError> {
+    let version = tariffs::add_version(&state, &caller.actor, &code, &new).await.or_locale(caller.locale)?;
+    Ok((StatusCode::CREATED, Json(version)))
+}
+
+/// Sets an account's tariff and reading day.
+#[utoipa::path(put, path = "/api/v1/staff/accounts/{account_no}/billing", tag = "billing", request_body = AccountBilling,
+    params(("account_no" = String, Path, description = "The account")),
+    responses(
+        (status = 204, description = "Set"),
+        (status = 404, description = "No such account in the caller's regions", body = ApiError),
+        (status = 422, description = "Unknown tariff or reading day", body = ApiError),
+    ))]
+pub async fn set_account_billing(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(account_no): Path<String>,
+    ApiJson(new): ApiJson<AccountBilling>,
+) -> Result<StatusCode, AppError> {
+    let user = caller.user()?;
+    accounts::set_billing(&state, &caller.actor, user, &account_no, &new).await.or_locale(caller.locale)?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Holds an account's next bills for review (with a reason), or releases the hold.
+#[utoipa::path(put, path = "/api/v1/staff/accounts/{account_no}/hold", tag = "billing", request_body = AccountHold,
+    params(("account_no" = String, Path, description = "The account")),
+    responses(
+        (status = 204, description = "Held or released"),
+        (status = 404, description = "No such account in the caller's regions", body = ApiError),
+    ))]
+pub async fn hold_account(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(account_no): Path<String>,
+    ApiJson(hold): ApiJson<AccountHold>,
+) -> Result<StatusCode, AppError> {
+    let user = caller.user()?;
+    accounts::hold(&state, &caller.actor, user, &account_no, &hold).await.or_locale(caller.locale)?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Register readings and interval data typed in or posted as JSON; numbered from 1,
+/// readings first. Each line is stored or rejected with its reason.
+#[utoipa::path(post, path = "/api/v1/staff/readings", tag = "billing", request_body = ReadingBatch,
+    responses(
+        (status = 200, description = "What was stored and what was rejected, line by line", body = ImportResult),
+        (status = 413, description = "Larger than the body limit: send smaller batches", body = ApiError),
+    ))]
+pub async fn post_readings(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiJson(batch): ApiJson<ReadingBatch>,
+) -> Result<Json<ImportResult>, AppError> {
+    let user = caller.user()?;
+    if batch.readings.is_empty() && batch.intervals.is_empty() {
+        return Err(AppError::validation(vec![FieldError::new("readings", Problem::Required)], caller.locale));
+    }
+    let offset = batch.readings.len() as u64;
+    let lines = Lines {
+        readings: batch.readings.into_iter().enumerate().map(|(i, r)| (i as u64 + 1, r)).collect(),
+        intervals: batch.intervals.into_iter().enumerate().map(|(i, r)| (offset + i as u64 + 1, r)).collect(),
+        rejected: Vec::new(),
+        confirm_jumps: batch.confirm_jumps,
+    };
+    let source = Source {
+        kind: "manual",
+        file_name: None,
+        actor: caller.actor.label.clone(),
+        regions: regions_of(user),
+        locale: caller.locale,
+    };
+    Ok(Json(readings::import(&state, source, lines).await.or_locale(caller.locale)?))
+}
+
+/// The name of an uploaded file.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct FileQuery {
+    /// The file's name, for the import's record.
+    pub name: Option<String>,
+}
+
+/// A readings file (CSV in UTF-8 or GBK, with a header row), as `application/octet-stream`,
+/// at most 64 MiB. Lines are numbered as in the file, the header being line 1.
+#[utoipa::path(post, path = "/api/v1/staff/readings/file", tag = "billing",
+    params(FileQuery),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream"),
+    responses(
+        (status = 200, description = "What was stored and what was rejected, line by line", body = ImportResult),
+        (status = 413, description = "Larger than 64 MiB: nothing imported", body = ApiError),
+        (status = 422, description = "No header naming the columns, or no lines: nothing imported", body = ApiError),
+    ))]
+pub async fn upload_readings(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(query): Query<FileQuery>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Json<ImportResult>, AppError> {
+    let user = caller.user()?;
+    let limit = usize::try_from(MAX_FILE_BYTES).unwrap_or(usize::MAX);
+    let declared =
+        headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|length| length > MAX_FILE_BYTES) {
+        return Err(AppError::new(ErrorCode::PayloadTooLarge, caller.locale));
+    }
+    // Read at most one byte past the limit: a 200 MB file is refused without being held.
+    let bytes = axum::body::to_bytes(body, limit)
+        .await
+        .map_err(|_| AppError::new(ErrorCode::PayloadTooLarge, caller.locale))?;
+    let parsed = match readings_file::parse(&bytes) {
+        Ok(parsed) => parsed,
+        Err(FileError::Empty) => {
+            return Err(AppError::validation(vec![FieldError::new("file", Problem::EmptyFile)], caller.locale));
+        }
+        Err(FileError::Header(_)) => {
+            return Err(AppError::validation(vec![FieldError::new("file", Problem::ReadingsHeader)], caller.locale));
+        }
+    };
+    tracing::info!(encoding = parsed.encoding, lines = parsed.readings.len() + parsed.intervals.len(), "readings file");
+    let lines = Lines {
+        readings: parsed.readings,
+        intervals: parsed.intervals,
+        rejected: parsed.bad_lines,
+        confirm_jumps: false,
+    };
+    let name = query.name.map(|n| n.chars().take(200).collect());
+    let source = Source {
+        kind: "csv",
+        file_name: name,
+        actor: caller.actor.label.clone(),
+        regions: regions_of(user),
+        locale: caller.locale,
+    };
+    Ok(Json(readings::import(&state, source, lines).await.or_locale(caller.locale)?))
+}
+
+/// Recent imports.
+#[utoipa::path(get, path = "/api/v1/staff/readings/imports", tag = "billing",
+    responses((status = 200, description = "Newest first", body = Vec<ImportSummary>)))]
+pub async fn imports(State(state): State<AppState>, caller: Caller) -> Result<Json<Vec<ImportSummary>>, AppError> {
+    Ok(Json(readings::recent(&state).await.or_locale(caller.locale)?))
+}
+
+/// Records a meter exchange or register reset, so the next reading may be lower.
+#[utoipa::path(post, path = "/api/v1/staff/meters/{meter_no}/changes", tag = "billing", request_body = MeterChange,
+    params(("meter_no" = String, Path, description = "The meter")),
+    responses(
+        (status = 201, description = "Recorded"),
+        (status = 404, description = "No such meter in the caller's regions", body = ApiError),
+        (status = 409, description = "A change is already recorded that day", body = ApiError),
+    ))]
+pub async fn change_meter(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(meter_no): Path<String>,
+    ApiJson(change): ApiJson<MeterChange>,
+) -> Result<StatusCode, AppError> {
+    let user = caller.user()?;
+    accounts::change_meter(&state, &caller.actor, user, &meter_no, &change).await.or_locale(caller.locale)?;
+    Ok(StatusCode::CREATED)
+}
+
+/// Recent billing runs with their progress.
+#[utoipa::path(get, path = "/api/v1/staff/billing/runs", tag = "billing",
+    responses((status = 200, description = "Newest first", body = Vec<RunView>)))]
+pub async fn runs(State(state): State<AppState>, caller: Caller) -> Result<Json<Vec<RunView>>, AppError> {
+    Ok(Json(run::list(&state).await.or_locale(caller.locale)?))
+}
+
+/// Starts the billing run of a period and reading day (or answers the one already
+/// started: running it again bills nothing twice).
+#[utoipa::path(post, path = "/api/v1/staff/billing/runs", tag = "billing", request_body = StartRun,
+    responses(
+        (status = 201, description = "Started", body = RunView),
+        (status = 200, description = "Already started: the run as it stands", body = RunView),
+        (status = 422, description = "Not a period whose readings are taken, or not a reading day", body = ApiError),
+    ))]
+pub async fn start_run(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiJson(request): ApiJson<StartRun>,
+) -> Result<(StatusCode, Json<RunView>), AppError> {
+    let (view, created) = run::start(&state, &caller.actor, &request).await.or_locale(caller.locale)?;
+    crate::jobs::billing::kick(&state);
+    Ok((if created { StatusCode::CREATED } else { StatusCode::OK }, Json(view)))
+}
+
+/// A run's progress and exceptions.
+#[utoipa::path(get, path = "/api/v1/staff/billing/runs/{id}", tag = "billing",
+    params(("id" = i64, Path, description = "The run")),
+    responses(
+        (status = 200, description = "The run", body = RunDetail),
+        (status = 404, description = "No such run", body = ApiError),
+    ))]
+pub async fn get_run(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+) -> Result<Json<RunDetail>, AppError> {
+    Ok(Json(run::detail(&state, id).await.or_locale(caller.locale)?))
+}
+
+/// Releases a held bill, or cancels a bill with a credit note and computes it again.
+#[utoipa::path(post, path = "/api/v1/staff/bills/{id}/actions", tag = "billing", request_body = BillAction,
+    params(("id" = i64, Path, description = "The bill")),
+    responses(
+        (status = 200, description = "The released bill, or the rebill", body = BillSummary),
+        (status = 404, description = "No such bill in the caller's regions", body = ApiError),
+        (status = 409, description = "Not held (release) or already cancelled, or it cannot be computed now", body = ApiError),
+    ))]
+pub async fn act_on_bill(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+    ApiJson(action): ApiJson<BillAction>,
+) -> Result<Json<BillSummary>, AppError> {
+    let user = caller.user()?;
+    Ok(Json(bills::act(&state, &caller.actor, user, id, &action).await.or_locale(caller.locale)?))
+}
+
+/// Leaves a refund (negative) or back-billing for the account's next bill.
+#[utoipa::path(post, path = "/api/v1/staff/adjustments", tag = "billing", request_body = NewAdjustment,
+    responses(
+        (status = 201, description = "Recorded; the next bill carries it", body = i64),
+        (status = 404, description = "No such account in the caller's regions", body = ApiError),
+        (status = 422, description = "Amount or reason is wrong", body = ApiError),
+    ))]
+pub async fn adjust(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiJson(new): ApiJson<NewAdjustment>,
+) -> Result<(StatusCode, Json<i64>), AppError> {
+    let user = caller.user()?;
+    let id = bills::adjust(&state, &caller.actor, user, &new).await.or_locale(caller.locale)?;
+    Ok((StatusCode::CREATED, Json(id)))
+}

@@ -1,0 +1,83 @@
+//! `/api/v1/accounts/{account_no}/bills`, `/api/v1/bills/{id}`: bills as their account's
+//! people read them (customers, the organisation's users and tokens, staff of the region).
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use shared::api::billing::{BillDetail, BillSummary};
+use shared::api::{ApiError, ErrorCode};
+
+use super::auth::{Caller, Principal};
+use super::error::{AppError, OrLocale};
+use crate::services::billing::{Viewer, bills};
+use crate::state::AppState;
+
+/// Who is asking, for the billing services.
+pub fn viewer(caller: &Caller) -> Result<Viewer<'_>, AppError> {
+    match &caller.principal {
+        Principal::User(user) => Ok(Viewer::User(user)),
+        Principal::Token(token) => Ok(Viewer::Token(token)),
+        Principal::Anonymous => Err(AppError::new(ErrorCode::Unauthenticated, caller.locale)),
+    }
+}
+
+/// An account's bills, newest first (held bills only for staff).
+#[utoipa::path(get, path = "/api/v1/accounts/{account_no}/bills", tag = "bills",
+    params(("account_no" = String, Path, description = "The account")),
+    responses(
+        (status = 200, description = "The bills", body = Vec<BillSummary>),
+        (status = 401, description = "Not logged in", body = ApiError),
+        (status = 404, description = "No such account, or not the caller's", body = ApiError),
+    ))]
+pub async fn list(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(account_no): Path<String>,
+) -> Result<Json<Vec<BillSummary>>, AppError> {
+    let viewer = viewer(&caller)?;
+    Ok(Json(bills::for_account(&state, viewer, &account_no).await.or_locale(caller.locale)?))
+}
+
+/// A bill: readings, energy by tier or period, every line, adjustments, total, due date.
+#[utoipa::path(get, path = "/api/v1/bills/{id}", tag = "bills",
+    params(("id" = i64, Path, description = "The bill")),
+    responses(
+        (status = 200, description = "The bill", body = BillDetail),
+        (status = 404, description = "No such bill, or not the caller's", body = ApiError),
+    ))]
+pub async fn get(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+) -> Result<Json<BillDetail>, AppError> {
+    let viewer = viewer(&caller)?;
+    Ok(Json(bills::detail(&state, viewer, id).await.or_locale(caller.locale)?))
+}
+
+/// A bill's lines as CSV, in the caller's language.
+#[utoipa::path(get, path = "/api/v1/bills/{id}/lines.csv", tag = "bills",
+    params(("id" = i64, Path, description = "The bill")),
+    responses(
+        (status = 200, description = "The lines", content_type = "text/csv"),
+        (status = 404, description = "No such bill, or not the caller's", body = ApiError),
+    ))]
+pub async fn lines_csv(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    let viewer = viewer(&caller)?;
+    let bill = bills::detail(&state, viewer, id).await.or_locale(caller.locale)?;
+    let body = bills::lines_csv(&bill, caller.locale).or_locale(caller.locale)?;
+    let disposition = format!("attachment; filename=\"bill-{}-{}.csv\"", bill.summary.account_no, bill.summary.period);
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (header::CONTENT_DISPOSITION, disposition),
+            (header::CACHE_CONTROL, "private, no-store".to_owned()),
+        ],
+        body,
+    )
+        .into_response())
+}

@@ -1,0 +1,61 @@
+//! The billing worker every server runs: it starts the runs the monthly schedule calls for
+//! and works any run whose lease is free. Runs are claimed through the database, so any
+//! number of servers can run it side by side; a run a dead server held is taken over when
+//! its lease expires.
+
+use std::sync::OnceLock;
+use std::time::Duration;
+
+use tokio::sync::watch;
+
+use super::pause;
+use crate::services::billing::run::{self, Settings};
+use crate::state::AppState;
+
+/// How often it asks the schedule for new runs, in rounds of the worker's interval.
+const SCHEDULE_EVERY: u32 = 12;
+
+/// This process's name as a lease holder.
+fn owner() -> &'static str {
+    static OWNER: OnceLock<String> = OnceLock::new();
+    OWNER.get_or_init(|| format!("{}-{}", std::process::id(), uuid::Uuid::new_v4().simple()))
+}
+
+/// Works runs until none is free.
+async fn work(state: &AppState) {
+    loop {
+        match run::work_one(state, owner(), &Settings::default()).await {
+            Ok(true) => continue,
+            Ok(false) => break,
+            Err(error) => {
+                tracing::warn!(?error, "billing run failed; it resumes when its lease expires");
+                break;
+            }
+        }
+    }
+}
+
+/// Starts working at once (after an operator started a run) rather than at the next round.
+pub fn kick(state: &AppState) {
+    let state = state.clone();
+    tokio::spawn(async move { work(&state).await });
+}
+
+/// The worker's loop.
+pub async fn run(state: AppState, mut stopped: watch::Receiver<bool>) {
+    let mut round = 0u32;
+    loop {
+        if state.config.billing_schedule && round % SCHEDULE_EVERY == 0 {
+            match run::schedule(&state).await {
+                Ok(0) => {}
+                Ok(created) => tracing::info!(created, "billing runs started by the schedule"),
+                Err(error) => tracing::warn!(?error, "billing schedule failed; will retry"),
+            }
+        }
+        round = round.wrapping_add(1);
+        work(&state).await;
+        if !pause(&mut stopped, Duration::from_secs(state.config.billing_interval_secs)).await {
+            break;
+        }
+    }
+}

@@ -1,0 +1,479 @@
+//! Importing readings (a file, the metering system's API, an operator's entry): every line
+//! is checked and either stored or rejected with its reason; the accepted lines, the
+//! rejections and the import's record are written in one transaction, so a file is never
+//! half imported without saying so.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use chrono::{NaiveDate, TimeZone};
+use shared::Locale;
+use shared::api::billing::{
+    ImportResult, ImportSummary, IntervalLine, ReadingLine, RejectReason, Rejection, from_milli, parse_day,
+    parse_interval_start, parse_reading,
+};
+use shared::i18n::billing::reject_reason;
+use sqlx::{AnyConnection, Row};
+
+use super::sql::{Cell, in_list, insert_rows};
+use crate::services::{Outcome, utc};
+use crate::state::AppState;
+
+/// Where readings came from and who sent them.
+pub struct Source {
+    /// `csv`, `api` or `manual`.
+    pub kind: &'static str,
+    /// The file's name, for a file.
+    pub file_name: Option<String>,
+    /// The sender, as the audit log names them.
+    pub actor: String,
+    /// The regions the sender may read for; empty for all.
+    pub regions: Vec<String>,
+    /// The caller's language, for the reasons.
+    pub locale: Locale,
+}
+
+/// Lines to import, numbered as the caller will recognise them.
+#[derive(Default)]
+pub struct Lines {
+    /// Register readings.
+    pub readings: Vec<(u64, ReadingLine)>,
+    /// Interval data.
+    pub intervals: Vec<(u64, IntervalLine)>,
+    /// Lines already refused while reading the file.
+    pub rejected: Vec<(u64, Option<String>, RejectReason)>,
+    /// Accept abnormal jumps (an operator who checked them).
+    pub confirm_jumps: bool,
+}
+
+struct Meter {
+    id: i64,
+}
+
+/// A register reading that parsed.
+struct Reading {
+    line: u64,
+    meter_id: i64,
+    day: NaiveDate,
+    active: i64,
+    peak: Option<i64>,
+    flat: Option<i64>,
+    valley: Option<i64>,
+    critical: Option<i64>,
+    reactive: Option<i64>,
+    demand: Option<i64>,
+}
+
+struct Interval {
+    line: u64,
+    meter_id: i64,
+    starts_at: i64,
+    kwh: i64,
+    kvarh: Option<i64>,
+}
+
+/// Collects rejections with their wording.
+struct Refusals {
+    locale: Locale,
+    list: Vec<Rejection>,
+}
+
+impl Refusals {
+    fn add(&mut self, line: u64, meter_no: Option<&str>, reason: RejectReason, context: Option<String>) {
+        let text = reject_reason(self.locale, reason);
+        let detail = match context {
+            Some(context) => format!("{text} ({context})"),
+            None => text.to_owned(),
+        };
+        self.list.push(Rejection { line, meter_no: meter_no.map(str::to_owned), reason, detail });
+    }
+}
+
+fn optional(value: &Option<String>) -> Result<Option<i64>, RejectReason> {
+    value.as_deref().map(parse_reading).transpose()
+}
+
+/// Checks and stores lines of readings.
+pub async fn import(state: &AppState, source: Source, lines: Lines) -> Outcome<ImportResult> {
+    let zone = state.config.time_zone;
+    let today = state.clock.today(zone);
+    let now = state.clock.seconds();
+    let mut refusals = Refusals { locale: source.locale, list: Vec::new() };
+    let total = (lines.readings.len() + lines.intervals.len() + lines.rejected.len()) as u64;
+    for (line, meter, reason) in &lines.rejected {
+        refusals.add(*line, meter.as_deref(), *reason, None);
+    }
+
+    let mut conn = state.db.pool().acquire().await?;
+    let wanted: Vec<&str> = lines
+        .readings
+        .iter()
+        .map(|(_, r)| r.meter_no.trim())
+        .chain(lines.intervals.iter().map(|(_, i)| i.meter_no.trim()))
+        .collect();
+    let meters = find_meters(&mut conn, &wanted, &source.regions).await?;
+
+    // Register readings: parse, then check against the meter's history in date order.
+    let mut parsed: Vec<Reading> = Vec::new();
+    for (line, reading) in &lines.readings {
+        let meter_no = reading.meter_no.trim();
+        let Some(meter) = meters.get(meter_no) else {
+            refusals.add(*line, Some(meter_no), RejectReason::UnknownMeter, None);
+            continue;
+        };
+        let Some(day) = parse_day(&reading.read_on).filter(|d| *d <= today) else {
+            refusals.add(*line, Some(meter_no), RejectReason::BadDate, Some(reading.read_on.clone()));
+            continue;
+        };
+        let numbers = (|| {
+            Ok::<_, RejectReason>(Reading {
+                line: *line,
+                meter_id: meter.id,
+                day,
+                active: parse_reading(&reading.active)?,
+                peak: optional(&reading.peak)?,
+                flat: optional(&reading.flat)?,
+                valley: optional(&reading.valley)?,
+                critical: optional(&reading.critical)?,
+                reactive: optional(&reading.reactive)?,
+                demand: optional(&reading.demand)?,
+            })
+        })();
+        match numbers {
+            Ok(r) => parsed.push(r),
+            Err(reason) => refusals.add(*line, Some(meter_no), reason, Some(reading.active.clone())),
+        }
+    }
+    let meter_nos: HashMap<i64, &str> = meters.iter().map(|(no, m)| (m.id, no.as_str())).collect();
+    let accepted_readings = check_history(&mut conn, parsed, &lines, state, &mut refusals, &meter_nos).await?;
+
+    // Interval data: on a quarter hour, not in the future, once per meter and time.
+    let mut intervals: Vec<Interval> = Vec::new();
+    for (line, interval) in &lines.intervals {
+        let meter_no = interval.meter_no.trim();
+        let Some(meter) = meters.get(meter_no) else {
+            refusals.add(*line, Some(meter_no), RejectReason::UnknownMeter, None);
+            continue;
+        };
+        let starts_at = parse_interval_start(&interval.starts_at)
+            .and_then(|local| zone.from_local_datetime(&local).earliest())
+            .map(|t| t.timestamp())
+            .filter(|t| t + 15 * 60 <= now);
+        let Some(starts_at) = starts_at else {
+            refusals.add(*line, Some(meter_no), RejectReason::BadDate, Some(interval.starts_at.clone()));
+            continue;
+        };
+        match (parse_reading(&interval.kwh), optional(&interval.kvarh)) {
+            (Ok(kwh), Ok(kvarh)) => intervals.push(Interval { line: *line, meter_id: meter.id, starts_at, kwh, kvarh }),
+            (Err(reason), _) | (_, Err(reason)) => {
+                refusals.add(*line, Some(meter_no), reason, Some(interval.kwh.clone()))
+            }
+        }
+    }
+    let accepted_intervals = drop_duplicate_intervals(&mut conn, intervals, &mut refusals, &meter_nos).await?;
+    drop(conn);
+
+    refusals.list.sort_by_key(|r| r.line);
+    let accepted = (accepted_readings.len() + accepted_intervals.len()) as u64;
+    let mut tx = state.db.begin().await?;
+    let import_id: i64 = sqlx::query_scalar(
+        "INSERT INTO reading_imports (source, file_name, actor, lines, accepted, rejected, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+    )
+    .bind(source.kind)
+    .bind(&source.file_name)
+    .bind(&source.actor)
+    .bind(total as i64)
+    .bind(accepted as i64)
+    .bind(refusals.list.len() as i64)
+    .bind(now)
+    .fetch_one(&mut *tx)
+    .await?;
+    let rows: Vec<Vec<Cell>> = refusals
+        .list
+        .iter()
+        .map(|r| {
+            vec![
+                Cell::Int(Some(import_id)),
+                Cell::Int(Some(r.line as i64)),
+                Cell::Text(r.meter_no.clone()),
+                Cell::Text(Some(r.reason.as_str().to_owned())),
+                Cell::Text(Some(r.detail.clone())),
+            ]
+        })
+        .collect();
+    insert_rows(&mut tx, "reading_rejections", &["import_id", "line_no", "meter_no", "reason", "detail"], rows).await?;
+    let source_kind = if source.kind == "csv" { "csv" } else { source.kind };
+    let rows: Vec<Vec<Cell>> = accepted_readings
+        .iter()
+        .map(|r| {
+            vec![
+                Cell::Int(Some(r.meter_id)),
+                Cell::Text(Some(r.day.to_string())),
+                Cell::Int(Some(r.active)),
+                Cell::Int(r.peak),
+                Cell::Int(r.flat),
+                Cell::Int(r.valley),
+                Cell::Int(r.critical),
+                Cell::Int(r.reactive),
+                Cell::Int(r.demand),
+                Cell::Text(Some(source_kind.to_owned())),
+                Cell::Int(Some(import_id)),
+                Cell::Int(Some(now)),
+            ]
+        })
+        .collect();
+    insert_rows(
+        &mut tx,
+        "meter_readings",
+        &[
+            "meter_id",
+            "read_on",
+            "active_milli",
+            "peak_milli",
+            "flat_milli",
+            "valley_milli",
+            "critical_milli",
+            "reactive_milli",
+            "demand_milli",
+            "source",
+            "import_id",
+            "created_at",
+        ],
+        rows,
+    )
+    .await?;
+    let rows: Vec<Vec<Cell>> = accepted_intervals
+        .iter()
+        .map(|i| {
+            vec![
+                Cell::Int(Some(i.meter_id)),
+                Cell::Int(Some(i.starts_at)),
+                Cell::Int(Some(i.kwh)),
+                Cell::Int(i.kvarh),
+                Cell::Int(Some(import_id)),
+            ]
+        })
+        .collect();
+    insert_rows(
+        &mut tx,
+        "interval_readings",
+        &["meter_id", "starts_at", "kwh_milli", "kvarh_milli", "import_id"],
+        rows,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(ImportResult { import_id, lines: total, accepted, rejected: refusals.list })
+}
+
+/// The meters named, within the sender's regions, by number.
+async fn find_meters(
+    conn: &mut AnyConnection,
+    numbers: &[&str],
+    regions: &[String],
+) -> Outcome<HashMap<String, Meter>> {
+    let distinct: Vec<&str> =
+        numbers.iter().copied().filter(|n| !n.is_empty()).collect::<HashSet<_>>().into_iter().collect();
+    let mut meters = HashMap::new();
+    for chunk in distinct.chunks(500) {
+        let sql = format!(
+            "SELECT m.id, m.meter_no, a.region FROM meters m JOIN electricity_accounts a ON a.id = m.account_id
+              WHERE m.meter_no IN ({})",
+            in_list(1, chunk.len())
+        );
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for number in chunk {
+            query = query.bind(*number);
+        }
+        for row in query.fetch_all(&mut *conn).await? {
+            let region: String = row.try_get("region")?;
+            if regions.is_empty() || regions.contains(&region) {
+                meters.insert(row.try_get("meter_no")?, Meter { id: row.try_get("id")? });
+            }
+        }
+    }
+    Ok(meters)
+}
+
+/// One meter's readings by day, and the days its register was changed (with the new
+/// register's first value).
+#[derive(Default)]
+struct History {
+    readings: BTreeMap<NaiveDate, i64>,
+    changes: BTreeMap<NaiveDate, i64>,
+}
+
+impl History {
+    /// The value to compare a reading of `day` with from below: the latest reading
+    /// before it, or a register change after that reading (its new start).
+    fn floor(&self, day: NaiveDate) -> Option<(NaiveDate, i64)> {
+        let previous = self.readings.range(..day).next_back().map(|(d, v)| (*d, *v));
+        let change = self.changes.range(..=day).next_back().map(|(d, v)| (*d, *v));
+        match (previous, change) {
+            (Some(p), Some(c)) if c.0 > p.0 => Some(c),
+            (None, Some(c)) => Some(c),
+            (p, _) => p,
+        }
+    }
+
+    /// The next reading after `day`, unless a register change comes first.
+    fn ceiling(&self, day: NaiveDate) -> Option<(NaiveDate, i64)> {
+        let next = self.readings.range(day.succ_opt()?..).next().map(|(d, v)| (*d, *v))?;
+        let changed = self.changes.range(day.succ_opt()?..=next.0).next().is_some();
+        (!changed).then_some(next)
+    }
+
+    /// The recent daily average (milli-kWh a day) from up to four readings before `day`
+    /// with no register change among them; `None` with too little history.
+    fn recent_daily(&self, day: NaiveDate) -> Option<(i64, i64)> {
+        let recent: Vec<(NaiveDate, i64)> = self.readings.range(..day).rev().take(4).map(|(d, v)| (*d, *v)).collect();
+        let (last, first) = (recent.first()?, recent.last()?);
+        let days = (last.0 - first.0).num_days();
+        let changed = self.changes.range(first.0..=day).next().is_some();
+        (recent.len() >= 2 && days > 0 && !changed).then(|| ((last.1 - first.1) / days, days))
+    }
+}
+
+/// Checks register readings against the stored history and each other; answers those
+/// to store.
+async fn check_history(
+    conn: &mut AnyConnection,
+    mut parsed: Vec<Reading>,
+    lines: &Lines,
+    state: &AppState,
+    refusals: &mut Refusals,
+    meter_nos: &HashMap<i64, &str>,
+) -> Outcome<Vec<Reading>> {
+    let Some(earliest) = parsed.iter().map(|r| r.day).min() else { return Ok(Vec::new()) };
+    let since = (earliest - chrono::Days::new(400)).to_string();
+    let ids: Vec<i64> = parsed.iter().map(|r| r.meter_id).collect::<HashSet<_>>().into_iter().collect();
+    let mut histories: HashMap<i64, History> = HashMap::new();
+    for chunk in ids.chunks(500) {
+        let list = in_list(2, chunk.len());
+        let readings = format!(
+            "SELECT meter_id, read_on, active_milli FROM meter_readings WHERE read_on >= $1 AND meter_id IN ({list})"
+        );
+        let changes = format!(
+            "SELECT meter_id, changed_on, start_milli FROM meter_changes WHERE changed_on >= $1 AND meter_id IN ({list})"
+        );
+        for (sql, is_change) in [(readings, false), (changes, true)] {
+            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(&since);
+            for id in chunk {
+                query = query.bind(*id);
+            }
+            for row in query.fetch_all(&mut *conn).await? {
+                let day_column = if is_change { "changed_on" } else { "read_on" };
+                let value_column = if is_change { "start_milli" } else { "active_milli" };
+                let day: String = row.try_get(day_column)?;
+                let Ok(day) = day.parse::<NaiveDate>() else { continue };
+                let history = histories.entry(row.try_get("meter_id")?).or_default();
+                let map = if is_change { &mut history.changes } else { &mut history.readings };
+                map.insert(day, row.try_get(value_column)?);
+            }
+        }
+    }
+    let factor = i64::from(state.config.reading_jump_factor);
+    parsed.sort_by_key(|r| (r.meter_id, r.day, r.line));
+    let mut accepted = Vec::new();
+    for reading in parsed {
+        let meter_no = meter_nos.get(&reading.meter_id).copied();
+        let history = histories.entry(reading.meter_id).or_default();
+        let shown = |milli: i64| from_milli(milli).to_string();
+        if history.readings.contains_key(&reading.day) {
+            refusals.add(reading.line, meter_no, RejectReason::Duplicate, Some(reading.day.to_string()));
+            continue;
+        }
+        if let Some((day, value)) = history.floor(reading.day)
+            && reading.active < value
+        {
+            let context = format!("{day}: {} > {}", shown(value), shown(reading.active));
+            refusals.add(reading.line, meter_no, RejectReason::LowerThanLast, Some(context));
+            continue;
+        }
+        if let Some((day, value)) = history.ceiling(reading.day)
+            && reading.active > value
+        {
+            let context = format!("{day}: {} < {}", shown(value), shown(reading.active));
+            refusals.add(reading.line, meter_no, RejectReason::HigherThanNext, Some(context));
+            continue;
+        }
+        if !lines.confirm_jumps
+            && let (Some((day, value)), Some((average, _))) =
+                (history.floor(reading.day), history.recent_daily(reading.day))
+        {
+            let days = (reading.day - day).num_days().max(1);
+            let daily = (reading.active - value) / days;
+            if average > 0 && daily > average.saturating_mul(factor) {
+                let context = format!("{} / {} kWh", shown(daily), shown(average));
+                refusals.add(reading.line, meter_no, RejectReason::AbnormalJump, Some(context));
+                continue;
+            }
+        }
+        history.readings.insert(reading.day, reading.active);
+        accepted.push(reading);
+    }
+    Ok(accepted)
+}
+
+/// Drops intervals already stored or given twice.
+async fn drop_duplicate_intervals(
+    conn: &mut AnyConnection,
+    mut intervals: Vec<Interval>,
+    refusals: &mut Refusals,
+    meter_nos: &HashMap<i64, &str>,
+) -> Outcome<Vec<Interval>> {
+    let (Some(first), Some(last)) =
+        (intervals.iter().map(|i| i.starts_at).min(), intervals.iter().map(|i| i.starts_at).max())
+    else {
+        return Ok(Vec::new());
+    };
+    let ids: Vec<i64> = intervals.iter().map(|i| i.meter_id).collect::<HashSet<_>>().into_iter().collect();
+    let mut seen: HashSet<(i64, i64)> = HashSet::new();
+    for chunk in ids.chunks(500) {
+        let sql = format!(
+            "SELECT meter_id, starts_at FROM interval_readings WHERE starts_at BETWEEN $1 AND $2 AND meter_id IN ({})",
+            in_list(3, chunk.len())
+        );
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(first).bind(last);
+        for id in chunk {
+            query = query.bind(*id);
+        }
+        for row in query.fetch_all(&mut *conn).await? {
+            seen.insert((row.try_get("meter_id")?, row.try_get("starts_at")?));
+        }
+    }
+    intervals.sort_by_key(|i| i.line);
+    let mut accepted = Vec::with_capacity(intervals.len());
+    for interval in intervals {
+        if seen.insert((interval.meter_id, interval.starts_at)) {
+            accepted.push(interval);
+        } else {
+            let meter_no = meter_nos.get(&interval.meter_id).copied();
+            refusals.add(interval.line, meter_no, RejectReason::Duplicate, None);
+        }
+    }
+    Ok(accepted)
+}
+
+/// Recent imports, newest first.
+pub async fn recent(state: &AppState) -> Outcome<Vec<ImportSummary>> {
+    let rows = sqlx::query(
+        "SELECT id, source, file_name, actor, lines, accepted, rejected, created_at FROM reading_imports
+          ORDER BY id DESC LIMIT 50",
+    )
+    .fetch_all(state.db.pool())
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(ImportSummary {
+                id: row.try_get("id")?,
+                source: row.try_get("source")?,
+                file_name: row.try_get("file_name")?,
+                actor: row.try_get("actor")?,
+                lines: row.try_get::<i64, _>("lines")?.max(0) as u64,
+                accepted: row.try_get::<i64, _>("accepted")?.max(0) as u64,
+                rejected: row.try_get::<i64, _>("rejected")?.max(0) as u64,
+                created_at: utc(row.try_get("created_at")?),
+            })
+        })
+        .collect()
+}

@@ -1,0 +1,766 @@
+//! Billing runs: one per period and reading day. A server claims a run with a lease (a
+//! conditional update with an expiry), bills its accounts in id order a chunk at a time,
+//! and in the same transaction as each chunk's bills moves the run's cursor, guarded by
+//! its lease. So running twice bills nothing twice (one bill per account and period, by a
+//! unique index), a crash loses at most an uncommitted chunk that the next holder redoes,
+//! and two servers never bill the same chunk.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use chrono::{Datelike, NaiveDate, TimeZone};
+use rust_decimal::Decimal;
+use serde_json::json;
+use shared::Money;
+use shared::api::ErrorCode;
+use shared::api::billing::{
+    AdjustmentLine, ExceptionKind, Metering, RunDetail, RunException, RunStatus, RunView, StartRun, parse_period,
+};
+use shared::roles::Notice;
+use shared::tariff::{TariffVersion, TouPeriod};
+use shared::validation::{FieldError, Problem};
+use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, Row};
+
+use super::compute::{AccountInput, Change, Decision, MeterInput, NewBill, Period, Reading, decide};
+use super::sql::{Cell, in_list, insert_returning, insert_rows};
+use super::tariffs::versions_of;
+use crate::services::notices::{Email, notify};
+use crate::services::{Actor, Fail, Outcome, audit, utc};
+use crate::state::AppState;
+
+/// How a worker runs; tests shorten the lease and stop a worker midway as a crash would.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// How long a claim lasts without progress (seconds).
+    pub lease_seconds: i64,
+    /// Stop after this many chunks, leaving the lease behind (a crash).
+    pub stop_after_chunks: Option<u32>,
+    /// With `stop_after_chunks`: do the last chunk's work but never commit it (a crash
+    /// in the middle of a chunk).
+    pub abandon_last_chunk: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings { lease_seconds: 120, stop_after_chunks: None, abandon_last_chunk: false }
+    }
+}
+
+const RUN_COLUMNS: &str =
+    "id, period, reading_day, status, total_accounts, accounts_done, bills, held, exceptions, started_by,
+     started_at, finished_at";
+
+fn run_from_row(row: &AnyRow) -> Outcome<RunView> {
+    let count = |column: &str| row.try_get::<i64, _>(column).map(|n| n.max(0) as u64);
+    let status: String = row.try_get("status")?;
+    Ok(RunView {
+        id: row.try_get("id")?,
+        period: row.try_get("period")?,
+        reading_day: u32::try_from(row.try_get::<i64, _>("reading_day")?).unwrap_or(1),
+        status: status.parse().unwrap_or(RunStatus::Running),
+        total_accounts: count("total_accounts")?,
+        accounts_done: count("accounts_done")?,
+        bills: count("bills")?,
+        held: count("held")?,
+        exceptions: count("exceptions")?,
+        started_by: row.try_get("started_by")?,
+        started_at: utc(row.try_get("started_at")?),
+        finished_at: row.try_get::<Option<i64>, _>("finished_at")?.map(utc),
+    })
+}
+
+/// Starts the run of a period and reading day, or finds the one already started.
+/// Answers the run and whether it is new.
+pub async fn start(state: &AppState, actor: &Actor, request: &StartRun) -> Outcome<(RunView, bool)> {
+    let Some(month) = parse_period(&request.period) else {
+        return Err(Fail::Fields(vec![FieldError::new("period", Problem::InvalidDate)]));
+    };
+    if !(1..=28).contains(&request.reading_day) {
+        return Err(Fail::Fields(vec![FieldError::new("reading_day", Problem::OutOfRange)]));
+    }
+    let period = Period::new(month, request.reading_day).ok_or(Fail::Code(ErrorCode::BadRequest))?;
+    if period.closing_day() > state.clock.today(state.config.time_zone) {
+        // The closing readings are not taken yet.
+        return Err(Fail::Fields(vec![FieldError::new("period", Problem::OutOfRange)]));
+    }
+    let (view, created) = open(state, &period, request.reading_day, &actor.label).await?;
+    if created {
+        let detail = json!({ "run": view.id, "period": view.period, "reading_day": view.reading_day });
+        audit::record_alone(&state.db, actor, "billing.run.start", &view.period, detail).await?;
+    }
+    Ok((view, created))
+}
+
+/// Creates a run unless it exists.
+async fn open(state: &AppState, period: &Period, reading_day: u32, by: &str) -> Outcome<(RunView, bool)> {
+    let mut tx = state.db.begin().await?;
+    let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM electricity_accounts WHERE reading_day = $1")
+        .bind(i64::from(reading_day))
+        .fetch_one(&mut *tx)
+        .await?;
+    let created: Option<i64> = sqlx::query_scalar(
+        "INSERT INTO billing_runs (period, reading_day, started_by, started_at, status, total_accounts)
+         VALUES ($1, $2, $3, $4, 'running', $5) ON CONFLICT (period, reading_day) DO NOTHING RETURNING id",
+    )
+    .bind(&period.label)
+    .bind(i64::from(reading_day))
+    .bind(by)
+    .bind(state.clock.seconds())
+    .bind(total)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let sql = format!("SELECT {RUN_COLUMNS} FROM billing_runs WHERE period = $1 AND reading_day = $2");
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(&period.label)
+        .bind(i64::from(reading_day))
+        .fetch_one(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok((run_from_row(&row)?, created.is_some()))
+}
+
+/// Starts the runs the schedule calls for today: for each reading day whose closing day
+/// has come this month, the period it closes. Answers how many were created.
+pub async fn schedule(state: &AppState) -> Outcome<usize> {
+    let today = state.clock.today(state.config.time_zone);
+    let Some(last_month) = today.with_day(1).and_then(|d| d.pred_opt()) else { return Ok(0) };
+    let days: Vec<i64> =
+        sqlx::query_scalar("SELECT DISTINCT reading_day FROM electricity_accounts WHERE reading_day < $1")
+            .bind(i64::from(today.day()))
+            .fetch_all(state.db.pool())
+            .await?;
+    let mut created = 0;
+    for day in days {
+        let Some(period) = u32::try_from(day).ok().and_then(|d| Period::new(last_month, d)) else { continue };
+        if period.closing_day() < today && open(state, &period, period.from.day(), "schedule").await?.1 {
+            created += 1;
+        }
+    }
+    Ok(created)
+}
+
+/// Recent runs, newest first.
+pub async fn list(state: &AppState) -> Outcome<Vec<RunView>> {
+    let sql = format!("SELECT {RUN_COLUMNS} FROM billing_runs ORDER BY id DESC LIMIT 50");
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).fetch_all(state.db.pool()).await?;
+    rows.iter().map(run_from_row).collect()
+}
+
+/// A run with its exceptions.
+pub async fn detail(state: &AppState, id: i64) -> Outcome<RunDetail> {
+    let sql = format!("SELECT {RUN_COLUMNS} FROM billing_runs WHERE id = $1");
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(state.db.pool()).await?;
+    let run = run_from_row(&row.ok_or(Fail::Code(ErrorCode::NotFound))?)?;
+    let rows = sqlx::query(
+        "SELECT a.account_no, e.kind, e.detail,
+                (SELECT b.id FROM bills b WHERE b.account_id = e.account_id AND b.run_id = e.run_id) AS bill_id
+           FROM billing_exceptions e JOIN electricity_accounts a ON a.id = e.account_id
+          WHERE e.run_id = $1 ORDER BY a.account_no, e.kind",
+    )
+    .bind(id)
+    .fetch_all(state.db.pool())
+    .await?;
+    let exceptions = rows
+        .iter()
+        .map(|row| {
+            let kind: String = row.try_get("kind")?;
+            Ok(RunException {
+                account_no: row.try_get("account_no")?,
+                kind: kind.parse().unwrap_or(ExceptionKind::Calculation),
+                detail: row.try_get("detail")?,
+                bill_id: row.try_get("bill_id")?,
+            })
+        })
+        .collect::<Outcome<_>>()?;
+    Ok(RunDetail { run, exceptions })
+}
+
+/// A run this worker holds.
+struct Claimed {
+    id: i64,
+    period: Period,
+    reading_day: i64,
+    cursor: i64,
+}
+
+/// Claims a run whose lease is free and bills it to the end (or until told to stop).
+/// Answers whether there was one.
+pub async fn work_one(state: &AppState, owner: &str, settings: &Settings) -> Outcome<bool> {
+    let now = state.clock.seconds();
+    let row = sqlx::query(
+        "UPDATE billing_runs SET lease_owner = $1, lease_until = $2
+          WHERE id = (SELECT id FROM billing_runs WHERE status = 'running' AND (lease_until IS NULL OR lease_until < $3)
+                       ORDER BY id LIMIT 1)
+            AND status = 'running' AND (lease_until IS NULL OR lease_until < $3)
+         RETURNING id, period, reading_day, cursor",
+    )
+    .bind(owner)
+    .bind(now + settings.lease_seconds)
+    .bind(now)
+    .fetch_optional(state.db.pool())
+    .await?;
+    let Some(row) = row else { return Ok(false) };
+    let reading_day: i64 = row.try_get("reading_day")?;
+    let label: String = row.try_get("period")?;
+    let period = parse_period(&label)
+        .and_then(|month| Period::new(month, u32::try_from(reading_day).ok()?))
+        .ok_or_else(|| Fail::Internal(anyhow::anyhow!("run with period {label}")))?;
+    let mut run = Claimed { id: row.try_get("id")?, period, reading_day, cursor: row.try_get("cursor")? };
+    tracing::info!(run = run.id, period = %run.period.label, reading_day, cursor = run.cursor, "billing run claimed");
+    let mut chunks = 0u32;
+    loop {
+        let last = settings.stop_after_chunks.is_some_and(|stop| chunks + 1 >= stop);
+        let abandon = last && settings.abandon_last_chunk;
+        match bill_chunk(state, &mut run, owner, settings, abandon).await? {
+            true if !last => chunks += 1,
+            _ => return Ok(true),
+        }
+    }
+}
+
+/// Bills the next chunk of a run's accounts; answers whether more remain.
+async fn bill_chunk(
+    state: &AppState,
+    run: &mut Claimed,
+    owner: &str,
+    settings: &Settings,
+    abandon: bool,
+) -> Outcome<bool> {
+    let mut tx = state.db.begin().await?;
+    let accounts = sqlx::query(
+        "SELECT id, account_no, tariff_code, contracted_kva, billing_hold, org_id FROM electricity_accounts
+          WHERE reading_day = $1 AND id > $2 ORDER BY id LIMIT $3",
+    )
+    .bind(run.reading_day)
+    .bind(run.cursor)
+    .bind(i64::from(state.config.billing_chunk))
+    .fetch_all(&mut *tx)
+    .await?;
+    let now = state.clock.seconds();
+    if accounts.is_empty() {
+        let done = sqlx::query(
+            "UPDATE billing_runs SET status = 'done', finished_at = $1, lease_owner = NULL, lease_until = NULL
+              WHERE id = $2 AND lease_owner = $3",
+        )
+        .bind(now)
+        .bind(run.id)
+        .bind(owner)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        tx.commit().await?;
+        if done == 1 {
+            tracing::info!(run = run.id, "billing run done");
+        }
+        return Ok(false);
+    }
+    let loaded = Loaded::load(&mut tx, &accounts, &run.period, state).await?;
+    let mut bills: Vec<(i64, NewBill)> = Vec::new();
+    let mut exceptions: Vec<(i64, ExceptionKind, String)> = Vec::new();
+    for account in &loaded.accounts {
+        if loaded.billed.contains(&account.id) {
+            continue;
+        }
+        match decide(&loaded.input(account, state), &run.period) {
+            Decision::Bill(bill) => {
+                exceptions.extend(bill.exceptions.iter().map(|(k, d)| (account.id, *k, d.clone())));
+                bills.push((account.id, *bill));
+            }
+            Decision::Exception(kind, detail) => exceptions.push((account.id, kind, detail)),
+        }
+    }
+    let target = Target { period: &run.period, run_id: Some(run.id), replaces: None };
+    let issued = store(&mut tx, state, &target, &loaded, &bills, &exceptions).await?;
+    let last_id = accounts.last().map(|r| r.try_get::<i64, _>("id")).transpose()?.unwrap_or(run.cursor);
+    let held = bills.iter().filter(|(_, b)| b.held).count() as i64;
+    let moved = sqlx::query(
+        "UPDATE billing_runs SET cursor = $1, accounts_done = accounts_done + $2, bills = bills + $3, held = held + $4,
+                exceptions = exceptions + $5, lease_until = $6
+          WHERE id = $7 AND lease_owner = $8 AND status = 'running'",
+    )
+    .bind(last_id)
+    .bind(accounts.len() as i64)
+    .bind(bills.len() as i64)
+    .bind(held)
+    .bind(exceptions.len() as i64)
+    .bind(now + settings.lease_seconds)
+    .bind(run.id)
+    .bind(owner)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if moved != 1 {
+        // Another server took the run over (this one stalled past its lease): leave it.
+        tracing::warn!(run = run.id, "billing run lease lost; chunk rolled back");
+        return Ok(false);
+    }
+    notify_issued(&mut tx, &state.config.public_url(), &issued).await?;
+    if abandon {
+        tracing::warn!(run = run.id, "billing chunk abandoned before commit (a simulated crash)");
+        return Ok(false);
+    }
+    tx.commit().await?;
+    run.cursor = last_id;
+    Ok(true)
+}
+
+/// An account as a run reads it.
+pub(super) struct AccountRow {
+    id: i64,
+    account_no: String,
+    tariff_code: Option<String>,
+    contracted_kva: Option<i64>,
+    billing_hold: Option<String>,
+}
+
+struct MeterRow {
+    id: i64,
+    account_id: i64,
+    meter_no: String,
+    multiplier: i64,
+    interval_data: bool,
+}
+
+/// Everything a chunk needs, loaded with one query a table.
+pub(super) struct Loaded {
+    pub(super) accounts: Vec<AccountRow>,
+    meters: Vec<MeterRow>,
+    /// Accounts that already have this period's bill (a run resumed or repeated).
+    billed: HashSet<i64>,
+    previous: HashMap<i64, (Money, Metering)>,
+    readings: HashMap<i64, Vec<Reading>>,
+    changes: HashMap<i64, Change>,
+    intervals: HashMap<i64, Vec<(i64, i64, Option<i64>)>>,
+    tier_years: HashMap<i64, BTreeMap<i32, Decimal>>,
+    adjustments: HashMap<i64, Vec<AdjustmentLine>>,
+    versions: HashMap<String, Vec<TariffVersion>>,
+}
+
+fn json_of<T: serde::de::DeserializeOwned>(text: &str) -> Outcome<T> {
+    serde_json::from_str(text).map_err(|e| Fail::Internal(anyhow::anyhow!("stored JSON: {e}")))
+}
+
+impl Loaded {
+    pub(super) async fn load(
+        conn: &mut AnyConnection,
+        rows: &[AnyRow],
+        period: &Period,
+        state: &AppState,
+    ) -> Outcome<Loaded> {
+        let accounts: Vec<AccountRow> = rows
+            .iter()
+            .map(|row| {
+                Ok(AccountRow {
+                    id: row.try_get("id")?,
+                    account_no: row.try_get("account_no")?,
+                    tariff_code: row.try_get("tariff_code")?,
+                    contracted_kva: row.try_get("contracted_kva")?,
+                    billing_hold: row.try_get("billing_hold")?,
+                })
+            })
+            .collect::<Result<_, sqlx::Error>>()?;
+        let ids: Vec<i64> = accounts.iter().map(|a| a.id).collect();
+        let list = |first: usize| in_list(first, ids.len());
+        macro_rules! by_accounts {
+            ($sql:expr, $($bind:expr),*) => {{
+                let mut query = sqlx::query(sqlx::AssertSqlSafe($sql));
+                $(query = query.bind($bind);)*
+                for id in &ids {
+                    query = query.bind(*id);
+                }
+                query.fetch_all(&mut *conn).await?
+            }};
+        }
+        let meters: Vec<MeterRow> = by_accounts!(
+            format!("SELECT id, account_id, meter_no, multiplier, interval_data FROM meters WHERE account_id IN ({}) ORDER BY id", list(1)),
+        )
+        .iter()
+        .map(|row| {
+            Ok(MeterRow {
+                id: row.try_get("id")?,
+                account_id: row.try_get("account_id")?,
+                meter_no: row.try_get("meter_no")?,
+                multiplier: row.try_get("multiplier")?,
+                interval_data: row.try_get::<i64, _>("interval_data")? == 1,
+            })
+        })
+        .collect::<Result<_, sqlx::Error>>()?;
+        let billed: HashSet<i64> = by_accounts!(
+            format!(
+                "SELECT account_id FROM bills WHERE period = $1 AND replaces IS NULL AND account_id IN ({})",
+                list(2)
+            ),
+            &period.label
+        )
+        .iter()
+        .map(|row| row.try_get("account_id"))
+        .collect::<Result<_, _>>()?;
+        // The last bill: the newest one not cancelled that ended the day before this period.
+        let mut previous = HashMap::new();
+        let rows = by_accounts!(
+            format!(
+                "SELECT account_id, total_fen, metered FROM bills WHERE period_to = $1 AND status <> 'cancelled'
+                   AND account_id IN ({}) ORDER BY id",
+                list(2)
+            ),
+            period.from.pred_opt().unwrap_or(period.from).to_string()
+        );
+        for row in rows {
+            let metering: Metering = json_of(&row.try_get::<String, _>("metered")?)?;
+            previous.insert(row.try_get("account_id")?, (Money::from_fen(row.try_get("total_fen")?), metering));
+        }
+        let meter_ids: Vec<i64> = meters.iter().map(|m| m.id).collect();
+        let meter_list = |first: usize| in_list(first, meter_ids.len());
+        macro_rules! by_meters {
+            ($sql:expr, $($bind:expr),*) => {{
+                let mut query = sqlx::query(sqlx::AssertSqlSafe($sql));
+                $(query = query.bind($bind);)*
+                for id in &meter_ids {
+                    query = query.bind(*id);
+                }
+                if meter_ids.is_empty() { Vec::new() } else { query.fetch_all(&mut *conn).await? }
+            }};
+        }
+        let history_from = (period.from - chrono::Days::new(100)).to_string();
+        let mut readings: HashMap<i64, Vec<Reading>> = HashMap::new();
+        let rows = by_meters!(
+            format!(
+                "SELECT meter_id, read_on, active_milli, peak_milli, flat_milli, valley_milli, critical_milli, reactive_milli,
+                        demand_milli
+                   FROM meter_readings WHERE read_on BETWEEN $1 AND $2 AND meter_id IN ({}) ORDER BY meter_id, read_on",
+                meter_list(3)
+            ),
+            &history_from,
+            period.closing_day().to_string()
+        );
+        for row in rows {
+            let day: String = row.try_get("read_on")?;
+            let Ok(day) = day.parse::<NaiveDate>() else { continue };
+            let mut periods = BTreeMap::new();
+            for (period, column) in [
+                (TouPeriod::Peak, "peak_milli"),
+                (TouPeriod::Flat, "flat_milli"),
+                (TouPeriod::Valley, "valley_milli"),
+                (TouPeriod::CriticalPeak, "critical_milli"),
+            ] {
+                if let Some(value) = row.try_get::<Option<i64>, _>(column)? {
+                    periods.insert(period, value);
+                }
+            }
+            readings.entry(row.try_get("meter_id")?).or_default().push(Reading {
+                day,
+                active: row.try_get("active_milli")?,
+                periods,
+                reactive: row.try_get("reactive_milli")?,
+                demand: row.try_get("demand_milli")?,
+            });
+        }
+        let mut changes = HashMap::new();
+        let rows = by_meters!(
+            format!(
+                "SELECT meter_id, changed_on, final_milli, start_milli FROM meter_changes
+                  WHERE changed_on > $1 AND changed_on <= $2 AND meter_id IN ({})",
+                meter_list(3)
+            ),
+            period.from.to_string(),
+            period.closing_day().to_string()
+        );
+        for row in rows {
+            let day: String = row.try_get("changed_on")?;
+            let Ok(day) = day.parse::<NaiveDate>() else { continue };
+            let change =
+                Change { day, final_milli: row.try_get("final_milli")?, start_milli: row.try_get("start_milli")? };
+            changes.insert(row.try_get("meter_id")?, change);
+        }
+        let zone = state.config.time_zone;
+        let local_midnight = |day: NaiveDate| {
+            day.and_hms_opt(0, 0, 0)
+                .and_then(|t| zone.from_local_datetime(&t).earliest())
+                .map(|t| t.timestamp())
+                .unwrap_or(0)
+        };
+        let mut intervals: HashMap<i64, Vec<(i64, i64, Option<i64>)>> = HashMap::new();
+        if meters.iter().any(|m| m.interval_data) {
+            let interval_ids: Vec<i64> = meters.iter().filter(|m| m.interval_data).map(|m| m.id).collect();
+            let sql = format!(
+                "SELECT meter_id, starts_at, kwh_milli, kvarh_milli FROM interval_readings
+                  WHERE starts_at >= $1 AND starts_at < $2 AND meter_id IN ({}) ORDER BY meter_id, starts_at",
+                in_list(3, interval_ids.len())
+            );
+            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql))
+                .bind(local_midnight(period.from))
+                .bind(local_midnight(period.closing_day()));
+            for id in &interval_ids {
+                query = query.bind(*id);
+            }
+            for row in query.fetch_all(&mut *conn).await? {
+                intervals.entry(row.try_get("meter_id")?).or_default().push((
+                    row.try_get("starts_at")?,
+                    row.try_get("kwh_milli")?,
+                    row.try_get("kvarh_milli")?,
+                ));
+            }
+        }
+        let mut tier_years: HashMap<i64, BTreeMap<i32, Decimal>> = HashMap::new();
+        let rows = by_accounts!(
+            format!(
+                "SELECT u.account_id, u.year, SUM(u.kwh_milli) AS kwh_milli FROM bill_tier_usage u JOIN bills b ON b.id = u.bill_id
+                  WHERE b.status <> 'cancelled' AND u.year >= $1 AND u.account_id IN ({})
+                  GROUP BY u.account_id, u.year",
+                list(2)
+            ),
+            i64::from(period.from.year())
+        );
+        for row in rows {
+            let year = i32::try_from(row.try_get::<i64, _>("year")?).unwrap_or_default();
+            let kwh = shared::api::billing::from_milli(row.try_get("kwh_milli")?);
+            tier_years.entry(row.try_get("account_id")?).or_default().insert(year, kwh);
+        }
+        let mut adjustments: HashMap<i64, Vec<AdjustmentLine>> = HashMap::new();
+        let rows = by_accounts!(
+            format!(
+                "SELECT id, account_id, amount_fen, reason FROM billing_adjustments WHERE bill_id IS NULL AND account_id IN ({})
+                  ORDER BY id",
+                list(1)
+            ),
+        );
+        for row in rows {
+            adjustments.entry(row.try_get("account_id")?).or_default().push(AdjustmentLine {
+                id: row.try_get("id")?,
+                reason: row.try_get("reason")?,
+                amount: Money::from_fen(row.try_get("amount_fen")?),
+            });
+        }
+        let codes: Vec<&str> =
+            accounts.iter().filter_map(|a| a.tariff_code.as_deref()).collect::<HashSet<_>>().into_iter().collect();
+        let versions = versions_of(conn, &codes).await?;
+        Ok(Loaded {
+            accounts,
+            meters,
+            billed,
+            previous,
+            readings,
+            changes,
+            intervals,
+            tier_years,
+            adjustments,
+            versions,
+        })
+    }
+
+    pub(super) fn input<'a>(&'a self, account: &'a AccountRow, state: &AppState) -> AccountInput<'a> {
+        let meters = self
+            .meters
+            .iter()
+            .filter(|m| m.account_id == account.id)
+            .map(|m| MeterInput {
+                meter_no: &m.meter_no,
+                multiplier: m.multiplier,
+                interval_data: m.interval_data,
+                readings: self.readings.get(&m.id).map(Vec::as_slice).unwrap_or_default(),
+                change: self.changes.get(&m.id),
+                intervals: self.intervals.get(&m.id).map(Vec::as_slice).unwrap_or_default(),
+            })
+            .collect();
+        AccountInput {
+            meters,
+            versions: account.tariff_code.as_ref().and_then(|c| self.versions.get(c)).map(Vec::as_slice),
+            capacity_kva: account.contracted_kva,
+            previous: self.previous.get(&account.id).map(|(total, metering)| (*total, metering)),
+            tier_years: self.tier_years.get(&account.id).cloned().unwrap_or_default(),
+            adjustments: self.adjustments.get(&account.id).cloned().unwrap_or_default(),
+            hold: account.billing_hold.as_deref(),
+            change_factor: state.config.bill_change_factor,
+            zone: state.config.time_zone,
+        }
+    }
+}
+
+/// An issued bill to tell its account's people about.
+pub(super) struct Issued {
+    pub(super) bill_id: i64,
+    pub(super) account_id: i64,
+    pub(super) account_no: String,
+    pub(super) period: String,
+    pub(super) total: Money,
+    pub(super) due_on: NaiveDate,
+}
+
+/// Where bills being stored belong.
+pub(super) struct Target<'a> {
+    /// Their period.
+    pub period: &'a Period,
+    /// The run making them, if any.
+    pub run_id: Option<i64>,
+    /// The bill a rebill replaces.
+    pub replaces: Option<i64>,
+}
+
+/// Writes a chunk's bills, their tier usage, the adjustments they carry and the
+/// exceptions. Answers the bills issued (not held).
+pub(super) async fn store(
+    conn: &mut AnyConnection,
+    state: &AppState,
+    target: &Target<'_>,
+    loaded: &Loaded,
+    bills: &[(i64, NewBill)],
+    exceptions: &[(i64, ExceptionKind, String)],
+) -> Outcome<Vec<Issued>> {
+    let now = state.clock.seconds();
+    let due_on = state.clock.today(state.config.time_zone) + chrono::Days::new(u64::from(state.config.bill_due_days));
+    let account_of: HashMap<i64, &AccountRow> = loaded.accounts.iter().map(|a| (a.id, a)).collect();
+    let mut rows = Vec::with_capacity(bills.len());
+    for (account_id, bill) in bills {
+        let tariff = account_of.get(account_id).and_then(|a| a.tariff_code.clone());
+        let metered = serde_json::to_string(&bill.metering).map_err(|e| Fail::Internal(e.into()))?;
+        let lines = serde_json::to_string(&bill.lines).map_err(|e| Fail::Internal(e.into()))?;
+        let energy: i64 = (bill.metering.metered.kwh * Decimal::ONE_THOUSAND).trunc().try_into().unwrap_or(i64::MAX);
+        let total = bill.total.to_fen().ok_or_else(|| Fail::Internal(anyhow::anyhow!("bill total out of range")))?;
+        rows.push(vec![
+            Cell::Int(Some(*account_id)),
+            Cell::Text(Some(target.period.label.clone())),
+            Cell::Text(Some(target.period.from.to_string())),
+            Cell::Text(Some(target.period.to.to_string())),
+            Cell::Int(target.run_id),
+            Cell::Int(target.replaces),
+            Cell::Text(tariff),
+            Cell::Int(Some(energy)),
+            Cell::Int(Some(total)),
+            Cell::Text(Some(metered)),
+            Cell::Text(Some(lines)),
+            Cell::Int(Some(i64::from(bill.estimated))),
+            Cell::Text(Some(if bill.held { "held" } else { "issued" }.to_owned())),
+            Cell::Text(Some(due_on.to_string())),
+            Cell::Int(Some(now)),
+            Cell::Int(if bill.held { None } else { Some(now) }),
+        ]);
+    }
+    let inserted = insert_returning(
+        conn,
+        "bills",
+        &[
+            "account_id",
+            "period",
+            "period_from",
+            "period_to",
+            "run_id",
+            "replaces",
+            "tariff_code",
+            "energy_milli",
+            "total_fen",
+            "metered",
+            "lines",
+            "estimated",
+            "status",
+            "due_on",
+            "created_at",
+            "issued_at",
+        ],
+        rows,
+        "id, account_id",
+    )
+    .await?;
+    let mut bill_ids: HashMap<i64, i64> = HashMap::new();
+    for row in &inserted {
+        bill_ids.insert(row.try_get("account_id")?, row.try_get("id")?);
+    }
+    let mut usage = Vec::new();
+    let mut issued = Vec::new();
+    for (account_id, bill) in bills {
+        let Some(bill_id) = bill_ids.get(account_id).copied() else { continue };
+        for (year, kwh) in &bill.calculation.tier_years {
+            let milli: i64 = (kwh * Decimal::ONE_THOUSAND).trunc().try_into().unwrap_or(0);
+            usage.push(vec![
+                Cell::Int(Some(bill_id)),
+                Cell::Int(Some(*account_id)),
+                Cell::Int(Some(i64::from(*year))),
+                Cell::Int(Some(milli)),
+            ]);
+        }
+        for adjustment in &bill.lines.adjustments {
+            sqlx::query("UPDATE billing_adjustments SET bill_id = $1 WHERE id = $2 AND bill_id IS NULL")
+                .bind(bill_id)
+                .bind(adjustment.id)
+                .execute(&mut *conn)
+                .await?;
+        }
+        if !bill.held {
+            issued.push(Issued {
+                bill_id,
+                account_id: *account_id,
+                account_no: account_of.get(account_id).map(|a| a.account_no.clone()).unwrap_or_default(),
+                period: target.period.label.clone(),
+                total: bill.total,
+                due_on,
+            });
+        }
+    }
+    insert_rows(conn, "bill_tier_usage", &["bill_id", "account_id", "year", "kwh_milli"], usage).await?;
+    let Some(run_id) = target.run_id else { return Ok(issued) };
+    let rows = exceptions
+        .iter()
+        .map(|(account_id, kind, detail)| {
+            vec![
+                Cell::Int(Some(run_id)),
+                Cell::Int(Some(*account_id)),
+                Cell::Text(Some(kind.as_str().to_owned())),
+                Cell::Text(Some(detail.chars().take(500).collect())),
+            ]
+        })
+        .collect();
+    insert_rows(conn, "billing_exceptions", &["run_id", "account_id", "kind", "detail"], rows).await?;
+    Ok(issued)
+}
+
+/// Tells the people of each issued bill's account, in the bill's transaction: its linked
+/// logins and its organisation's users.
+pub(super) async fn notify_issued(conn: &mut AnyConnection, public_url: &str, issued: &[Issued]) -> Outcome<()> {
+    if issued.is_empty() {
+        return Ok(());
+    }
+    let ids: Vec<i64> = issued.iter().map(|i| i.account_id).collect();
+    let list = in_list(1, ids.len());
+    let sql = format!(
+        "SELECT account_id, user_id FROM account_links WHERE account_id IN ({list})
+         UNION SELECT a.id AS account_id, m.user_id FROM electricity_accounts a JOIN org_members m ON m.org_id = a.org_id
+          WHERE a.id IN ({list})"
+    );
+    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+    for id in &ids {
+        query = query.bind(*id);
+    }
+    let rows = query.fetch_all(&mut *conn).await?;
+    for row in rows {
+        let account_id: i64 = row.try_get("account_id")?;
+        let user_id: i64 = row.try_get("user_id")?;
+        for bill in issued.iter().filter(|i| i.account_id == account_id) {
+            let link = format!("/bills/{}", bill.bill_id);
+            notify(
+                &mut *conn,
+                public_url,
+                user_id,
+                Notice::Bills.as_str(),
+                Email::IfChosen(Notice::Bills),
+                &link,
+                |locale| match locale {
+                    shared::Locale::Zh => (
+                        format!("{} 户 {} 电费账单已出：{}", bill.account_no, bill.period, bill.total),
+                        format!(
+                            "户号 {} 的 {} 账期电费为 {}，请于 {} 前缴纳。",
+                            bill.account_no, bill.period, bill.total, bill.due_on
+                        ),
+                    ),
+                    shared::Locale::En => (
+                        format!("Bill for {} ({}): {}", bill.account_no, bill.period, bill.total),
+                        format!(
+                            "The {} bill of account {} is {}, due by {}.",
+                            bill.period, bill.account_no, bill.total, bill.due_on
+                        ),
+                    ),
+                },
+            )
+            .await?;
+        }
+    }
+    Ok(())
+}
