@@ -22,6 +22,8 @@ on_both_backends!(
     a_crashed_run_resumes_with_no_bill_missing_or_doubled,
     people_see_only_their_own_bills,
     corrections_never_edit_a_bill,
+    usage_tiers_the_comparison_and_the_enterprise_table,
+    the_tier_year_carries_from_bill_to_bill,
 );
 
 struct People {
@@ -621,4 +623,122 @@ async fn corrections_never_edit_a_bill(server: TestServer) {
             .status,
         StatusCode::FORBIDDEN
     );
+}
+
+async fn usage_tiers_the_comparison_and_the_enterprise_table(server: TestServer) {
+    let p = people(&server).await;
+    read_meters(&server, &p.operator).await;
+    let (month, _) = months(&server);
+    // A day of 15-minute data for the interval-metered site (multiplier 40).
+    let at = |time: &str| format!("{month}T{time}");
+    let intervals = json!({"intervals": [
+        {"meter_no": "E3200000001", "starts_at": at("09:00"), "kwh": "2.5", "kvarh": "1.0"},
+        {"meter_no": "E3200000001", "starts_at": at("09:15"), "kwh": "3.0", "kvarh": "1.2"},
+        {"meter_no": "E3200000001", "starts_at": at("23:45"), "kwh": "0.5", "kvarh": "0.2"},
+    ]});
+    assert_eq!(server.post(&p.operator, "/api/v1/staff/readings", intervals).await.body["accepted"], 3);
+    run_billing(&server, &p.operator).await;
+
+    let usage = server.read(&p.customer, &format!("/api/v1/accounts/{}/usage", demo::CUSTOMER_ACCOUNT)).await;
+    assert_eq!(usage.status, StatusCode::OK, "{}", usage.body);
+    let months = usage.body["months"].as_array().expect("months");
+    assert_eq!(months.len(), 12);
+    assert_eq!(months[11]["period"], format!("{:04}-{:02}", month.year(), month.month()));
+    assert_eq!(months[11]["kwh"], "260");
+    assert_eq!(months[10]["kwh"], Value::Null);
+    let tier = &usage.body["tier"];
+    if month.year() == today(&server).year() {
+        // "260 of 2,880 kWh in tier 1".
+        assert_eq!(
+            (tier["used_kwh"].as_str(), tier["tier"].as_u64(), tier["tier_bound_kwh"].as_str()),
+            (Some("260"), Some(1), Some("2880"))
+        );
+    }
+    // The time-of-use tariff needs energy by period, which this meter does not record.
+    let options = usage.body["comparison"].as_array().expect("comparison");
+    let tou = options.iter().find(|o| o["code"] == "residential-tiered-tou").expect("offered");
+    assert_eq!(tou["cost"], Value::Null);
+    assert_eq!(options[0]["code"], "residential-tiered");
+    assert_eq!(options[0]["current"], true);
+
+    // The business on time of use: the single rate would have cost less. Flat: 1,800 ×
+    // 0.6825 = 1,228.50; time of use: 630 × 1.0455 + 630 × 0.6825 + 540 × 0.3195 = 1,261.18.
+    let shop = server.read(&p.org_admin, "/api/v1/accounts/3200000003/usage").await.body;
+    let options = shop["comparison"].as_array().expect("comparison");
+    assert_eq!(
+        (options[0]["code"].as_str(), options[0]["cost"].as_str()),
+        (Some("business-flat"), Some("1228.50")),
+        "{shop}"
+    );
+    assert_eq!(
+        (options[1]["code"].as_str(), options[1]["cost"].as_str(), options[1]["current"].as_bool()),
+        (Some("business-tou"), Some("1261.18"), Some(true))
+    );
+
+    // The load curve: 3.0 kWh × 40 in 15 minutes is 480 kW at 09:15.
+    let curve = server.read(&p.org_admin, &format!("/api/v1/accounts/3200000001/load?day={month}")).await;
+    assert_eq!(curve.status, StatusCode::OK, "{}", curve.body);
+    assert_eq!(curve.body["points"].as_array().map(Vec::len), Some(3));
+    assert_eq!(curve.body["max_demand"], json!(["480", "09:15"]));
+    assert_eq!(curve.body["kwh"], "240");
+    assert!(curve.body["power_factor"].is_string());
+    assert_eq!(
+        server.read(&p.customer, &format!("/api/v1/accounts/3200000001/load?day={month}")).await.status,
+        StatusCode::NOT_FOUND
+    );
+
+    // The enterprise's table: its three accounts, the latest bills and the totals.
+    let table = server.read(&p.org_admin, "/api/v1/org/bills").await.body;
+    let rows = table["rows"].as_array().expect("rows");
+    assert_eq!(rows.len(), 3);
+    assert_eq!(rows[0]["account_no"], "3200000001");
+    assert!(rows[0]["bill"].is_null(), "the interval site had too little data for a bill: {}", rows[0]);
+    assert_eq!(table["total"], "152522.09", "151,260.91 + 1,261.18");
+    assert_eq!(table["outstanding"], "152522.09");
+    let csv = server
+        .client
+        .get(server.url("/api/v1/org/bills.csv"))
+        .header(COOKIE, cookie(&p.org_admin))
+        .send()
+        .await
+        .expect("csv")
+        .text()
+        .await
+        .expect("text");
+    assert!(csv.contains("户号") && csv.contains("3200000002") && csv.contains("152522.09"), "{csv}");
+    assert_eq!(server.read(&p.customer, "/api/v1/org/bills").await.status, StatusCode::FORBIDDEN);
+}
+
+async fn the_tier_year_carries_from_bill_to_bill(server: TestServer) {
+    let p = people(&server).await;
+    let (month, this) = months(&server);
+    let before = month.checked_sub_months(chrono::Months::new(1)).expect("month");
+    let readings = json!({"readings": [
+        {"meter_no": "E3100012345", "read_on": before.to_string(), "active": "0"},
+        {"meter_no": "E3100012345", "read_on": month.to_string(), "active": "2800"},
+        {"meter_no": "E3100012345", "read_on": this.to_string(), "active": "3000"},
+    ]});
+    assert_eq!(server.post(&p.operator, "/api/v1/staff/readings", readings).await.body["accepted"], 3);
+    for period in [before, month] {
+        let label = format!("{:04}-{:02}", period.year(), period.month());
+        let started =
+            server.post(&p.operator, "/api/v1/staff/billing/runs", json!({"period": label, "reading_day": 1})).await;
+        assert_eq!(started.status, StatusCode::CREATED, "{}", started.body);
+        wait_done(&server, &p.operator, started.body["id"].as_i64().expect("id")).await;
+    }
+    // The second bill is a thirteenth of the first: held for review until an operator releases it.
+    let seen = bills_of(&server, &p.operator, demo::CUSTOMER_ACCOUNT).await;
+    assert_eq!((seen.len(), seen[0]["status"].as_str()), (2, Some("held")));
+    assert_eq!(bills_of(&server, &p.customer, demo::CUSTOMER_ACCOUNT).await.len(), 1);
+    let id = seen[0]["id"].as_i64().expect("id");
+    let released =
+        server.post(&p.operator, &format!("/api/v1/staff/bills/{id}/actions"), json!({"action": "release"})).await;
+    assert_eq!(released.status, StatusCode::OK, "{}", released.body);
+    let bills = bills_of(&server, &p.customer, demo::CUSTOMER_ACCOUNT).await;
+    assert_eq!(bills.len(), 2);
+    // The first bill filled 2,800 kWh of tier 1; the second's 200 kWh are 80 in tier 1
+    // (39.06) and 120 in tier 2 (64.60), when both fall in one tier year.
+    let expected = if before.year() == month.year() { "103.66" } else { "97.66" };
+    assert_eq!(bills[0]["total"], expected, "{bills:?}");
+    assert_eq!(bills[1]["total"], "1367.24", "2,800 × 0.4883");
 }

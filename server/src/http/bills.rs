@@ -2,15 +2,17 @@
 //! people read them (customers, the organisation's users and tokens, staff of the region).
 
 use axum::Json;
+use axum::extract::Query;
 use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use shared::api::billing::{BillDetail, BillSummary};
+use serde::Deserialize;
+use shared::api::billing::{BillDetail, BillSummary, LoadCurve, OrgBills, UsageView};
 use shared::api::{ApiError, ErrorCode};
 
 use super::auth::{Caller, Principal};
 use super::error::{AppError, OrLocale};
-use crate::services::billing::{Viewer, bills};
+use crate::services::billing::{Viewer, bills, usage};
 use crate::state::AppState;
 
 /// Who is asking, for the billing services.
@@ -75,6 +77,84 @@ pub async fn lines_csv(
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
             (header::CONTENT_DISPOSITION, disposition),
+            (header::CACHE_CONTROL, "private, no-store".to_owned()),
+        ],
+        body,
+    )
+        .into_response())
+}
+
+/// An account's usage: twelve months beside last year, ninety days, the tier position, and
+/// the cost of the last twelve bills on each tariff the account may choose.
+#[utoipa::path(get, path = "/api/v1/accounts/{account_no}/usage", tag = "bills",
+    params(("account_no" = String, Path, description = "The account")),
+    responses(
+        (status = 200, description = "The usage", body = UsageView),
+        (status = 404, description = "No such account, or not the caller's", body = ApiError),
+    ))]
+pub async fn account_usage(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(account_no): Path<String>,
+) -> Result<Json<UsageView>, AppError> {
+    let viewer = viewer(&caller)?;
+    Ok(Json(usage::usage(&state, viewer, &account_no).await.or_locale(caller.locale)?))
+}
+
+/// The day of a load curve.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct DayQuery {
+    /// `YYYY-MM-DD`.
+    pub day: chrono::NaiveDate,
+}
+
+/// A day's 15-minute load curve with its maximum demand and power factor.
+#[utoipa::path(get, path = "/api/v1/accounts/{account_no}/load", tag = "bills",
+    params(("account_no" = String, Path, description = "The account"), DayQuery),
+    responses(
+        (status = 200, description = "The curve (empty without interval data)", body = LoadCurve),
+        (status = 404, description = "No such account, or not the caller's", body = ApiError),
+    ))]
+pub async fn load_curve(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(account_no): Path<String>,
+    Query(query): Query<DayQuery>,
+) -> Result<Json<LoadCurve>, AppError> {
+    let viewer = viewer(&caller)?;
+    Ok(Json(usage::load_curve(&state, viewer, &account_no, query.day).await.or_locale(caller.locale)?))
+}
+
+fn org_of(caller: &Caller) -> Result<i64, AppError> {
+    caller.user()?.org.map(|(org, _)| org).ok_or_else(|| AppError::new(ErrorCode::Forbidden, caller.locale))
+}
+
+/// Every account of the caller's organisation with its latest bill, and the totals.
+#[utoipa::path(get, path = "/api/v1/org/bills", tag = "bills",
+    responses(
+        (status = 200, description = "The table", body = OrgBills),
+        (status = 403, description = "Not an enterprise user", body = ApiError),
+    ))]
+pub async fn org_bills(State(state): State<AppState>, caller: Caller) -> Result<Json<OrgBills>, AppError> {
+    let org = org_of(&caller)?;
+    Ok(Json(bills::for_org(&state, org).await.or_locale(caller.locale)?))
+}
+
+/// The same table as CSV, in the caller's language.
+#[utoipa::path(get, path = "/api/v1/org/bills.csv", tag = "bills",
+    responses(
+        (status = 200, description = "The table", content_type = "text/csv"),
+        (status = 403, description = "Not an enterprise user", body = ApiError),
+    ))]
+pub async fn org_bills_csv(State(state): State<AppState>, caller: Caller) -> Result<Response, AppError> {
+    let org = org_of(&caller)?;
+    let table = bills::for_org(&state, org).await.or_locale(caller.locale)?;
+    let body = bills::org_csv(&table, caller.locale).or_locale(caller.locale)?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (header::CONTENT_DISPOSITION, "attachment; filename=\"bills.csv\"".to_owned()),
             (header::CACHE_CONTROL, "private, no-store".to_owned()),
         ],
         body,

@@ -45,7 +45,7 @@ pub fn kick(state: &AppState) {
 pub async fn run(state: AppState, mut stopped: watch::Receiver<bool>) {
     let mut round = 0u32;
     loop {
-        if state.config.billing_schedule && round % SCHEDULE_EVERY == 0 {
+        if state.config.billing_schedule && round.is_multiple_of(SCHEDULE_EVERY) {
             match run::schedule(&state).await {
                 Ok(0) => {}
                 Ok(created) => tracing::info!(created, "billing runs started by the schedule"),

@@ -77,6 +77,18 @@ impl Tiers {
         Tiers::new(self.0.clone()).map(|_| ())
     }
 
+    /// The tier (1-based) the next kWh falls in after `used` kWh of the tier year, with
+    /// that tier's bound: 2,310 kWh is in tier 1, up to 2,880.
+    pub fn position(&self, used: Decimal) -> (u8, Option<Decimal>) {
+        let index = self
+            .0
+            .iter()
+            .position(|t| t.up_to_kwh.is_none_or(|bound| used < bound))
+            .unwrap_or(self.0.len().saturating_sub(1));
+        let bound = self.0.get(index).and_then(|t| t.up_to_kwh);
+        (u8::try_from(index + 1).unwrap_or(u8::MAX), bound)
+    }
+
     /// The tiers.
     pub fn as_slice(&self) -> &[Tier] {
         &self.0
@@ -109,6 +121,14 @@ mod tests {
 
     fn kwh(n: i64) -> Decimal {
         Decimal::new(n, 0)
+    }
+
+    #[test]
+    fn the_position_in_the_tiers() {
+        let tiers = Tiers::beijing_default();
+        assert_eq!(tiers.position(kwh(2310)), (1, Some(kwh(2880))));
+        assert_eq!(tiers.position(kwh(2880)), (2, Some(kwh(4800))));
+        assert_eq!(tiers.position(kwh(9000)), (3, None));
     }
 
     #[test]

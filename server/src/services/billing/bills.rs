@@ -3,10 +3,12 @@
 //! for the account's next bill. An issued bill is never edited.
 
 use chrono::NaiveDate;
+use rust_decimal::Decimal;
 use serde_json::json;
 use shared::api::ErrorCode;
 use shared::api::billing::{
-    BillAction, BillDetail, BillLines, BillStatus, BillSummary, CreditNote, Metering, NewAdjustment, from_milli,
+    BillAction, BillDetail, BillLines, BillStatus, BillSummary, CreditNote, Metering, NewAdjustment, OrgBillRow,
+    OrgBills, from_milli,
 };
 use shared::i18n::billing::{line as line_label, unit};
 use shared::roles::UserKind;
@@ -116,6 +118,12 @@ pub async fn detail(state: &AppState, viewer: Viewer<'_>, id: i64) -> Outcome<Bi
     })
 }
 
+/// A CSV writer whose output starts with a byte-order mark, so spreadsheet programs read
+/// the Chinese as UTF-8.
+fn csv_writer() -> csv::Writer<Vec<u8>> {
+    csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec())
+}
+
 /// A bill's lines as CSV (UTF-8 with a byte-order mark, so spreadsheet programs read the
 /// Chinese correctly), in the reader's language.
 pub fn lines_csv(bill: &BillDetail, locale: Locale) -> Outcome<Vec<u8>> {
@@ -123,7 +131,7 @@ pub fn lines_csv(bill: &BillDetail, locale: Locale) -> Outcome<Vec<u8>> {
         Locale::Zh => ["账单号", "户号", "项目", "起始日期", "截止日期", "数量", "单位", "单价", "金额（元）"],
         Locale::En => ["Bill", "Account", "Item", "From", "To", "Quantity", "Unit", "Unit price", "Amount (yuan)"],
     };
-    let mut writer = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
+    let mut writer = csv_writer();
     let fail = |e: csv::Error| Fail::Internal(e.into());
     writer.write_record(headers).map_err(fail)?;
     let bill_no = bill.summary.id.to_string();
@@ -156,6 +164,75 @@ pub fn lines_csv(bill: &BillDetail, locale: Locale) -> Outcome<Vec<u8>> {
     let amount = format!("{:.2}", bill.summary.total.yuan());
     writer
         .write_record([bill_no.as_str(), &bill.summary.account_no, total, "", "", "", "", "", &amount])
+        .map_err(fail)?;
+    writer.into_inner().map_err(|e| Fail::Internal(anyhow::anyhow!("csv: {e}")))
+}
+
+/// An organisation's accounts with their latest issued bills, and the totals.
+pub async fn for_org(state: &AppState, org_id: i64) -> Outcome<OrgBills> {
+    let sql = format!(
+        "SELECT a.account_no AS row_account, a.supply_address, {SUMMARY_COLUMNS}
+           FROM electricity_accounts a
+           LEFT JOIN bills b ON b.id = (SELECT l.id FROM bills l WHERE l.account_id = a.id AND l.status = 'issued'
+                                         ORDER BY l.period_to DESC, l.id DESC LIMIT 1)
+          WHERE a.org_id = $1 ORDER BY a.account_no"
+    );
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(org_id).fetch_all(state.db.pool()).await?;
+    let mut result = OrgBills {
+        rows: Vec::with_capacity(rows.len()),
+        energy_kwh: Decimal::ZERO,
+        total: Money::ZERO,
+        outstanding: Money::ZERO,
+    };
+    for row in rows {
+        let bill = match row.try_get::<Option<i64>, _>("id")? {
+            Some(_) => Some(summary_from_row(&row)?),
+            None => None,
+        };
+        if let Some(bill) = &bill {
+            result.energy_kwh += bill.energy_kwh;
+            result.total = result.total + bill.total;
+            result.outstanding = result.outstanding + bill.outstanding();
+        }
+        result.rows.push(OrgBillRow {
+            account_no: row.try_get("row_account")?,
+            supply_address: row.try_get("supply_address")?,
+            bill,
+        });
+    }
+    Ok(result)
+}
+
+/// The organisation's table as CSV, in the reader's language.
+pub fn org_csv(table: &OrgBills, locale: Locale) -> Outcome<Vec<u8>> {
+    let headers = match locale {
+        Locale::Zh => ["户号", "用电地址", "账期", "电量（千瓦时）", "电费（元）", "已缴（元）", "缴费截止日", "状态"],
+        Locale::En => {
+            ["Account", "Supply address", "Period", "Energy (kWh)", "Amount (yuan)", "Paid (yuan)", "Due", "Status"]
+        }
+    };
+    let mut writer = csv_writer();
+    let fail = |e: csv::Error| Fail::Internal(e.into());
+    writer.write_record(headers).map_err(fail)?;
+    for row in &table.rows {
+        let cells: [String; 6] = match &row.bill {
+            Some(b) => [
+                b.period.clone(),
+                b.energy_kwh.to_string(),
+                format!("{:.2}", b.total.yuan()),
+                format!("{:.2}", b.paid.yuan()),
+                b.due_on.to_string(),
+                shared::i18n::billing::bill_status(locale, b.status).to_owned(),
+            ],
+            None => Default::default(),
+        };
+        let mut record = vec![row.account_no.clone(), row.supply_address.clone()];
+        record.extend(cells);
+        writer.write_record(&record).map_err(fail)?;
+    }
+    let total = if locale == Locale::Zh { "合计" } else { "Total" };
+    writer
+        .write_record([total, "", "", &table.energy_kwh.to_string(), &format!("{:.2}", table.total.yuan()), "", "", ""])
         .map_err(fail)?;
     writer.into_inner().map_err(|e| Fail::Internal(anyhow::anyhow!("csv: {e}")))
 }

@@ -12,6 +12,7 @@ pub mod readings_file;
 pub mod run;
 pub mod sql;
 pub mod tariffs;
+pub mod usage;
 
 use shared::api::ErrorCode;
 use shared::roles::{StaffRole, UserKind};

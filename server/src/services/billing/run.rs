@@ -504,7 +504,7 @@ impl Loaded {
         let mut tier_years: HashMap<i64, BTreeMap<i32, Decimal>> = HashMap::new();
         let rows = by_accounts!(
             format!(
-                "SELECT u.account_id, u.year, SUM(u.kwh_milli) AS kwh_milli FROM bill_tier_usage u JOIN bills b ON b.id = u.bill_id
+                "SELECT u.account_id, u.year, CAST(SUM(u.kwh_milli) AS BIGINT) AS kwh_milli FROM bill_tier_usage u JOIN bills b ON b.id = u.bill_id
                   WHERE b.status <> 'cancelled' AND u.year >= $1 AND u.account_id IN ({})
                   GROUP BY u.account_id, u.year",
                 list(2)
