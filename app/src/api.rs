@@ -23,6 +23,11 @@ use shared::api::auth::{
     Accepted, ChangePasswordRequest, ConfirmRequest, ForgotPasswordRequest, LoginRequest, LogoutRequest, Me,
     ResetPasswordRequest, UpdateProfileRequest,
 };
+#[cfg(feature = "hydrate")]
+use shared::api::billing::ImportResult;
+use shared::api::billing::{
+    BillAction, BillDetail, BillSummary, LoadCurve, OrgBills, RunDetail, RunView, StartRun, UsageView,
+};
 use shared::api::org::{
     ChangeMemberRequest, CreateTokenRequest, CreatedToken, InviteMemberRequest, Member, MembersResponse, TokensResponse,
 };
@@ -318,13 +323,75 @@ pub fn read_notices() -> Answer<()> {
     send(Method::Post, paths::NOTICES_READ.into(), &())
 }
 
-/// Uploads a file the person picked (`POST /api/v1/applications/{id}/documents`): the
-/// browser sends the file itself as the body.
+/// `GET /api/v1/accounts/{account_no}/bills`.
+pub fn bills(account_no: &str) -> Answer<Vec<BillSummary>> {
+    get(format!("/api/v1/accounts/{}/bills", encode(account_no)))
+}
+
+/// `GET /api/v1/bills/{id}`.
+pub fn bill(id: i64) -> Answer<BillDetail> {
+    get(format!("/api/v1/bills/{id}"))
+}
+
+/// Where a bill's PDF and its lines as CSV are downloaded.
+pub fn bill_download(id: i64, kind: &str) -> String {
+    match kind {
+        "pdf" => format!("/api/v1/bills/{id}/pdf"),
+        _ => format!("/api/v1/bills/{id}/lines.csv"),
+    }
+}
+
+/// `GET /api/v1/accounts/{account_no}/usage`.
+pub fn usage(account_no: &str) -> Answer<UsageView> {
+    get(format!("/api/v1/accounts/{}/usage", encode(account_no)))
+}
+
+/// `GET /api/v1/accounts/{account_no}/load?day=`.
+pub fn load_curve(account_no: &str, day: chrono::NaiveDate) -> Answer<LoadCurve> {
+    get(format!("/api/v1/accounts/{}/load?day={day}", encode(account_no)))
+}
+
+/// `GET /api/v1/org/bills`.
+pub fn org_bills() -> Answer<OrgBills> {
+    get("/api/v1/org/bills".into())
+}
+
+/// `GET /api/v1/staff/billing/runs`.
+pub fn billing_runs() -> Answer<Vec<RunView>> {
+    get("/api/v1/staff/billing/runs".into())
+}
+
+/// `POST /api/v1/staff/billing/runs`.
+pub fn start_run(request: &StartRun) -> Answer<RunView> {
+    send(Method::Post, "/api/v1/staff/billing/runs".into(), request)
+}
+
+/// `GET /api/v1/staff/billing/runs/{id}`.
+pub fn billing_run(id: i64) -> Answer<RunDetail> {
+    get(format!("/api/v1/staff/billing/runs/{id}"))
+}
+
+/// `POST /api/v1/staff/bills/{id}/actions`.
+pub fn bill_action(id: i64, action: &BillAction) -> Answer<BillSummary> {
+    send(Method::Post, format!("/api/v1/staff/bills/{id}/actions"), action)
+}
+
+/// A path segment, escaped.
+fn encode(segment: &str) -> String {
+    serde_urlencoded::to_string([("", segment)]).map(|s| s.trim_start_matches('=').to_owned()).unwrap_or_default()
+}
+
+/// Uploads a readings file the operator picked (`POST /api/v1/staff/readings/file`).
 #[cfg(feature = "hydrate")]
-pub async fn upload_document(id: i64, kind: &str, file: web_sys::File) -> Result<DocumentView, ApiError> {
+pub async fn upload_readings(file: web_sys::File) -> Result<ImportResult, ApiError> {
     let name: String =
         percent_encoding::utf8_percent_encode(&file.name(), percent_encoding::NON_ALPHANUMERIC).to_string();
-    let path = format!("{}/{id}/documents?kind={kind}&name={name}", paths::APPLICATIONS);
+    upload_file(format!("/api/v1/staff/readings/file?name={name}"), file).await
+}
+
+/// Sends a file as the body of a `POST` (`application/octet-stream`).
+#[cfg(feature = "hydrate")]
+async fn upload_file<T: DeserializeOwned>(path: String, file: web_sys::File) -> Result<T, ApiError> {
     let network = |_| ApiError::new(ErrorCode::Network, "");
     let request = gloo_net::http::Request::post(&path)
         .header("Content-Type", "application/octet-stream")
@@ -334,6 +401,15 @@ pub async fn upload_document(id: i64, kind: &str, file: web_sys::File) -> Result
     let status = response.status();
     let bytes = response.binary().await.map_err(network)?;
     decode(status, &bytes)
+}
+
+/// Uploads a file the person picked (`POST /api/v1/applications/{id}/documents`): the
+/// browser sends the file itself as the body.
+#[cfg(feature = "hydrate")]
+pub async fn upload_document(id: i64, kind: &str, file: web_sys::File) -> Result<DocumentView, ApiError> {
+    let name: String =
+        percent_encoding::utf8_percent_encode(&file.name(), percent_encoding::NON_ALPHANUMERIC).to_string();
+    upload_file(format!("{}/{id}/documents?kind={kind}&name={name}", paths::APPLICATIONS), file).await
 }
 
 /// Sends one request and decodes the answer: the resource on success, the API's error

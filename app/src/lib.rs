@@ -85,6 +85,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/statistics/connections") view={Lazy::<StatisticsRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/notices") view={Lazy::<NoticesRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/staff/settings") view={Lazy::<SettingsRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/bills") view={Lazy::<BillsRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/bills/:id") view={Lazy::<BillRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/staff/billing") view={Lazy::<BillingRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/staff/billing/runs/:id") view={Lazy::<RunRoute>::new()} ssr=SsrMode::Async />
                 </Routes>
             </Layout>
         </Router>

@@ -8,6 +8,8 @@ use leptos_router::{LazyRoute, lazy_route};
 use crate::pages::account::AccountPage;
 use crate::pages::applications::{ApplicationPage, ApplicationsPage, NewApplicationPage};
 use crate::pages::auth::{ConfirmPage, ForgotPasswordPage, LoginPage, RegisterPage, SetPasswordPage};
+use crate::pages::billing::{BillingPage, RunPage};
+use crate::pages::bills::{BillPage, BillsPage};
 use crate::pages::connections::{DashboardPage, NoticesPage, QueuePage, StaffApplicationPage, StatisticsPage};
 use crate::pages::enterprise::EnterprisePage;
 use crate::pages::my_accounts::MyAccountsPage;
@@ -291,5 +293,61 @@ impl LazyRoute for SettingsRoute {
 
     fn view(_this: Self) -> AnyView {
         view! { <SettingsPage /> }.into_any()
+    }
+}
+
+/// `/bills`.
+pub struct BillsRoute;
+
+#[lazy_route]
+impl LazyRoute for BillsRoute {
+    fn data() -> Self {
+        BillsRoute
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <BillsPage /> }.into_any()
+    }
+}
+
+/// `/bills/:id`.
+pub struct BillRoute;
+
+#[lazy_route]
+impl LazyRoute for BillRoute {
+    fn data() -> Self {
+        BillRoute
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <BillPage /> }.into_any()
+    }
+}
+
+/// `/staff/billing`.
+pub struct BillingRoute;
+
+#[lazy_route]
+impl LazyRoute for BillingRoute {
+    fn data() -> Self {
+        BillingRoute
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <BillingPage /> }.into_any()
+    }
+}
+
+/// `/staff/billing/runs/:id`.
+pub struct RunRoute;
+
+#[lazy_route]
+impl LazyRoute for RunRoute {
+    fn data() -> Self {
+        RunRoute
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <RunPage /> }.into_any()
     }
 }

@@ -1,6 +1,7 @@
 //! Pieces shared by pages.
 
 pub mod access;
+pub mod charts;
 pub mod error_notice;
 pub mod form;
 pub mod language_switch;

@@ -21,11 +21,13 @@ fn links(me: &Me) -> Vec<(&'static str, Text)> {
     match me.kind {
         UserKind::Customer => {
             links.push(("/account/accounts", |m| m.portal.nav.my_accounts));
+            links.push(("/bills", |m| m.bills.nav_bills));
             links.push(("/applications", |m| m.apply.nav_applications));
         }
         UserKind::Enterprise => {
             links.push(("/enterprise", |m| m.portal.nav.enterprise));
             links.push(("/account/accounts", |m| m.portal.nav.my_accounts));
+            links.push(("/bills", |m| m.bills.nav_bills));
             links.push(("/applications", |m| m.apply.nav_applications));
         }
         UserKind::Staff => {
@@ -42,6 +44,13 @@ fn links(me: &Me) -> Vec<(&'static str, Text)> {
             if reads_connections {
                 links.push(("/staff/applications", |m| m.apply.nav_queue));
                 links.push(("/staff/connections", |m| m.apply.nav_dashboard));
+            }
+            if me
+                .staff_roles
+                .iter()
+                .any(|r| matches!(r, StaffRole::BillingOperator | StaffRole::Admin | StaffRole::Auditor))
+            {
+                links.push(("/staff/billing", |m| m.bills.nav_billing));
             }
             let reads_admin = me.staff_roles.iter().any(|r| matches!(r, StaffRole::Admin | StaffRole::Auditor));
             if reads_admin {

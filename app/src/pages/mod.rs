@@ -3,6 +3,8 @@
 pub mod account;
 pub mod applications;
 pub mod auth;
+pub mod billing;
+pub mod bills;
 pub mod connections;
 pub mod enterprise;
 pub mod home;

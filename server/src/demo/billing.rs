@@ -142,6 +142,7 @@ pub async fn install(state: &AppState) -> anyhow::Result<()> {
             .await
             .map_err(|e| anyhow::anyhow!("demo tariff {code}: {e:?}"))?;
     }
+    let since = from.and_hms_opt(0, 0, 0).map_or(0, |t| t.and_utc().timestamp());
     let mut tx = state.db.begin().await?;
     for meter in METERS {
         let account: Option<i64> = sqlx::query_scalar("SELECT id FROM electricity_accounts WHERE account_no = $1")
@@ -149,13 +150,17 @@ pub async fn install(state: &AppState) -> anyhow::Result<()> {
             .fetch_optional(&mut *tx)
             .await?;
         let Some(account_id) = account else { continue };
+        // The demo's customers were supplied long before the portal: their accounts date
+        // from the tariffs' first day, so every period since can be billed.
         sqlx::query(
             "UPDATE electricity_accounts SET tariff_code = COALESCE(tariff_code, $1), reading_day = 1,
-                    contracted_kva = COALESCE(contracted_kva, $2) WHERE id = $3",
+                    contracted_kva = COALESCE(contracted_kva, $2),
+                    created_at = CASE WHEN created_at > $4 THEN $4 ELSE created_at END WHERE id = $3",
         )
         .bind(meter.tariff)
         .bind(meter.capacity_kva)
         .bind(account_id)
+        .bind(since)
         .execute(&mut *tx)
         .await?;
         sqlx::query(
@@ -167,6 +172,18 @@ pub async fn install(state: &AppState) -> anyhow::Result<()> {
         .bind(meter.multiplier)
         .bind(state.clock.seconds())
         .bind(i64::from(meter.interval_data))
+        .execute(&mut *tx)
+        .await?;
+    }
+    // Accounts opened by the demo's connection applications get their class's tariff.
+    for (class, tariff) in
+        [("residential", "residential-tiered"), ("low_voltage", "business-flat"), ("high_voltage", "large-industry")]
+    {
+        sqlx::query(
+            "UPDATE electricity_accounts SET tariff_code = $1 WHERE tariff_code IS NULL AND customer_class = $2",
+        )
+        .bind(tariff)
+        .bind(class)
         .execute(&mut *tx)
         .await?;
     }
@@ -186,7 +203,7 @@ pub async fn load(state: &AppState) -> anyhow::Result<u64> {
     let today = state.clock.today(zone);
     let this_month = today.with_day(1).ok_or_else(|| anyhow::anyhow!("date"))?;
     let first = this_month.checked_sub_months(chrono::Months::new(12)).ok_or_else(|| anyhow::anyhow!("date"))?;
-    readings(state, first, this_month).await?;
+    readings(state, first, today).await?;
     // Each month's run on the 2nd, as the schedule would; the clock is put back after.
     let mut bills = 0;
     let offset_before = state.clock.seconds() - chrono::Utc::now().timestamp();
@@ -227,8 +244,8 @@ pub async fn load(state: &AppState) -> anyhow::Result<u64> {
     Ok(bills)
 }
 
-/// Register readings on the 1st of each month from `first` to `last`, and 15-minute data
-/// for the interval-metered site over the same span.
+/// Daily register readings from `first` to `last` (today's is the latest), and 15-minute
+/// data for the interval-metered site over the same span.
 async fn readings(state: &AppState, first: NaiveDate, last: NaiveDate) -> anyhow::Result<()> {
     let zone = state.config.time_zone;
     let now = state.clock.seconds();
@@ -245,20 +262,23 @@ async fn readings(state: &AppState, first: NaiveDate, last: NaiveDate) -> anyhow
             intervals(&mut tx, meter_id, first, last, zone).await?;
             continue;
         }
-        // Cumulative registers in thousandths of a kWh.
+        // Smart meters freeze their registers daily (日冻结): a reading a day, cumulative, in
+        // thousandths of a kWh.
         let (mut active, mut peak, mut valley, mut reactive) = (1_000_000 * (index as i64 + 3), 0i64, 0i64, 0i64);
         let mut rows = Vec::new();
-        let mut month = first;
-        while month <= last {
-            let used = meter.monthly * season(month.month()) * (100 + wobble(month.ordinal() as i64 + index as i64))
+        let mut day = first;
+        while day <= last {
+            let weekend = day.weekday().number_from_monday() > 5;
+            let lift = if weekend == meter.capacity_kva.is_none() { 115 } else { 90 };
+            let used = meter.monthly * 1000 * 12 / 365 * season(day.month()) / 100
+                * (100 + wobble(day.ordinal() as i64 * 7 + index as i64))
                 / 100
-                * 10;
-            let row_peak = used * 35 / 100;
-            let row_valley = used * 30 / 100;
+                * lift
+                / 100;
             let registers = meter.registers;
             rows.push(vec![
                 Cell::Int(Some(meter_id)),
-                Cell::Text(Some(month.to_string())),
+                Cell::Text(Some(day.to_string())),
                 Cell::Int(Some(active)),
                 Cell::Int(registers.then_some(peak)),
                 Cell::Int(registers.then_some(active - peak - valley)),
@@ -268,10 +288,10 @@ async fn readings(state: &AppState, first: NaiveDate, last: NaiveDate) -> anyhow
                 Cell::Int(Some(now)),
             ]);
             active += used;
-            peak += row_peak;
-            valley += row_valley;
+            peak += used * 35 / 100;
+            valley += used * 30 / 100;
             reactive += used * 45 / 100;
-            month = month.checked_add_months(chrono::Months::new(1)).ok_or_else(|| anyhow::anyhow!("date"))?;
+            day = day.succ_opt().ok_or_else(|| anyhow::anyhow!("date"))?;
         }
         insert_rows(
             &mut tx,

@@ -47,6 +47,7 @@ pub(super) const MESSAGES: Messages = Messages {
     limit,
     date,
     apply: &super::apply::EN,
+    bills: &super::bills::EN,
     portal: &super::portal_en::PORTAL,
 };
 

@@ -6,6 +6,7 @@
 
 pub mod apply;
 pub mod billing;
+pub mod bills;
 pub mod connection;
 mod en;
 pub mod portal;
@@ -160,6 +161,8 @@ pub struct Messages {
     pub portal: &'static portal::PortalMessages,
     /// The connection pages.
     pub apply: &'static apply::ApplyMessages,
+    /// The bill, usage and billing pages.
+    pub bills: &'static bills::BillsMessages,
 }
 
 /// Strings of the home page.

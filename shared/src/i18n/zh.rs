@@ -45,6 +45,7 @@ pub(super) const MESSAGES: Messages = Messages {
     limit,
     date,
     apply: &super::apply::ZH,
+    bills: &super::bills::ZH,
     portal: &super::portal_zh::PORTAL,
 };
 

@@ -91,13 +91,24 @@ pub async fn start(state: &AppState, actor: &Actor, request: &StartRun) -> Outco
     Ok((view, created))
 }
 
+/// The start of a period's closing day (Unix seconds): accounts opened later are not in it.
+fn closing_time(state: &AppState, period: &Period) -> i64 {
+    period
+        .closing_day()
+        .and_hms_opt(0, 0, 0)
+        .and_then(|t| state.config.time_zone.from_local_datetime(&t).earliest())
+        .map_or(i64::MAX, |t| t.timestamp())
+}
+
 /// Creates a run unless it exists.
 async fn open(state: &AppState, period: &Period, reading_day: u32, by: &str) -> Outcome<(RunView, bool)> {
     let mut tx = state.db.begin().await?;
-    let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM electricity_accounts WHERE reading_day = $1")
-        .bind(i64::from(reading_day))
-        .fetch_one(&mut *tx)
-        .await?;
+    let total: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM electricity_accounts WHERE reading_day = $1 AND created_at < $2")
+            .bind(i64::from(reading_day))
+            .bind(closing_time(state, period))
+            .fetch_one(&mut *tx)
+            .await?;
     let created: Option<i64> = sqlx::query_scalar(
         "INSERT INTO billing_runs (period, reading_day, started_by, started_at, status, total_accounts)
          VALUES ($1, $2, $3, $4, 'running', $5) ON CONFLICT (period, reading_day) DO NOTHING RETURNING id",
@@ -229,11 +240,12 @@ async fn bill_chunk(
     let mut tx = state.db.begin().await?;
     let accounts = sqlx::query(
         "SELECT id, account_no, tariff_code, contracted_kva, billing_hold, org_id FROM electricity_accounts
-          WHERE reading_day = $1 AND id > $2 ORDER BY id LIMIT $3",
+          WHERE reading_day = $1 AND id > $2 AND created_at < $4 ORDER BY id LIMIT $3",
     )
     .bind(run.reading_day)
     .bind(run.cursor)
     .bind(i64::from(state.config.billing_chunk))
+    .bind(closing_time(state, &run.period))
     .fetch_all(&mut *tx)
     .await?;
     let now = state.clock.seconds();

@@ -1,0 +1,296 @@
+//! `/staff/billing`: a billing operator imports readings (a CSV file, with the rejected
+//! lines and their reasons shown), starts the run of a period, and follows the runs.
+//! `/staff/billing/runs/:id`: a run's progress and exceptions, releasing held bills.
+
+use leptos::either::Either;
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::hooks::use_params_map;
+use shared::api::billing::{BillAction, ExceptionKind, ImportResult, RunDetail, RunStatus, RunView, StartRun};
+use shared::i18n::billing::exception;
+
+use crate::api;
+use crate::components::access::AccessProblem;
+use crate::components::form::{Field, FormError, FormState, Submit};
+use crate::components::page_title::PageTitle;
+use crate::i18n::{use_locale, use_messages};
+
+/// `/staff/billing`.
+#[component]
+pub fn BillingPage() -> impl IntoView {
+    let t = use_messages();
+    let runs = Resource::new(|| (), |_| api::billing_runs());
+    let refresh = Callback::new(move |_| runs.refetch());
+    view! {
+        <PageTitle text=|m| m.bills.staff_title />
+        <section class="page" aria-labelledby="billing-heading">
+            <h1 id="billing-heading">{move || t.get().bills.staff_title}</h1>
+            <p class="lead">{move || t.get().bills.staff_intro}</p>
+            <ImportForm />
+            <h2>{move || t.get().bills.runs_heading}</h2>
+            <StartForm started=refresh />
+            <button type="button" class="button button--secondary button--small" on:click=move |_| runs.refetch()>
+                {move || t.get().bills.refresh}
+            </button>
+            <Transition fallback=move || view! { <p role="status">{move || t.get().portal.auth.loading}</p> }>
+                {move || Suspend::new(async move {
+                    match runs.await {
+                        Ok(list) => Either::Left(view! { <RunTable runs=list /> }),
+                        Err(error) => Either::Right(view! { <AccessProblem error on_retry=refresh /> }),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn ImportForm() -> impl IntoView {
+    let t = use_messages();
+    let form = FormState::new();
+    let input = NodeRef::<leptos::html::Input>::new();
+    let result = RwSignal::new(None::<ImportResult>);
+    let upload = move |event: SubmitEvent| {
+        event.prevent_default();
+        if !form.start() {
+            return;
+        }
+        #[cfg(feature = "hydrate")]
+        {
+            let file = input.get_untracked().and_then(|i| i.files()).and_then(|files| files.get(0));
+            let Some(file) = file else {
+                return form.invalid(
+                    vec![shared::validation::FieldError::new("file", shared::validation::Problem::Required)],
+                    t.get_untracked(),
+                );
+            };
+            spawn_local(async move {
+                result.set(form.finish(api::upload_readings(file).await));
+            });
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (input, result);
+    };
+    view! {
+        <section class="card" aria-labelledby="import-heading">
+            <h2 id="import-heading">{move || t.get().bills.import_heading}</h2>
+            <form class="form form--inline" on:submit=upload novalidate>
+                <div class="field">
+                    <label for="field-file">{move || t.get().bills.import_file}</label>
+                    <p class="field__hint" id="field-file-hint">{move || t.get().bills.import_hint}</p>
+                    <input id="field-file" name="file" type="file" accept=".csv,text/csv" aria-describedby="field-file-hint" node_ref=input />
+                    <p class="field__error" hidden=move || form.fields.with(|f| !f.contains_key("file"))>
+                        {move || form.fields.with(|f| f.get("file").cloned().unwrap_or_default())}
+                    </p>
+                </div>
+                <FormError form />
+                <Submit form label=|m| m.bills.import_button />
+            </form>
+            {move || result.get().map(|r| view! {
+                <div class="import-result" role="status">
+                    <p>{(t.get().bills.import_result)(r.lines, r.accepted, r.rejected.len())}</p>
+                    {(!r.rejected.is_empty()).then(|| view! {
+                        <table class="data-table rejections">
+                            <thead>
+                                <tr>
+                                    <th scope="col">{move || t.get().bills.col_line}</th>
+                                    <th scope="col">{move || t.get().bills.col_meter}</th>
+                                    <th scope="col">{move || t.get().bills.col_reason}</th>
+                                </tr>
+                            </thead>
+                            <tbody>
+                                {r.rejected
+                                    .into_iter()
+                                    .map(|line| view! {
+                                        <tr data-reason=line.reason.as_str()>
+                                            <th scope="row">{line.line}</th>
+                                            <td>{line.meter_no.unwrap_or_default()}</td>
+                                            <td>{line.detail}</td>
+                                        </tr>
+                                    })
+                                    .collect_view()}
+                            </tbody>
+                        </table>
+                    })}
+                </div>
+            })}
+        </section>
+    }
+}
+
+#[component]
+fn StartForm(started: Callback<()>) -> impl IntoView {
+    let form = FormState::new();
+    let period = RwSignal::new(String::new());
+    let day = RwSignal::new("1".to_owned());
+    let submit = move |event: SubmitEvent| {
+        event.prevent_default();
+        if !form.start() {
+            return;
+        }
+        let request = StartRun {
+            period: period.get_untracked().trim().to_owned(),
+            reading_day: day.get_untracked().trim().parse().unwrap_or(0),
+        };
+        spawn_local(async move {
+            if form.finish(api::start_run(&request).await).is_some() {
+                started.run(());
+            }
+        });
+    };
+    view! {
+        <form class="form form--inline" on:submit=submit novalidate>
+            <Field name="period" label=|m| m.bills.run_period value=period form inputmode="numeric" />
+            <Field name="reading_day" label=|m| m.bills.run_day value=day form inputmode="numeric" />
+            <FormError form />
+            <Submit form label=|m| m.bills.run_start />
+        </form>
+    }
+}
+
+fn status_text(status: RunStatus) -> fn(&'static shared::i18n::Messages) -> &'static str {
+    match status {
+        RunStatus::Running => |m| m.bills.running,
+        RunStatus::Done => |m| m.bills.done,
+    }
+}
+
+#[component]
+fn RunTable(runs: Vec<RunView>) -> impl IntoView {
+    let t = use_messages();
+    view! {
+        <table class="data-table runs">
+            <thead>
+                <tr>
+                    <th scope="col">{move || t.get().bills.col_period}</th>
+                    <th scope="col">{move || t.get().bills.run_day}</th>
+                    <th scope="col">{move || t.get().bills.col_status}</th>
+                    <th scope="col">{move || t.get().bills.col_progress}</th>
+                    <th scope="col">{move || t.get().bills.col_bills}</th>
+                    <th scope="col">{move || t.get().bills.col_held}</th>
+                    <th scope="col">{move || t.get().bills.col_exceptions}</th>
+                </tr>
+            </thead>
+            <tbody>
+                {runs
+                    .into_iter()
+                    .map(|run| {
+                        let status = status_text(run.status);
+                        view! {
+                            <tr data-run=run.id data-status=run.status.as_str()>
+                                <th scope="row"><a href=format!("/staff/billing/runs/{}", run.id)>{run.period.clone()}</a></th>
+                                <td>{run.reading_day}</td>
+                                <td>{move || status(t.get())}</td>
+                                <td>
+                                    <progress max=run.total_accounts.max(1) value=run.accounts_done></progress>
+                                    {format!(" {}/{}", run.accounts_done, run.total_accounts)}
+                                </td>
+                                <td>{run.bills}</td>
+                                <td>{run.held}</td>
+                                <td>{run.exceptions}</td>
+                            </tr>
+                        }
+                    })
+                    .collect_view()}
+            </tbody>
+        </table>
+    }
+}
+
+/// `/staff/billing/runs/:id`.
+#[component]
+pub fn RunPage() -> impl IntoView {
+    let t = use_messages();
+    let params = use_params_map();
+    let id = move || params.read().get("id").and_then(|id| id.parse::<i64>().ok()).unwrap_or(0);
+    let run = Resource::new(id, api::billing_run);
+    let refresh = Callback::new(move |_| run.refetch());
+    view! {
+        <PageTitle text=|m| m.bills.run_title />
+        <section class="page" aria-labelledby="run-heading">
+            <h1 id="run-heading">{move || t.get().bills.run_title}</h1>
+            <Transition fallback=move || view! { <p role="status">{move || t.get().portal.auth.loading}</p> }>
+                {move || Suspend::new(async move {
+                    match run.await {
+                        Ok(detail) => Either::Left(view! { <Run detail changed=refresh /> }),
+                        Err(error) => Either::Right(view! { <AccessProblem error on_retry=refresh /> }),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn Run(detail: RunDetail, changed: Callback<()>) -> impl IntoView {
+    let t = use_messages();
+    let locale = use_locale();
+    let run = detail.run.clone();
+    let status = status_text(run.status);
+    let release = move |bill_id: i64| {
+        spawn_local(async move {
+            if api::bill_action(bill_id, &BillAction::Release).await.is_ok() {
+                changed.run(());
+            }
+        });
+    };
+    view! {
+        <dl class="facts" data-status=run.status.as_str()>
+            <dt>{move || t.get().bills.col_period}</dt><dd>{run.period.clone()}</dd>
+            <dt>{move || t.get().bills.run_day}</dt><dd>{run.reading_day}</dd>
+            <dt>{move || t.get().bills.col_status}</dt><dd>{move || status(t.get())}</dd>
+            <dt>{move || t.get().bills.col_progress}</dt><dd>{format!("{}/{}", run.accounts_done, run.total_accounts)}</dd>
+            <dt>{move || t.get().bills.col_bills}</dt><dd data-bills=run.bills>{run.bills}</dd>
+            <dt>{move || t.get().bills.col_held}</dt><dd>{run.held}</dd>
+        </dl>
+        <button type="button" class="button button--secondary button--small" on:click=move |_| changed.run(())>
+            {move || t.get().bills.refresh}
+        </button>
+        <h2>{move || t.get().bills.col_exceptions}</h2>
+        {if detail.exceptions.is_empty() {
+            Either::Left(view! { <p class="empty">{move || t.get().bills.no_exceptions}</p> })
+        } else {
+            Either::Right(view! {
+                <table class="data-table exceptions">
+                    <thead>
+                        <tr>
+                            <th scope="col">{move || t.get().bills.account}</th>
+                            <th scope="col">{move || t.get().bills.col_kind}</th>
+                            <th scope="col">{move || t.get().bills.col_detail}</th>
+                            <th scope="col">{move || t.get().bills.open}</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {detail
+                            .exceptions
+                            .into_iter()
+                            .map(|e| {
+                                let kind = e.kind;
+                                let holds = matches!(kind, ExceptionKind::Changed | ExceptionKind::Held | ExceptionKind::NoReading);
+                                view! {
+                                    <tr data-kind=kind.as_str()>
+                                        <th scope="row">{e.account_no}</th>
+                                        <td>{move || exception(locale.get(), kind)}</td>
+                                        <td>{e.detail}</td>
+                                        <td>
+                                            {e.bill_id.map(|id| view! {
+                                                <a href=format!("/bills/{id}")>{move || t.get().bills.open}</a>
+                                                {holds.then(|| view! {
+                                                    " "
+                                                    <button type="button" class="button button--small" on:click=move |_| release(id)>
+                                                        {move || t.get().bills.release}
+                                                    </button>
+                                                })}
+                                            })}
+                                        </td>
+                                    </tr>
+                                }
+                            })
+                            .collect_view()}
+                    </tbody>
+                </table>
+            })
+        }}
+    }
+}

@@ -1,0 +1,360 @@
+//! The words of the bill, usage and billing pages in both languages.
+
+/// Strings of the bill and billing pages.
+pub struct BillsMessages {
+    /// Navigation: bills and usage.
+    pub nav_bills: &'static str,
+    /// Navigation: billing (staff).
+    pub nav_billing: &'static str,
+    /// Bills page title.
+    pub title: &'static str,
+    /// Bills page introduction.
+    pub intro: &'static str,
+    /// No accounts linked yet.
+    pub no_accounts: &'static str,
+    /// Account picker label.
+    pub account: &'static str,
+    /// Heading: the account's bills.
+    pub bills_heading: &'static str,
+    /// No bills yet.
+    pub no_bills: &'static str,
+    /// Column: period.
+    pub col_period: &'static str,
+    /// Column: days billed.
+    pub col_days: &'static str,
+    /// Column: energy.
+    pub col_energy: &'static str,
+    /// Column: amount.
+    pub col_amount: &'static str,
+    /// Column: due date.
+    pub col_due: &'static str,
+    /// Column: status.
+    pub col_status: &'static str,
+    /// Column: paid.
+    pub col_paid: &'static str,
+    /// Open the bill.
+    pub open: &'static str,
+    /// Estimated reading marker.
+    pub estimated: &'static str,
+    /// Heading: usage by month.
+    pub months_heading: &'static str,
+    /// Legend: this year.
+    pub this_year: &'static str,
+    /// Legend: a year before.
+    pub last_year: &'static str,
+    /// Heading: usage by day.
+    pub days_heading: &'static str,
+    /// No daily readings.
+    pub no_days: &'static str,
+    /// Heading: tiers.
+    pub tier_heading: &'static str,
+    /// "2,310 of 2,880 kWh in tier 1" (used, the tier's bound, the tier).
+    pub tier_position: fn(&str, Option<&str>, u8) -> String,
+    /// Heading: tariff comparison.
+    pub compare_heading: &'static str,
+    /// Another tariff would have cost less: its name, the saving, the bills compared.
+    pub compare_cheaper: fn(&str, &str, u32) -> String,
+    /// The comparison when the current tariff is cheapest.
+    pub compare_current_best: &'static str,
+    /// Not computable without a time-of-use meter.
+    pub compare_unavailable: &'static str,
+    /// Marker: the current tariff.
+    pub current: &'static str,
+    /// Heading: the load curve.
+    pub load_heading: &'static str,
+    /// Day picker label.
+    pub load_day: &'static str,
+    /// No interval data that day.
+    pub load_empty: &'static str,
+    /// Maximum demand.
+    pub max_demand: &'static str,
+    /// Power factor.
+    pub power_factor: &'static str,
+    /// Heading: the organisation's accounts.
+    pub org_heading: &'static str,
+    /// Download the table as CSV.
+    pub org_csv: &'static str,
+    /// Total row.
+    pub total: &'static str,
+    /// Outstanding.
+    pub outstanding: &'static str,
+    /// Bill page title.
+    pub bill_title: &'static str,
+    /// Holder.
+    pub holder: &'static str,
+    /// Supply address.
+    pub address: &'static str,
+    /// Tariff.
+    pub tariff: &'static str,
+    /// Issued on.
+    pub issued: &'static str,
+    /// Heading: readings.
+    pub readings_heading: &'static str,
+    /// Column: meter.
+    pub col_meter: &'static str,
+    /// Column: multiplier.
+    pub col_multiplier: &'static str,
+    /// Column: opening reading.
+    pub col_start: &'static str,
+    /// Column: closing reading.
+    pub col_end: &'static str,
+    /// Interval data instead of registers.
+    pub interval_meter: &'static str,
+    /// Heading: charges.
+    pub lines_heading: &'static str,
+    /// Column: item.
+    pub col_item: &'static str,
+    /// Column: days of the item.
+    pub col_span: &'static str,
+    /// Column: quantity.
+    pub col_quantity: &'static str,
+    /// Column: unit price.
+    pub col_price: &'static str,
+    /// Heading: adjustments.
+    pub adjustments_heading: &'static str,
+    /// Download the PDF.
+    pub download_pdf: &'static str,
+    /// Download the lines as CSV.
+    pub download_csv: &'static str,
+    /// Cancelled by a credit note.
+    pub credited: &'static str,
+    /// Replaced by a rebill.
+    pub replaced_by: &'static str,
+    /// Staff billing page title.
+    pub staff_title: &'static str,
+    /// Staff billing introduction.
+    pub staff_intro: &'static str,
+    /// Heading: import readings.
+    pub import_heading: &'static str,
+    /// Import hint.
+    pub import_hint: &'static str,
+    /// Choose a file.
+    pub import_file: &'static str,
+    /// Import button.
+    pub import_button: &'static str,
+    /// Result line: read, stored, rejected.
+    pub import_result: fn(u64, u64, usize) -> String,
+    /// Column: line.
+    pub col_line: &'static str,
+    /// Column: reason.
+    pub col_reason: &'static str,
+    /// Heading: billing runs.
+    pub runs_heading: &'static str,
+    /// Period field.
+    pub run_period: &'static str,
+    /// Reading day field.
+    pub run_day: &'static str,
+    /// Start button.
+    pub run_start: &'static str,
+    /// Column: progress.
+    pub col_progress: &'static str,
+    /// Column: bills.
+    pub col_bills: &'static str,
+    /// Column: held.
+    pub col_held: &'static str,
+    /// Column: exceptions.
+    pub col_exceptions: &'static str,
+    /// Run status: running.
+    pub running: &'static str,
+    /// Run status: done.
+    pub done: &'static str,
+    /// Run page title.
+    pub run_title: &'static str,
+    /// No exceptions.
+    pub no_exceptions: &'static str,
+    /// Column: what.
+    pub col_kind: &'static str,
+    /// Column: detail.
+    pub col_detail: &'static str,
+    /// Release a held bill.
+    pub release: &'static str,
+    /// Refresh.
+    pub refresh: &'static str,
+}
+
+/// Chinese.
+pub const ZH: BillsMessages = BillsMessages {
+    nav_bills: "电费与用电",
+    nav_billing: "抄核收",
+    title: "电费账单与用电情况",
+    intro: "查看每个户号的账单、读数、分档和各项电费，下载 PDF 或明细；按月、按日查看用电，了解阶梯位置和更省钱的电价。",
+    no_accounts: "您还没有绑定户号。请先在“我的户号”中绑定。",
+    account: "户号",
+    bills_heading: "账单",
+    no_bills: "该户号还没有账单。",
+    col_period: "账期",
+    col_days: "计费期间",
+    col_energy: "电量（千瓦时）",
+    col_amount: "电费",
+    col_due: "缴费截止日",
+    col_status: "状态",
+    col_paid: "已缴",
+    open: "查看",
+    estimated: "估抄",
+    months_heading: "月度用电（与去年同期对比）",
+    this_year: "本期",
+    last_year: "去年同期",
+    days_heading: "近 90 天每日用电",
+    no_days: "该表计没有每日读数。",
+    tier_heading: "年度阶梯",
+    tier_position: |used, bound, tier| {
+        let tier_name = ["一", "二", "三", "四", "五"].get(usize::from(tier).saturating_sub(1)).copied().unwrap_or("");
+        match bound {
+            Some(bound) => format!("今年已用 {used} 千瓦时，处于第{tier_name}档（本档上限 {bound} 千瓦时）。"),
+            None => format!("今年已用 {used} 千瓦时，处于第{tier_name}档（最高档）。"),
+        }
+    },
+    compare_heading: "电价比较",
+    compare_cheaper: |name, saving, bills| format!("按最近 {bills} 期账单的用电，选择“{name}”可少付 {saving}。"),
+    compare_current_best: "按过去的用电，您现在的电价最省钱。",
+    compare_unavailable: "需要分时电表才能计算",
+    current: "当前电价",
+    load_heading: "日负荷曲线",
+    load_day: "日期",
+    load_empty: "当天没有 15 分钟数据。",
+    max_demand: "最大需量",
+    power_factor: "功率因数",
+    org_heading: "企业全部户号",
+    org_csv: "导出 CSV",
+    total: "合计",
+    outstanding: "待缴",
+    bill_title: "电费账单",
+    holder: "户名",
+    address: "用电地址",
+    tariff: "电价",
+    issued: "出账日期",
+    readings_heading: "抄表读数",
+    col_meter: "表号",
+    col_multiplier: "倍率",
+    col_start: "上次示数",
+    col_end: "本次示数",
+    interval_meter: "15 分钟负荷数据",
+    lines_heading: "电费明细",
+    col_item: "项目",
+    col_span: "期间",
+    col_quantity: "数量",
+    col_price: "单价",
+    adjustments_heading: "退补调整",
+    download_pdf: "下载 PDF 账单",
+    download_csv: "下载明细（CSV）",
+    credited: "本账单已冲销",
+    replaced_by: "已由重出账单替代：",
+    staff_title: "抄核收",
+    staff_intro: "导入抄表数据，发起电费计算，查看进度和异常，审核暂缓发行的账单。",
+    import_heading: "导入抄表数据",
+    import_hint: "CSV 文件（UTF-8 或 GBK），首行为列名：meter_no, read_on, active（可选 peak, flat, valley, reactive, demand）；15 分钟数据为 meter_no, starts_at, kwh。",
+    import_file: "选择文件",
+    import_button: "导入",
+    import_result: |lines, accepted, rejected| format!("共 {lines} 行：导入 {accepted} 行，拒收 {rejected} 行。"),
+    col_line: "行号",
+    col_reason: "原因",
+    runs_heading: "电费计算",
+    run_period: "账期（年-月）",
+    run_day: "抄表例日",
+    run_start: "开始计算",
+    col_progress: "进度",
+    col_bills: "账单",
+    col_held: "暂缓",
+    col_exceptions: "异常",
+    running: "计算中",
+    done: "已完成",
+    run_title: "电费计算批次",
+    no_exceptions: "没有异常。",
+    col_kind: "类型",
+    col_detail: "说明",
+    release: "审核通过并发行",
+    refresh: "刷新",
+};
+
+/// English.
+pub const EN: BillsMessages = BillsMessages {
+    nav_bills: "Bills and usage",
+    nav_billing: "Billing",
+    title: "Bills and usage",
+    intro: "Every account's bills with readings, tiers and each charge, as PDF or CSV; usage by month and by day, where you stand in the tiers, and which tariff would cost less.",
+    no_accounts: "You have no linked accounts yet. Link one under My accounts first.",
+    account: "Account",
+    bills_heading: "Bills",
+    no_bills: "This account has no bills yet.",
+    col_period: "Period",
+    col_days: "Days billed",
+    col_energy: "Energy (kWh)",
+    col_amount: "Amount",
+    col_due: "Due",
+    col_status: "Status",
+    col_paid: "Paid",
+    open: "Open",
+    estimated: "estimated",
+    months_heading: "Energy by month, beside the same month last year",
+    this_year: "This period",
+    last_year: "A year before",
+    days_heading: "Energy by day, last 90 days",
+    no_days: "This meter has no daily readings.",
+    tier_heading: "This year's tiers",
+    tier_position: |used, bound, tier| match bound {
+        Some(bound) => format!("{used} of {bound} kWh in tier {tier} this year."),
+        None => format!("{used} kWh this year, in tier {tier} (the highest)."),
+    },
+    compare_heading: "Tariff comparison",
+    compare_cheaper: |name, saving, bills| {
+        format!("On the usage of your last {bills} bills, “{name}” would have cost {saving} less.")
+    },
+    compare_current_best: "On your past usage, your current tariff costs least.",
+    compare_unavailable: "needs a time-of-use meter",
+    current: "current tariff",
+    load_heading: "Load curve of a day",
+    load_day: "Day",
+    load_empty: "No 15-minute data that day.",
+    max_demand: "Maximum demand",
+    power_factor: "Power factor",
+    org_heading: "All the company's accounts",
+    org_csv: "Export CSV",
+    total: "Total",
+    outstanding: "Outstanding",
+    bill_title: "Electricity bill",
+    holder: "Holder",
+    address: "Supply address",
+    tariff: "Tariff",
+    issued: "Issued",
+    readings_heading: "Meter readings",
+    col_meter: "Meter",
+    col_multiplier: "Multiplier",
+    col_start: "Opening reading",
+    col_end: "Closing reading",
+    interval_meter: "15-minute load data",
+    lines_heading: "Charges",
+    col_item: "Item",
+    col_span: "Days",
+    col_quantity: "Quantity",
+    col_price: "Unit price",
+    adjustments_heading: "Adjustments",
+    download_pdf: "Download the bill (PDF)",
+    download_csv: "Download the lines (CSV)",
+    credited: "This bill was cancelled by a credit note",
+    replaced_by: "Replaced by rebill ",
+    staff_title: "Billing",
+    staff_intro: "Import meter readings, start billing runs, follow their progress and exceptions, and review held bills.",
+    import_heading: "Import readings",
+    import_hint: "A CSV file (UTF-8 or GBK) whose first line names the columns: meter_no, read_on, active (optionally peak, flat, valley, reactive, demand); 15-minute data: meter_no, starts_at, kwh.",
+    import_file: "Choose a file",
+    import_button: "Import",
+    import_result: |lines, accepted, rejected| format!("{lines} lines: {accepted} imported, {rejected} rejected."),
+    col_line: "Line",
+    col_reason: "Reason",
+    runs_heading: "Billing runs",
+    run_period: "Period (year-month)",
+    run_day: "Reading day",
+    run_start: "Start",
+    col_progress: "Progress",
+    col_bills: "Bills",
+    col_held: "Held",
+    col_exceptions: "Exceptions",
+    running: "running",
+    done: "done",
+    run_title: "Billing run",
+    no_exceptions: "No exceptions.",
+    col_kind: "What",
+    col_detail: "Detail",
+    release: "Reviewed: issue it",
+    refresh: "Refresh",
+};
