@@ -477,9 +477,29 @@ async fn people_see_only_their_own_bills(server: TestServer) {
         .expect("text");
     assert!(english.contains("Energy, tier 1") && english.contains("Total"), "{english}");
 
+    // The PDF parses, is one A4 page with the font embedded as a subset, and says the
+    // total and the lines in Chinese.
+    let pdf = server
+        .client
+        .get(server.url(&format!("/api/v1/bills/{id}/pdf")))
+        .header(COOKIE, cookie(&p.customer))
+        .send()
+        .await
+        .expect("pdf");
+    assert_eq!(pdf.status(), StatusCode::OK);
+    assert_eq!(pdf.headers()[CONTENT_TYPE], "application/pdf");
+    let bytes = pdf.bytes().await.expect("body");
+    assert!(bytes.starts_with(b"%PDF-"));
+    assert!(bytes.len() < 200_000, "the font is a subset: {} bytes", bytes.len());
+    let document = lopdf::Document::load_mem(&bytes).expect("the PDF parses");
+    assert_eq!(document.get_pages().len(), 1);
+    let text = document.extract_text(&[1]).expect("text");
+    assert!(text.contains("126.96") && text.contains("第一档电费") && text.contains("张伟"), "{text}");
+
     // Someone else's bill does not exist for them; staff who read bills see it.
     let other = server.new_customer("other@example.com", "Other", "Lantern-orchard-47-tide").await;
     assert_eq!(server.read(&other, &format!("/api/v1/bills/{id}")).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(server.read(&other, &format!("/api/v1/bills/{id}/pdf")).await.status, StatusCode::NOT_FOUND);
     assert_eq!(
         server.read(&other, &format!("/api/v1/accounts/{}/bills", demo::CUSTOMER_ACCOUNT)).await.status,
         StatusCode::NOT_FOUND

@@ -84,6 +84,35 @@ pub async fn lines_csv(
         .into_response())
 }
 
+/// A bill as PDF (A4, the Chinese text embedded as a font subset), in the caller's language.
+#[utoipa::path(get, path = "/api/v1/bills/{id}/pdf", tag = "bills",
+    params(("id" = i64, Path, description = "The bill")),
+    responses(
+        (status = 200, description = "The bill", content_type = "application/pdf"),
+        (status = 404, description = "No such bill, or not the caller's", body = ApiError),
+    ))]
+pub async fn pdf(State(state): State<AppState>, caller: Caller, Path(id): Path<i64>) -> Result<Response, AppError> {
+    let viewer = viewer(&caller)?;
+    let bill = bills::detail(&state, viewer, id).await.or_locale(caller.locale)?;
+    let locale = caller.locale;
+    // Setting type is CPU work: off the request threads.
+    let body =
+        tokio::task::spawn_blocking(move || crate::services::billing::pdf::render(&bill, locale).map(|b| (b, bill)))
+            .await
+            .map_err(|e| AppError::internal(&e, caller.locale))?;
+    let (body, bill) = body.or_locale(caller.locale)?;
+    let disposition = format!("attachment; filename=\"bill-{}-{}.pdf\"", bill.summary.account_no, bill.summary.period);
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/pdf".to_owned()),
+            (header::CONTENT_DISPOSITION, disposition),
+            (header::CACHE_CONTROL, "private, no-store".to_owned()),
+        ],
+        body,
+    )
+        .into_response())
+}
+
 /// An account's usage: twelve months beside last year, ninety days, the tier position, and
 /// the cost of the last twelve bills on each tariff the account may choose.
 #[utoipa::path(get, path = "/api/v1/accounts/{account_no}/usage", tag = "bills",

@@ -133,6 +133,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(bills::list))
         .routes(routes!(bills::get))
         .routes(routes!(bills::lines_csv))
+        .routes(routes!(bills::pdf))
         .routes(routes!(bills::account_usage))
         .routes(routes!(bills::load_curve))
         .routes(routes!(bills::org_bills))

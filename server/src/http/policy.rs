@@ -114,6 +114,7 @@ pub const RULES: &[(Method, &str, Rule)] = &[
     (Method::GET, "/api/v1/accounts/{account_no}/bills", Rule::AccountHolderOrStaff(BILL_READERS)),
     (Method::GET, "/api/v1/bills/{id}", Rule::AccountHolderOrStaff(BILL_READERS)),
     (Method::GET, "/api/v1/bills/{id}/lines.csv", Rule::AccountHolderOrStaff(BILL_READERS)),
+    (Method::GET, "/api/v1/bills/{id}/pdf", Rule::AccountHolderOrStaff(BILL_READERS)),
     (Method::GET, "/api/v1/accounts/{account_no}/usage", Rule::AccountHolderOrStaff(BILL_READERS)),
     (Method::GET, "/api/v1/accounts/{account_no}/load", Rule::AccountHolderOrStaff(BILL_READERS)),
     (Method::GET, "/api/v1/org/bills", Rule::OrgMember),

@@ -80,6 +80,10 @@ pub struct BillsMessages {
     pub outstanding: &'static str,
     /// Bill page title.
     pub bill_title: &'static str,
+    /// The utility's name at the head of a PDF bill.
+    pub utility_name: &'static str,
+    /// The footer of a PDF bill.
+    pub pdf_footer: &'static str,
     /// Holder.
     pub holder: &'static str,
     /// Supply address.
@@ -219,6 +223,8 @@ pub const ZH: BillsMessages = BillsMessages {
     total: "合计",
     outstanding: "待缴",
     bill_title: "电费账单",
+    utility_name: "Gridhall 供电服务 · 电费通知单",
+    pdf_footer: "本账单由 Gridhall 网上营业厅生成；如有疑问请致电客服或在网上营业厅提交咨询。",
     holder: "户名",
     address: "用电地址",
     tariff: "电价",
@@ -312,6 +318,8 @@ pub const EN: BillsMessages = BillsMessages {
     total: "Total",
     outstanding: "Outstanding",
     bill_title: "Electricity bill",
+    utility_name: "Gridhall Power Supply · Electricity bill",
+    pdf_footer: "Made by the Gridhall online service hall; questions: call customer service or ask in the portal.",
     holder: "Holder",
     address: "Supply address",
     tariff: "Tariff",
