@@ -9,7 +9,7 @@ test.describe('a new customer', () => {
   // After logging out, the accounts page answers 401 and asks to log in.
   test.use({ expectedErrors: { allow: [{ url: '/api/v1/me', status: 401 }, { url: '/account/accounts', status: 401 }] } });
 
-test('registers, confirms by email, logs in, links an account and logs out', async ({ page, baseURL }) => {
+test('registers, confirms by email, logs in, links an account and logs out', async ({ page, baseURL, browser }) => {
   const email = `wang.${Date.now()}@example.com`;
   await page.goto('/register');
   await hydrated(page);
@@ -36,10 +36,18 @@ test('registers, confirms by email, logs in, links an account and logs out', asy
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('我的户号');
   await expect(page.getByText('您还没有绑定户号。')).toBeVisible();
 
-  // Link the demo account of 李娜 with her name and the last bill amount.
+  // Link the demo account of 李娜 with her name and the amount of her newest bill (as she
+  // would read it on paper; here a billing operator looks it up).
+  const staff = await browser.newContext();
+  const operator = await staff.newPage();
+  const logins = demoLogins();
+  await logIn(operator, 'wu.fang@staff.gridhall.example', logins['wu.fang@staff.gridhall.example']);
+  const bills = await (await operator.request.get('/api/v1/accounts/3100012346/bills')).json();
+  const newest = bills.find((b) => b.status === 'issued');
+  await staff.close();
   await page.getByLabel('户号', { exact: true }).fill('3100012346');
   await page.getByLabel('户名', { exact: true }).fill('李娜');
-  await page.getByLabel('最近一期电费金额（元）').fill('86.40');
+  await page.getByLabel('最近一期电费金额（元）').fill(newest.total);
   await page.getByRole('button', { name: '绑定', exact: true }).click();
   await expect(page.getByRole('status').filter({ hasText: '已绑定户号 3100012346。' })).toBeVisible();
   await expect(page.locator('tr[data-account="3100012346"]')).toContainText('上海市闵行区莘庄镇都市路 88 号');

@@ -24,6 +24,7 @@ on_both_backends!(
     corrections_never_edit_a_bill,
     usage_tiers_the_comparison_and_the_enterprise_table,
     the_tier_year_carries_from_bill_to_bill,
+    the_metering_system_posts_readings_with_its_token,
 );
 
 struct People {
@@ -761,4 +762,57 @@ async fn the_tier_year_carries_from_bill_to_bill(server: TestServer) {
     let expected = if before.year() == month.year() { "103.66" } else { "97.66" };
     assert_eq!(bills[0]["total"], expected, "{bills:?}");
     assert_eq!(bills[1]["total"], "1367.24", "2,800 × 0.4883");
+}
+
+async fn the_metering_system_posts_readings_with_its_token(server: TestServer) {
+    let p = people(&server).await;
+    let (month, _) = months(&server);
+    // A token for 嘉定供电所's meters, shown once.
+    let issued = server
+        .post(
+            &p.admin,
+            "/api/v1/staff/integration-tokens",
+            json!({"name": "用电信息采集系统", "region": "JD03", "expires_in_days": 30}),
+        )
+        .await;
+    assert_eq!(issued.status, StatusCode::CREATED, "{}", issued.body);
+    let secret = issued.body["token"].as_str().expect("token").to_owned();
+    assert!(secret.starts_with("gint_"));
+    let listed = server.read(&p.admin, "/api/v1/staff/integration-tokens").await.body;
+    assert!(!listed.to_string().contains(&secret), "the secret is never listed");
+    let bad = server
+        .post(
+            &p.admin,
+            "/api/v1/staff/integration-tokens",
+            json!({"name": " ", "region": "XX99", "expires_in_days": 0}),
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(bad.body["fields"].as_object().map(|f| f.len()), Some(3), "{}", bad.body);
+
+    let system = As::Bearer(secret);
+    let batch = json!({"readings": [
+        {"meter_no": "E3100012347", "read_on": month.to_string(), "active": "1500.25"},
+        {"meter_no": "E3100012345", "read_on": month.to_string(), "active": "10"},
+    ], "confirm_jumps": true});
+    let answer = server.post(&system, "/api/v1/integration/readings", batch.clone()).await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
+    assert_eq!(answer.body["accepted"], 1);
+    // A meter of another station is unknown to this token.
+    assert_eq!(
+        (answer.body["rejected"][0]["line"].as_u64(), answer.body["rejected"][0]["reason"].as_str()),
+        (Some(2), Some("unknown_meter"))
+    );
+    let imports = server.read(&p.operator, "/api/v1/staff/readings/imports").await.body;
+    assert!(imports[0]["actor"].as_str().is_some_and(|a| a.starts_with("integration:gint_")), "{imports}");
+    assert_eq!(imports[0]["source"], "api");
+    // The token reads nothing else, and once revoked it is nobody.
+    assert_eq!(server.read(&system, "/api/v1/me/accounts").await.status, StatusCode::FORBIDDEN);
+    assert_eq!(server.post(&system, "/api/v1/staff/readings", batch.clone()).await.status, StatusCode::FORBIDDEN);
+    let id = issued.body["info"]["id"].as_i64().expect("id");
+    assert_eq!(
+        server.call(&p.admin, Method::DELETE, &format!("/api/v1/staff/integration-tokens/{id}"), None).await.status,
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(server.post(&system, "/api/v1/integration/readings", batch).await.status, StatusCode::UNAUTHORIZED);
 }

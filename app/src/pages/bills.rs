@@ -15,15 +15,25 @@ use crate::api;
 use crate::components::access::AccessProblem;
 use crate::components::charts::{DayChart, LoadChart, MonthChart, kwh_text};
 use crate::components::page_title::PageTitle;
-use crate::components::session::use_session;
 use crate::i18n::{use_locale, use_messages};
 
 /// `/bills`.
 #[component]
 pub fn BillsPage() -> impl IntoView {
     let t = use_messages();
-    let session = use_session();
     let accounts = Resource::new(|| (), |_| api::my_accounts());
+    // Created here, before anything resolves, so the server and the browser number the
+    // page's resources alike (a resource made inside a racing Suspend breaks hydration).
+    let org = Resource::new(
+        || (),
+        |_| async {
+            match api::me().await {
+                Ok(me) if me.kind == UserKind::Enterprise => api::org_bills().await.map(Some),
+                Ok(_) => Ok(None),
+                Err(error) => Err(error),
+            }
+        },
+    );
     let query = use_query_map();
     let retry = Callback::new(move |_| accounts.refetch());
     view! {
@@ -32,9 +42,7 @@ pub fn BillsPage() -> impl IntoView {
             <h1 id="bills-heading">{move || t.get().bills.title}</h1>
             <p class="lead">{move || t.get().bills.intro}</p>
             <Transition fallback=|| ()>
-                {move || Suspend::new(async move {
-                    session.me.await.is_ok_and(|me| me.kind == UserKind::Enterprise).then(|| view! { <OrgTable /> })
-                })}
+                {move || Suspend::new(async move { org.await.ok().flatten().map(|table| view! { <OrgTable table /> }) })}
             </Transition>
             <Transition fallback=move || view! { <p role="status">{move || t.get().portal.auth.loading}</p> }>
                 {move || Suspend::new(async move {
@@ -273,14 +281,10 @@ fn Load(account_no: String, first: Option<chrono::NaiveDate>) -> impl IntoView {
 
 /// Every account of the caller's company, with the totals and a CSV export.
 #[component]
-fn OrgTable() -> impl IntoView {
+fn OrgTable(table: OrgBills) -> impl IntoView {
     let t = use_messages();
     let locale = use_locale();
-    let table = Resource::new(|| (), |_| api::org_bills());
     view! {
-        <Transition fallback=|| ()>
-            {move || Suspend::new(async move {
-                table.await.ok().map(|table: OrgBills| view! {
                     <section class="org-bills" aria-labelledby="org-heading">
                         <h2 id="org-heading">{move || t.get().bills.org_heading}</h2>
                         <p><a class="button button--small" href="/api/v1/org/bills.csv" download>{move || t.get().bills.org_csv}</a></p>
@@ -336,9 +340,6 @@ fn OrgTable() -> impl IntoView {
                             </tfoot>
                         </table>
                     </section>
-                })
-            })}
-        </Transition>
     }
 }
 

@@ -29,6 +29,9 @@ pub fn SettingsPage() -> impl IntoView {
     let calendar = Resource::new(move || version.get(), |_| api::calendar());
     let changed = Callback::new(move |_| version.update(|v| *v += 1));
     let retry = Callback::new(move |_| version.update(|v| *v += 1));
+    // Kept here: publishing reloads the limits, which renders the form anew, and its
+    // confirmation must survive that.
+    let published = RwSignal::new(false);
     view! {
         <PageTitle text=|m| m.apply.settings_title />
         <section class="page" aria-labelledby="settings-heading">
@@ -61,7 +64,7 @@ pub fn SettingsPage() -> impl IntoView {
                                         }).collect_view()}
                                     </tbody>
                                 </table>
-                                <LimitForm codes changed />
+                                <LimitForm codes changed done=published />
                             })
                         }
                         Err(error) => Either::Right(view! { <AccessProblem error on_retry=retry /> }),
@@ -94,14 +97,13 @@ pub fn SettingsPage() -> impl IntoView {
 }
 
 #[component]
-fn LimitForm(codes: Vec<String>, changed: Callback<()>) -> impl IntoView {
+fn LimitForm(codes: Vec<String>, changed: Callback<()>, done: RwSignal<bool>) -> impl IntoView {
     let t = use_messages();
     let form = FormState::new();
     let code = RwSignal::new(codes.first().cloned().unwrap_or_default());
     let limit = RwSignal::new(String::new());
     let from = RwSignal::new(String::new());
     let source = RwSignal::new(String::new());
-    let done = RwSignal::new(false);
     let submit = move |event: SubmitEvent| {
         event.prevent_default();
         let request = NewCommitmentVersion {

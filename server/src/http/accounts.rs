@@ -28,6 +28,7 @@ pub async fn list(State(state): State<AppState>, caller: Caller) -> Result<Json<
     let accounts = match &caller.principal {
         Principal::User(user) => accounts::for_user(&state.db, user).await,
         Principal::Token(token) => accounts::for_token(&state.db, token).await,
+        Principal::Integration(_) => return Err(AppError::new(shared::api::ErrorCode::Forbidden, caller.locale)),
         Principal::Anonymous => return Err(AppError::new(shared::api::ErrorCode::Unauthenticated, caller.locale)),
     }
     .or_locale(caller.locale)?;

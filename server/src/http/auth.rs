@@ -19,6 +19,7 @@ use shared::i18n::Locale;
 use super::error::AppError;
 use super::extract::locale_of;
 use crate::config::Config;
+use crate::services::billing::integration;
 use crate::services::sessions::{self, SessionUser, TokenCaller};
 use crate::services::{Actor, now};
 use crate::state::AppState;
@@ -32,6 +33,8 @@ pub enum Principal {
     User(Arc<SessionUser>),
     /// An enterprise system with an API token.
     Token(Arc<TokenCaller>),
+    /// One of the utility's systems with an integration token.
+    Integration(Arc<crate::services::billing::integration::IntegrationCaller>),
 }
 
 /// The session token the browser sent, if any.
@@ -76,6 +79,12 @@ async fn identify(state: &AppState, headers: &HeaderMap) -> Result<Principal, sq
             && constant_time_eq(token.as_bytes(), metrics.as_bytes())
         {
             return Ok(Principal::Anonymous);
+        }
+        if token.starts_with(integration::PREFIX) {
+            return Ok(match integration::lookup(&state.db, token).await.map_err(lookup_error)? {
+                Some(caller) => Principal::Integration(Arc::new(caller)),
+                None => Principal::Anonymous,
+            });
         }
         return Ok(match sessions::lookup_token(&state.db, token).await.map_err(lookup_error)? {
             Some(caller) => Principal::Token(Arc::new(caller)),
@@ -161,6 +170,7 @@ impl FromRequestParts<AppState> for Caller {
             Principal::Anonymous => (None, "anonymous".to_owned()),
             Principal::User(user) => (Some(user.user_id), user.email.clone()),
             Principal::Token(token) => (None, format!("token:{}", token.prefix)),
+            Principal::Integration(token) => (None, format!("integration:{}", token.prefix)),
         };
         Ok(Caller {
             principal,

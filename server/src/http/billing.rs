@@ -7,8 +7,9 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use serde::Deserialize;
 use shared::api::billing::{
-    AccountBilling, AccountHold, BillAction, BillSummary, ImportResult, ImportSummary, MeterChange, NewAdjustment,
-    NewTariff, NewTariffVersion, ReadingBatch, RunDetail, RunView, StartRun, TariffVersionView, TariffView,
+    AccountBilling, AccountHold, BillAction, BillSummary, CreatedIntegrationToken, ImportResult, ImportSummary,
+    IntegrationTokenInfo, MeterChange, NewAdjustment, NewIntegrationToken, NewTariff, NewTariffVersion, ReadingBatch,
+    RunDetail, RunView, StartRun, TariffVersionView, TariffView,
 };
 use shared::api::{ApiError, ErrorCode};
 use shared::validation::{FieldError, Problem};
@@ -18,7 +19,7 @@ use super::error::{AppError, OrLocale};
 use super::extract::ApiJson;
 use crate::services::billing::readings::{self, Lines, Source};
 use crate::services::billing::readings_file::{self, FileError, MAX_FILE_BYTES};
-use crate::services::billing::{accounts, bills, regions_of, run, tariffs};
+use crate::services::billing::{accounts, bills, integration, regions_of, run, tariffs};
 use crate::state::AppState;
 
 /// Every tariff with its versions: published prices, for anyone.
@@ -112,6 +113,39 @@ pub async fn post_readings(
     ApiJson(batch): ApiJson<ReadingBatch>,
 ) -> Result<Json<ImportResult>, AppError> {
     let user = caller.user()?;
+    let regions = regions_of(user);
+    import_batch(&state, &caller, batch, "manual", regions).await
+}
+
+/// Readings from the metering system, with an integration token (`Authorization: Bearer
+/// gint_…`); a token limited to a supply station posts for its meters only. Numbered and
+/// answered as for operators.
+#[utoipa::path(post, path = "/api/v1/integration/readings", tag = "billing", request_body = ReadingBatch,
+    responses(
+        (status = 200, description = "What was stored and what was rejected, line by line", body = ImportResult),
+        (status = 401, description = "No valid integration token", body = ApiError),
+        (status = 413, description = "Larger than the body limit: send smaller batches", body = ApiError),
+    ))]
+pub async fn integration_readings(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiJson(batch): ApiJson<ReadingBatch>,
+) -> Result<Json<ImportResult>, AppError> {
+    let super::auth::Principal::Integration(token) = &caller.principal else {
+        return Err(AppError::new(ErrorCode::Forbidden, caller.locale));
+    };
+    let regions = token.region.iter().cloned().collect();
+    import_batch(&state, &caller, batch, "api", regions).await
+}
+
+/// Checks and stores a JSON batch; lines numbered from 1, readings first.
+async fn import_batch(
+    state: &AppState,
+    caller: &Caller,
+    batch: ReadingBatch,
+    kind: &'static str,
+    regions: Vec<String>,
+) -> Result<Json<ImportResult>, AppError> {
     if batch.readings.is_empty() && batch.intervals.is_empty() {
         return Err(AppError::validation(vec![FieldError::new("readings", Problem::Required)], caller.locale));
     }
@@ -120,16 +154,52 @@ pub async fn post_readings(
         readings: batch.readings.into_iter().enumerate().map(|(i, r)| (i as u64 + 1, r)).collect(),
         intervals: batch.intervals.into_iter().enumerate().map(|(i, r)| (offset + i as u64 + 1, r)).collect(),
         rejected: Vec::new(),
-        confirm_jumps: batch.confirm_jumps,
+        // Only a person who checked a jump may wave it through.
+        confirm_jumps: batch.confirm_jumps && kind == "manual",
     };
-    let source = Source {
-        kind: "manual",
-        file_name: None,
-        actor: caller.actor.label.clone(),
-        regions: regions_of(user),
-        locale: caller.locale,
-    };
-    Ok(Json(readings::import(&state, source, lines).await.or_locale(caller.locale)?))
+    let source = Source { kind, file_name: None, actor: caller.actor.label.clone(), regions, locale: caller.locale };
+    Ok(Json(readings::import(state, source, lines).await.or_locale(caller.locale)?))
+}
+
+/// Integration tokens (never their secrets).
+#[utoipa::path(get, path = "/api/v1/staff/integration-tokens", tag = "billing",
+    responses((status = 200, description = "Newest first", body = Vec<IntegrationTokenInfo>)))]
+pub async fn integration_tokens(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<Json<Vec<IntegrationTokenInfo>>, AppError> {
+    Ok(Json(integration::list(&state).await.or_locale(caller.locale)?))
+}
+
+/// Issues an integration token; its secret is in this answer only.
+#[utoipa::path(post, path = "/api/v1/staff/integration-tokens", tag = "billing", request_body = NewIntegrationToken,
+    responses(
+        (status = 201, description = "Issued", body = CreatedIntegrationToken),
+        (status = 422, description = "A field is wrong", body = ApiError),
+    ))]
+pub async fn issue_integration_token(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiJson(request): ApiJson<NewIntegrationToken>,
+) -> Result<(StatusCode, Json<CreatedIntegrationToken>), AppError> {
+    let created = integration::issue(&state, &caller.actor, &request).await.or_locale(caller.locale)?;
+    Ok((StatusCode::CREATED, Json(created)))
+}
+
+/// Revokes an integration token.
+#[utoipa::path(delete, path = "/api/v1/staff/integration-tokens/{token_id}", tag = "billing",
+    params(("token_id" = i64, Path, description = "The token")),
+    responses(
+        (status = 204, description = "Revoked"),
+        (status = 404, description = "No such live token", body = ApiError),
+    ))]
+pub async fn revoke_integration_token(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(token_id): Path<i64>,
+) -> Result<StatusCode, AppError> {
+    integration::revoke(&state, &caller.actor, token_id).await.or_locale(caller.locale)?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// The name of an uploaded file.

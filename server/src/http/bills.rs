@@ -20,6 +20,7 @@ pub fn viewer(caller: &Caller) -> Result<Viewer<'_>, AppError> {
     match &caller.principal {
         Principal::User(user) => Ok(Viewer::User(user)),
         Principal::Token(token) => Ok(Viewer::Token(token)),
+        Principal::Integration(_) => Err(AppError::new(ErrorCode::Forbidden, caller.locale)),
         Principal::Anonymous => Err(AppError::new(ErrorCode::Unauthenticated, caller.locale)),
     }
 }

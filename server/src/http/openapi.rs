@@ -151,6 +151,9 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(billing::get_run))
         .routes(routes!(billing::act_on_bill))
         .routes(routes!(billing::adjust))
+        .routes(routes!(billing::integration_readings))
+        .routes(routes!(billing::integration_tokens, billing::issue_integration_token))
+        .routes(routes!(billing::revoke_integration_token))
 }
 
 /// This API's OpenAPI 3.1 document.

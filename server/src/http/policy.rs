@@ -38,6 +38,8 @@ pub enum Rule {
     Staff(&'static [StaffRole]),
     /// Whoever has accounts (as `AccountHolder`), or staff holding one of these roles.
     AccountHolderOrStaff(&'static [StaffRole]),
+    /// One of the utility's systems with an integration token.
+    Integration,
 }
 
 use StaffRole::{Admin, Auditor};
@@ -133,6 +135,10 @@ pub const RULES: &[(Method, &str, Rule)] = &[
     (Method::GET, "/api/v1/staff/billing/runs/{id}", Rule::Staff(&[StaffRole::BillingOperator, Admin, Auditor])),
     (Method::POST, "/api/v1/staff/bills/{id}/actions", Rule::Staff(BILL_OPERATORS)),
     (Method::POST, "/api/v1/staff/adjustments", Rule::Staff(BILL_OPERATORS)),
+    (Method::GET, "/api/v1/staff/integration-tokens", Rule::Staff(&[Admin, Auditor])),
+    (Method::POST, "/api/v1/staff/integration-tokens", Rule::Staff(&[Admin])),
+    (Method::DELETE, "/api/v1/staff/integration-tokens/{token_id}", Rule::Staff(&[Admin])),
+    (Method::POST, "/api/v1/integration/readings", Rule::Integration),
     // Any other path under /api answers a JSON 404.
     (Method::GET, "/api/{*rest}", Rule::Public),
     (Method::POST, "/api/{*rest}", Rule::Public),
@@ -181,6 +187,7 @@ pub fn decide(rule: Rule, principal: &Principal, metrics_token: bool) -> Decisio
         (Rule::OrgAdmin, Principal::User(user)) => matches!(user.org, Some((_, OrgRole::Admin))),
         (Rule::Staff(roles), Principal::User(user)) => roles.iter().any(|role| user.has_role(*role)),
         (Rule::AccountHolderOrStaff(_), Principal::Token(_)) => true,
+        (Rule::Integration, Principal::Integration(_)) => true,
         (Rule::AccountHolderOrStaff(roles), Principal::User(user)) => {
             matches!(user.kind, UserKind::Customer | UserKind::Enterprise)
                 || roles.iter().any(|role| user.has_role(*role))

@@ -7,6 +7,7 @@
 pub mod accounts;
 pub mod bills;
 pub mod compute;
+pub mod integration;
 pub mod pdf;
 pub mod readings;
 pub mod readings_file;
