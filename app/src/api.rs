@@ -26,7 +26,8 @@ use shared::api::auth::{
 #[cfg(feature = "hydrate")]
 use shared::api::billing::ImportResult;
 use shared::api::billing::{
-    BillAction, BillDetail, BillSummary, LoadCurve, OrgBills, RunDetail, RunView, StartRun, UsageView,
+    BillAction, BillDetail, BillSummary, LoadCurve, NewTariff, NewTariffVersion, OrgBills, RunDetail, RunView,
+    StartRun, TariffVersionView, TariffView, UsageView,
 };
 use shared::api::org::{
     ChangeMemberRequest, CreateTokenRequest, CreatedToken, InviteMemberRequest, Member, MembersResponse, TokensResponse,
@@ -354,6 +355,21 @@ pub fn load_curve(account_no: &str, day: chrono::NaiveDate) -> Answer<LoadCurve>
 /// `GET /api/v1/org/bills`.
 pub fn org_bills() -> Answer<OrgBills> {
     get("/api/v1/org/bills".into())
+}
+
+/// `GET /api/v1/tariffs`.
+pub fn tariffs() -> Answer<Vec<TariffView>> {
+    get("/api/v1/tariffs".into())
+}
+
+/// `POST /api/v1/staff/tariffs`.
+pub fn create_tariff(request: &NewTariff) -> Answer<()> {
+    send(Method::Post, "/api/v1/staff/tariffs".into(), request)
+}
+
+/// `POST /api/v1/staff/tariffs/{code}/versions`.
+pub fn add_tariff_version(code: &str, request: &NewTariffVersion) -> Answer<TariffVersionView> {
+    send(Method::Post, format!("/api/v1/staff/tariffs/{}/versions", encode(code)), request)
 }
 
 /// `GET /api/v1/staff/billing/runs`.

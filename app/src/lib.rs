@@ -88,6 +88,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/bills") view={Lazy::<BillsRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/bills/:id") view={Lazy::<BillRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/staff/billing") view={Lazy::<BillingRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/staff/tariffs") view={Lazy::<TariffsRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/staff/billing/runs/:id") view={Lazy::<RunRoute>::new()} ssr=SsrMode::Async />
                 </Routes>
             </Layout>

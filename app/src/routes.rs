@@ -15,6 +15,7 @@ use crate::pages::enterprise::EnterprisePage;
 use crate::pages::my_accounts::MyAccountsPage;
 use crate::pages::settings::SettingsPage;
 use crate::pages::staff::{AuditPage, StaffUsersPage};
+use crate::pages::tariffs::TariffsPage;
 
 /// `/register`.
 pub struct RegisterRoute;
@@ -349,5 +350,19 @@ impl LazyRoute for RunRoute {
 
     fn view(_this: Self) -> AnyView {
         view! { <RunPage /> }.into_any()
+    }
+}
+
+/// `/staff/tariffs`.
+pub struct TariffsRoute;
+
+#[lazy_route]
+impl LazyRoute for TariffsRoute {
+    fn data() -> Self {
+        TariffsRoute
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <TariffsPage /> }.into_any()
     }
 }

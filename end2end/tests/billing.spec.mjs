@@ -8,6 +8,7 @@ import { test, expect, hydrated, demoLogins, logIn } from './fixtures.mjs';
 const CUSTOMER = 'zhang.wei@demo.gridhall.example';
 const OPERATOR = 'wu.fang@staff.gridhall.example';
 const ORG_ADMIN = 'chen.jing@demo.gridhall.example';
+const ADMIN = 'admin@staff.gridhall.example';
 
 /** Last month as `YYYY-MM` and this month's first day, in the utility's time zone. */
 function months() {
@@ -124,5 +125,36 @@ test.describe('billing', () => {
     await expect(curve.locator('polyline')).toBeVisible();
     await expect(page.locator('dd[data-max-demand]')).toContainText('kW');
     await expect(page.locator('.load dl')).toContainText('功率因数');
+  });
+
+  test('an administrator publishes a new price from a day on', async ({ page }) => {
+    test.setTimeout(60_000);
+    const logins = demoLogins();
+    await logIn(page, ADMIN, logins[ADMIN]);
+    await page.getByRole('link', { name: '电价管理' }).click();
+    await expect(page).toHaveURL(/\/staff\/tariffs$/);
+    await hydrated(page);
+    const flat = page.locator('section[data-tariff="business-flat"]');
+    await expect(flat.locator('table.versions tbody tr')).toHaveCount(1);
+    await flat.getByText('发布新版本').click();
+    const nextYear = `${new Date().getUTCFullYear() + 1}-01-01`;
+    await flat.getByLabel('生效日期').fill(nextYear);
+    const json = flat.getByLabel('电价结构与数值（JSON）');
+    await expect(json).toHaveValue(/0\.6825/);
+    await json.fill((await json.inputValue()).replace('0.6825', '0.6500'));
+    await flat.getByRole('button', { name: '发布' }).click();
+    await expect(flat.getByRole('status')).toHaveText('已发布。');
+    await expect(flat.locator('table.versions tbody tr')).toHaveCount(2);
+    await expect(flat.locator(`tr[data-from="${nextYear}"]`)).toContainText('0.6500');
+
+    // Tiers with a gap are refused in the page, before anything is sent.
+    const tiered = page.locator('section[data-tariff="residential-tiered"]');
+    await tiered.getByText('发布新版本').click();
+    await tiered.getByLabel('生效日期').fill(nextYear);
+    const tiers = tiered.getByLabel('电价结构与数值（JSON）');
+    await tiers.fill((await tiers.inputValue()).replace('"4800"', '"2000"'));
+    await tiered.getByRole('button', { name: '发布' }).click();
+    await expect(tiered.getByRole('alert').first()).toContainText('各档电量上限须逐档递增');
+    await expect(tiered.locator('table.versions tbody tr')).toHaveCount(1);
   });
 });

@@ -54,6 +54,7 @@ fn links(me: &Me) -> Vec<(&'static str, Text)> {
             }
             let reads_admin = me.staff_roles.iter().any(|r| matches!(r, StaffRole::Admin | StaffRole::Auditor));
             if reads_admin {
+                links.push(("/staff/tariffs", |m| m.bills.nav_tariffs));
                 links.push(("/staff/settings", |m| m.apply.nav_settings));
                 links.push(("/staff/users", |m| m.portal.nav.staff_users));
                 links.push(("/staff/audit", |m| m.portal.nav.audit));

@@ -12,3 +12,4 @@ pub mod my_accounts;
 pub mod not_found;
 pub mod settings;
 pub mod staff;
+pub mod tariffs;

@@ -174,6 +174,44 @@ pub struct BillsMessages {
     pub release: &'static str,
     /// Refresh.
     pub refresh: &'static str,
+    /// Navigation: tariffs (administrators).
+    pub nav_tariffs: &'static str,
+    /// Tariffs page title.
+    pub tariffs_title: &'static str,
+    /// Tariffs page introduction.
+    pub tariffs_intro: &'static str,
+    /// Column: in force from.
+    pub col_from: &'static str,
+    /// Column: in force to.
+    pub col_to: &'static str,
+    /// Open-ended.
+    pub open_ended: &'static str,
+    /// Heading: publish a version.
+    pub new_version: &'static str,
+    /// Field: the tariff's numbers as JSON.
+    pub tariff_json: &'static str,
+    /// Hint for the JSON field.
+    pub tariff_json_hint: &'static str,
+    /// Field: first day.
+    pub effective_from: &'static str,
+    /// Field: last day (optional).
+    pub effective_to: &'static str,
+    /// Publish button.
+    pub publish: &'static str,
+    /// Published confirmation.
+    pub published: &'static str,
+    /// Heading: a new tariff.
+    pub new_tariff: &'static str,
+    /// Field: code.
+    pub code: &'static str,
+    /// Field: Chinese name.
+    pub name_zh: &'static str,
+    /// Field: English name.
+    pub name_en: &'static str,
+    /// Field: class that may choose it.
+    pub for_class: &'static str,
+    /// Create button.
+    pub create: &'static str,
 }
 
 /// Chinese.
@@ -270,6 +308,25 @@ pub const ZH: BillsMessages = BillsMessages {
     col_detail: "说明",
     release: "审核通过并发行",
     refresh: "刷新",
+    nav_tariffs: "电价管理",
+    tariffs_title: "电价管理",
+    tariffs_intro: "电价按版本管理：新版本从生效日期起执行，并自动结束当前版本；已出账单不受影响，如需追溯请冲销重算。",
+    col_from: "执行起",
+    col_to: "执行止",
+    open_ended: "至今",
+    new_version: "发布新版本",
+    tariff_json: "电价结构与数值（JSON）",
+    tariff_json_hint: "已按现行版本填好；修改数值后发布。分档须逐档递增，分时各时段须各有一个电价。",
+    effective_from: "生效日期",
+    effective_to: "截止日期（可不填）",
+    publish: "发布",
+    published: "已发布。",
+    new_tariff: "新增电价",
+    code: "代码（小写字母、数字和连字符）",
+    name_zh: "中文名称",
+    name_en: "英文名称",
+    for_class: "可选用的客户类别（可不填）",
+    create: "新增",
 };
 
 /// English.
@@ -365,4 +422,23 @@ pub const EN: BillsMessages = BillsMessages {
     col_detail: "Detail",
     release: "Reviewed: issue it",
     refresh: "Refresh",
+    nav_tariffs: "Tariffs",
+    tariffs_title: "Tariffs",
+    tariffs_intro: "Tariffs are versioned: a new version applies from its first day and ends the current one the day before; issued bills stay as they are (credit and rebill to correct them).",
+    col_from: "From",
+    col_to: "To",
+    open_ended: "until replaced",
+    new_version: "Publish a new version",
+    tariff_json: "Structure and numbers (JSON)",
+    tariff_json_hint: "Filled in from the version in force; change the numbers and publish. Tiers must ascend; each time-of-use period needs one price.",
+    effective_from: "First day",
+    effective_to: "Last day (optional)",
+    publish: "Publish",
+    published: "Published.",
+    new_tariff: "Add a tariff",
+    code: "Code (lower-case letters, digits, hyphens)",
+    name_zh: "Chinese name",
+    name_en: "English name",
+    for_class: "Customer class that may choose it (optional)",
+    create: "Add",
 };
