@@ -23,8 +23,7 @@ use shared::api::auth::{
     Accepted, ChangePasswordRequest, ConfirmRequest, ForgotPasswordRequest, LoginRequest, LogoutRequest, Me,
     ResetPasswordRequest, UpdateProfileRequest,
 };
-#[cfg(feature = "hydrate")]
-use shared::api::billing::ImportResult;
+use shared::api::billing::{AccountHold, ImportResult, NewAdjustment, ReadingBatch};
 use shared::api::billing::{
     BillAction, BillDetail, BillSummary, LoadCurve, NewTariff, NewTariffVersion, OrgBills, RunDetail, RunView,
     StartRun, TariffVersionView, TariffView, UsageView,
@@ -355,6 +354,21 @@ pub fn load_curve(account_no: &str, day: chrono::NaiveDate) -> Answer<LoadCurve>
 /// `GET /api/v1/org/bills`.
 pub fn org_bills() -> Answer<OrgBills> {
     get("/api/v1/org/bills".into())
+}
+
+/// `POST /api/v1/staff/readings`.
+pub fn post_readings(batch: &ReadingBatch) -> Answer<ImportResult> {
+    send(Method::Post, "/api/v1/staff/readings".into(), batch)
+}
+
+/// `PUT /api/v1/staff/accounts/{account_no}/hold`.
+pub fn hold_account(account_no: &str, hold: &AccountHold) -> Answer<()> {
+    send(Method::Put, format!("/api/v1/staff/accounts/{}/hold", encode(account_no)), hold)
+}
+
+/// `POST /api/v1/staff/adjustments`.
+pub fn adjust(request: &NewAdjustment) -> Answer<i64> {
+    send(Method::Post, "/api/v1/staff/adjustments".into(), request)
 }
 
 /// `GET /api/v1/tariffs`.

@@ -57,6 +57,34 @@ test.describe('billing', () => {
     const after = await (await page.request.get('/api/v1/accounts/3100012347/bills')).json();
     expect(after[0].period).toBe(period);
     expect(after[0].energy_kwh).toBe('400');
+
+    // A reading typed in twice is refused the second time, with its reason.
+    await page.goto('/staff/billing');
+    await hydrated(page);
+    const manual = page.locator('form[data-form="manual"]');
+    await manual.getByLabel('表号').fill('E3100012347');
+    await manual.getByLabel('抄表日期').fill(closing);
+    await manual.getByLabel('有功总示数').fill(String(opening + 400));
+    await manual.getByRole('button', { name: '保存' }).click();
+    await expect(page.locator('section[aria-labelledby="manual-heading"] tr[data-reason="duplicate"]')).toContainText('该表在此时间已有读数');
+
+    // A refund of ¥5.00, then the bill credited and computed again: the rebill carries it.
+    const adjust = page.locator('form[data-form="adjust"]');
+    await adjust.getByLabel('户号').fill('3100012347');
+    await adjust.getByLabel('金额（元，退费填负数）').fill('-5.00');
+    await adjust.getByLabel('原因').fill('表计误差退费');
+    await adjust.getByRole('button', { name: '保存' }).click();
+    await expect(adjust.getByRole('status')).toHaveText('已保存。');
+    await page.goto(`/bills/${after[0].id}`);
+    await hydrated(page);
+    await page.getByText('冲销并重算').first().click();
+    const rebill = page.locator('form[data-form="rebill"]');
+    await rebill.getByLabel('原因').fill('退费重算');
+    await rebill.getByRole('button', { name: '冲销并重算' }).click();
+    await expect(page).not.toHaveURL(new RegExp(`/bills/${after[0].id}$`));
+    await expect(page.locator('table.lines tr.adjustment')).toContainText('表计误差退费');
+    const total = Number(await page.locator('dd.total').getAttribute('data-total'));
+    expect(total).toBeCloseTo(Number(after[0].total) - 5, 2);
   });
 
   test('a resident opens a bill, downloads it and reads the usage charts', async ({ page }) => {

@@ -7,8 +7,12 @@ use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_params_map;
-use shared::api::billing::{BillAction, ExceptionKind, ImportResult, RunDetail, RunStatus, RunView, StartRun};
+use shared::api::billing::{
+    AccountHold, BillAction, ExceptionKind, ImportResult, NewAdjustment, ReadingBatch, ReadingLine, RunDetail,
+    RunStatus, RunView, StartRun,
+};
 use shared::i18n::billing::exception;
+use shared::validation::{FieldError, Problem};
 
 use crate::api;
 use crate::components::access::AccessProblem;
@@ -28,6 +32,8 @@ pub fn BillingPage() -> impl IntoView {
             <h1 id="billing-heading">{move || t.get().bills.staff_title}</h1>
             <p class="lead">{move || t.get().bills.staff_intro}</p>
             <ImportForm />
+            <ManualForm />
+            <AccountForms />
             <h2>{move || t.get().bills.runs_heading}</h2>
             <StartForm started=refresh />
             <button type="button" class="button button--secondary button--small" on:click=move |_| runs.refetch()>
@@ -60,10 +66,7 @@ fn ImportForm() -> impl IntoView {
         {
             let file = input.get_untracked().and_then(|i| i.files()).and_then(|files| files.get(0));
             let Some(file) = file else {
-                return form.invalid(
-                    vec![shared::validation::FieldError::new("file", shared::validation::Problem::Required)],
-                    t.get_untracked(),
-                );
+                return form.invalid(vec![FieldError::new("file", Problem::Required)], t.get_untracked());
             };
             spawn_local(async move {
                 result.set(form.finish(api::upload_readings(file).await));
@@ -87,34 +90,160 @@ fn ImportForm() -> impl IntoView {
                 <FormError form />
                 <Submit form label=|m| m.bills.import_button />
             </form>
-            {move || result.get().map(|r| view! {
-                <div class="import-result" role="status">
-                    <p>{(t.get().bills.import_result)(r.lines, r.accepted, r.rejected.len())}</p>
-                    {(!r.rejected.is_empty()).then(|| view! {
-                        <table class="data-table rejections">
-                            <thead>
-                                <tr>
-                                    <th scope="col">{move || t.get().bills.col_line}</th>
-                                    <th scope="col">{move || t.get().bills.col_meter}</th>
-                                    <th scope="col">{move || t.get().bills.col_reason}</th>
+            {move || result.get().map(|result| view! { <ImportOutcome result /> })}
+        </section>
+    }
+}
+
+/// What an import did: the counts, and each rejected line with its reason.
+#[component]
+fn ImportOutcome(result: ImportResult) -> impl IntoView {
+    let t = use_messages();
+    let r = result;
+    let (lines, accepted, rejected) = (r.lines, r.accepted, r.rejected.len());
+    view! {
+        <div class="import-result" role="status">
+            <p>{move || (t.get().bills.import_result)(lines, accepted, rejected)}</p>
+            {(!r.rejected.is_empty()).then(|| view! {
+                <table class="data-table rejections">
+                    <thead>
+                        <tr>
+                            <th scope="col">{move || t.get().bills.col_line}</th>
+                            <th scope="col">{move || t.get().bills.col_meter}</th>
+                            <th scope="col">{move || t.get().bills.col_reason}</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {r.rejected
+                            .into_iter()
+                            .map(|line| view! {
+                                <tr data-reason=line.reason.as_str()>
+                                    <th scope="row">{line.line}</th>
+                                    <td>{line.meter_no.unwrap_or_default()}</td>
+                                    <td>{line.detail}</td>
                                 </tr>
-                            </thead>
-                            <tbody>
-                                {r.rejected
-                                    .into_iter()
-                                    .map(|line| view! {
-                                        <tr data-reason=line.reason.as_str()>
-                                            <th scope="row">{line.line}</th>
-                                            <td>{line.meter_no.unwrap_or_default()}</td>
-                                            <td>{line.detail}</td>
-                                        </tr>
-                                    })
-                                    .collect_view()}
-                            </tbody>
-                        </table>
-                    })}
-                </div>
+                            })
+                            .collect_view()}
+                    </tbody>
+                </table>
             })}
+        </div>
+    }
+}
+
+/// One reading typed in by an operator.
+#[component]
+fn ManualForm() -> impl IntoView {
+    let t = use_messages();
+    let form = FormState::new();
+    let meter = RwSignal::new(String::new());
+    let day = RwSignal::new(String::new());
+    let active = RwSignal::new(String::new());
+    let confirm = RwSignal::new(false);
+    let result = RwSignal::new(None::<ImportResult>);
+    let submit = move |event: SubmitEvent| {
+        event.prevent_default();
+        if !form.start() {
+            return;
+        }
+        let batch = ReadingBatch {
+            readings: vec![ReadingLine {
+                meter_no: meter.get_untracked(),
+                read_on: day.get_untracked(),
+                active: active.get_untracked(),
+                ..ReadingLine::default()
+            }],
+            intervals: vec![],
+            confirm_jumps: confirm.get_untracked(),
+        };
+        spawn_local(async move { result.set(form.finish(api::post_readings(&batch).await)) });
+    };
+    view! {
+        <section class="card" aria-labelledby="manual-heading">
+            <h2 id="manual-heading">{move || t.get().bills.manual_heading}</h2>
+            <form class="form form--inline" on:submit=submit novalidate data-form="manual">
+                <Field name="meter_no" label=|m| m.bills.col_meter value=meter form />
+                <Field name="read_on" label=|m| m.bills.read_on value=day form kind="date" />
+                <Field name="active" label=|m| m.bills.active value=active form inputmode="decimal" />
+                <label class="checkbox">
+                    <input type="checkbox" name="confirm_jumps" prop:checked=move || confirm.get()
+                        on:change=move |e| confirm.set(event_target_checked(&e)) />
+                    " " {move || t.get().bills.confirm_jump}
+                </label>
+                <FormError form />
+                <Submit form label=|m| m.bills.save />
+            </form>
+            {move || result.get().map(|result| view! { <ImportOutcome result /> })}
+        </section>
+    }
+}
+
+/// Holding an account's bills for review, and refunds or back-billing for its next bill.
+#[component]
+fn AccountForms() -> impl IntoView {
+    let t = use_messages();
+    let hold_form = FormState::new();
+    let account = RwSignal::new(String::new());
+    let reason = RwSignal::new(String::new());
+    let held = RwSignal::new(false);
+    let hold = move |on: bool| {
+        if !hold_form.start() {
+            return;
+        }
+        let request = AccountHold { hold: on, reason: Some(reason.get_untracked()).filter(|_| on) };
+        let number = account.get_untracked();
+        spawn_local(async move {
+            if hold_form.finish(api::hold_account(&number, &request).await).is_some() {
+                held.set(true);
+            }
+        });
+    };
+    let adjust_form = FormState::new();
+    let adjust_account = RwSignal::new(String::new());
+    let amount = RwSignal::new(String::new());
+    let adjust_reason = RwSignal::new(String::new());
+    let adjusted = RwSignal::new(false);
+    let adjust = move |event: SubmitEvent| {
+        event.prevent_default();
+        if !adjust_form.start() {
+            return;
+        }
+        let Ok(value) = amount.get_untracked().trim().parse::<rust_decimal::Decimal>() else {
+            return adjust_form.invalid(vec![FieldError::new("amount", Problem::InvalidAmount)], t.get_untracked());
+        };
+        let request = NewAdjustment {
+            account_no: adjust_account.get_untracked(),
+            amount: shared::Money::from_yuan(value),
+            reason: adjust_reason.get_untracked(),
+        };
+        spawn_local(async move {
+            if adjust_form.finish(api::adjust(&request).await).is_some() {
+                adjusted.set(true);
+            }
+        });
+    };
+    view! {
+        <section class="card" aria-labelledby="hold-heading">
+            <h2 id="hold-heading">{move || t.get().bills.hold_heading}</h2>
+            <form class="form form--inline" on:submit=move |e: SubmitEvent| { e.prevent_default(); hold(true) } novalidate data-form="hold">
+                <Field name="account_no" label=|m| m.bills.account value=account form=hold_form />
+                <Field name="reason" label=|m| m.bills.reason value=reason form=hold_form required=false />
+                <FormError form=hold_form />
+                <Submit form=hold_form label=|m| m.bills.hold />
+                <button type="button" class="button button--secondary" on:click=move |_| hold(false)>{move || t.get().bills.release_hold}</button>
+                <Show when=move || held.get()><p class="notice notice--success" role="status">{move || t.get().bills.done_saved}</p></Show>
+            </form>
+        </section>
+        <section class="card" aria-labelledby="adjust-heading">
+            <h2 id="adjust-heading">{move || t.get().bills.adjust_heading}</h2>
+            <form class="form form--inline" on:submit=adjust novalidate data-form="adjust">
+                <Field name="account_no" label=|m| m.bills.account value=adjust_account form=adjust_form />
+                <Field name="amount" label=|m| m.bills.adjust_amount value=amount form=adjust_form inputmode="decimal" />
+                <Field name="reason" label=|m| m.bills.reason value=adjust_reason form=adjust_form />
+                <FormError form=adjust_form />
+                <Submit form=adjust_form label=|m| m.bills.save />
+                <Show when=move || adjusted.get()><p class="notice notice--success" role="status">{move || t.get().bills.done_saved}</p></Show>
+            </form>
         </section>
     }
 }

@@ -4,17 +4,23 @@
 //! its readings and every line, to download as PDF or CSV.
 
 use leptos::either::{Either, EitherOf3};
+use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::hooks::use_navigate;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use shared::Locale;
-use shared::api::billing::{BillDetail, BillStatus, BillSummary, OrgBills, UsageView};
+use shared::api::billing::{BillAction, BillDetail, BillStatus, BillSummary, OrgBills, UsageView};
 use shared::i18n::billing::{bill_status, line as line_label, unit};
+use shared::roles::StaffRole;
 use shared::roles::UserKind;
 
 use crate::api;
 use crate::components::access::AccessProblem;
 use crate::components::charts::{DayChart, LoadChart, MonthChart, kwh_text};
+use crate::components::form::{Field, FormError, FormState, Submit};
 use crate::components::page_title::PageTitle;
+use crate::components::session::use_session;
 use crate::i18n::{use_locale, use_messages};
 
 /// `/bills`.
@@ -395,6 +401,7 @@ fn Bill(bill: BillDetail) -> impl IntoView {
             <dt>{move || t.get().bills.col_status}</dt><dd>{move || bill_status(locale.get(), status)}</dd>
             <dt>{move || t.get().bills.col_amount}</dt><dd class="total" data-total=summary.total.yuan().to_string()>{summary.total.to_string()}</dd>
         </dl>
+        {(status != BillStatus::Cancelled).then(|| view! { <RebillForm id=summary.id /> })}
         <p class="downloads">
             <a class="button" href=api::bill_download(summary.id, "pdf") download>{move || t.get().bills.download_pdf}</a>
             " "
@@ -488,5 +495,52 @@ fn Bill(bill: BillDetail) -> impl IntoView {
                 </tr>
             </tfoot>
         </table>
+    }
+}
+
+/// For billing operators: cancel the bill with a credit note and compute it again.
+#[component]
+fn RebillForm(id: i64) -> impl IntoView {
+    let session = use_session();
+    view! {
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                let operator = session.me.await.is_ok_and(|me| {
+                    me.staff_roles.iter().any(|r| matches!(r, StaffRole::BillingOperator | StaffRole::Admin))
+                });
+                operator.then(|| view! { <RebillFields id /> })
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn RebillFields(id: i64) -> impl IntoView {
+    let t = use_messages();
+    let form = FormState::new();
+    let reason = RwSignal::new(String::new());
+    let navigate = use_navigate();
+    let submit = move |event: SubmitEvent| {
+        event.prevent_default();
+        if !form.start() {
+            return;
+        }
+        let action = BillAction::CreditAndRebill { reason: reason.get_untracked() };
+        let navigate = navigate.clone();
+        spawn_local(async move {
+            if let Some(rebill) = form.finish(api::bill_action(id, &action).await) {
+                navigate(&format!("/bills/{}", rebill.id), Default::default());
+            }
+        });
+    };
+    view! {
+        <details class="card rebill">
+            <summary>{move || t.get().bills.rebill_heading}</summary>
+            <form class="form form--inline" on:submit=submit novalidate data-form="rebill">
+                <Field name="reason" label=|m| m.bills.reason value=reason form />
+                <FormError form />
+                <Submit form label=|m| m.bills.rebill />
+            </form>
+        </details>
     }
 }

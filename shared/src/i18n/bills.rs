@@ -212,6 +212,34 @@ pub struct BillsMessages {
     pub for_class: &'static str,
     /// Create button.
     pub create: &'static str,
+    /// Heading: enter a reading by hand.
+    pub manual_heading: &'static str,
+    /// Field: the day read.
+    pub read_on: &'static str,
+    /// Field: the active register.
+    pub active: &'static str,
+    /// Checkbox: accept an abnormal jump.
+    pub confirm_jump: &'static str,
+    /// Save button.
+    pub save: &'static str,
+    /// Heading: hold an account's bills.
+    pub hold_heading: &'static str,
+    /// Field: reason.
+    pub reason: &'static str,
+    /// Hold button.
+    pub hold: &'static str,
+    /// Release the hold button.
+    pub release_hold: &'static str,
+    /// Done.
+    pub done_saved: &'static str,
+    /// Heading: adjustment.
+    pub adjust_heading: &'static str,
+    /// Field: amount (negative refunds).
+    pub adjust_amount: &'static str,
+    /// Heading: credit and rebill.
+    pub rebill_heading: &'static str,
+    /// Rebill button.
+    pub rebill: &'static str,
 }
 
 /// Chinese.
@@ -327,6 +355,20 @@ pub const ZH: BillsMessages = BillsMessages {
     name_en: "英文名称",
     for_class: "可选用的客户类别（可不填）",
     create: "新增",
+    manual_heading: "手工录入读数",
+    read_on: "抄表日期",
+    active: "有功总示数",
+    confirm_jump: "已核实：电量突增属实",
+    save: "保存",
+    hold_heading: "暂缓出账",
+    reason: "原因",
+    hold: "暂缓该户出账",
+    release_hold: "恢复出账",
+    done_saved: "已保存。",
+    adjust_heading: "退补电费",
+    adjust_amount: "金额（元，退费填负数）",
+    rebill_heading: "冲销并重算",
+    rebill: "冲销并重算",
 };
 
 /// English.
@@ -441,4 +483,18 @@ pub const EN: BillsMessages = BillsMessages {
     name_en: "English name",
     for_class: "Customer class that may choose it (optional)",
     create: "Add",
+    manual_heading: "Enter a reading",
+    read_on: "Day read",
+    active: "Active register",
+    confirm_jump: "Checked: the jump in usage is real",
+    save: "Save",
+    hold_heading: "Hold an account's bills",
+    reason: "Reason",
+    hold: "Hold its bills",
+    release_hold: "Release the hold",
+    done_saved: "Saved.",
+    adjust_heading: "Refund or back-bill",
+    adjust_amount: "Amount (yuan; negative refunds)",
+    rebill_heading: "Credit and rebill",
+    rebill: "Credit and rebill",
 };
