@@ -13,7 +13,8 @@ use gridhall::services::billing::readings_file;
 use gridhall::services::billing::run::{self, Settings};
 use gridhall::services::billing::sql::{Cell, insert_rows};
 use gridhall::{AppState, db::Db};
-use sqlx::{Connection, Executor, PgConnection};
+
+mod common;
 
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
@@ -199,23 +200,7 @@ fn main() {
     let url = format!("sqlite://{}/billing.db", folder.path().display());
     runtime.block_on(measure("SQLite", &url, &folder));
 
-    let admin_url = std::env::var("GRIDHALL_TEST_POSTGRES_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned());
-    let name = format!("gridhall_bench_{}", uuid::Uuid::new_v4().simple());
-    let created = runtime.block_on(async {
-        let mut admin = PgConnection::connect(&admin_url).await.ok()?;
-        admin.execute(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).await.ok()?;
-        Some(())
-    });
-    let Some(()) = created else {
-        eprintln!("PostgreSQL at {admin_url} is not reachable: the PostgreSQL billing benchmark is skipped");
-        return;
-    };
-    let (base, _) = admin_url.rsplit_once('/').expect("admin URL has a database");
-    runtime.block_on(measure("PostgreSQL", &format!("{base}/{name}"), &folder));
-    runtime.block_on(async {
-        if let Ok(mut admin) = PgConnection::connect(&admin_url).await {
-            let _ = admin.execute(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))).await;
-        }
-    });
+    let Some(database) = runtime.block_on(common::ScratchDatabase::create("billing")) else { return };
+    runtime.block_on(measure("PostgreSQL", &database.url, &folder));
+    runtime.block_on(database.drop_now());
 }

@@ -9,8 +9,10 @@ use axum::http::Request;
 use criterion::{Criterion, criterion_group, criterion_main};
 use gridhall::config::Config;
 use gridhall::{AppState, db::Db, http};
-use sqlx::{Connection, Executor, PgConnection};
+use sqlx::Executor;
 use tower::ServiceExt;
+
+mod common;
 
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
@@ -121,27 +123,11 @@ fn queue(c: &mut Criterion) {
     let (app, handler, supervisor) = runtime.block_on(prepare(&url, &folder));
     run(c, "SQLite", &runtime, &app, &handler, &supervisor);
 
-    let admin_url = std::env::var("GRIDHALL_TEST_POSTGRES_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned());
-    let name = format!("gridhall_bench_{}", uuid::Uuid::new_v4().simple());
-    let created = runtime.block_on(async {
-        let mut admin = PgConnection::connect(&admin_url).await.ok()?;
-        admin.execute(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).await.ok()?;
-        Some(())
-    });
-    let Some(()) = created else {
-        eprintln!("PostgreSQL at {admin_url} is not reachable: the PostgreSQL queue benchmark is skipped");
-        return;
-    };
-    let (base, _) = admin_url.rsplit_once('/').expect("admin URL has a database");
-    let (app, handler, supervisor) = runtime.block_on(prepare(&format!("{base}/{name}"), &folder));
+    let Some(database) = runtime.block_on(common::ScratchDatabase::create("queue")) else { return };
+    let (app, handler, supervisor) = runtime.block_on(prepare(&database.url, &folder));
     run(c, "PostgreSQL", &runtime, &app, &handler, &supervisor);
     drop(app);
-    runtime.block_on(async {
-        if let Ok(mut admin) = PgConnection::connect(&admin_url).await {
-            let _ = admin.execute(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))).await;
-        }
-    });
+    runtime.block_on(database.drop_now());
 }
 
 criterion_group!(benches, queue);

@@ -209,7 +209,8 @@ fn AccountForms() -> impl IntoView {
             return;
         }
         let Ok(value) = amount.get_untracked().trim().parse::<rust_decimal::Decimal>() else {
-            return adjust_form.invalid(vec![FieldError::new("amount", Problem::InvalidAmount)], t.get_untracked());
+            return adjust_form
+                .invalid(vec![FieldError::new("adjust_amount", Problem::InvalidAmount)], t.get_untracked());
         };
         let request = NewAdjustment {
             account_no: adjust_account.get_untracked(),
@@ -217,7 +218,13 @@ fn AccountForms() -> impl IntoView {
             reason: adjust_reason.get_untracked(),
         };
         spawn_local(async move {
-            if adjust_form.finish(api::adjust(&request).await).is_some() {
+            // The page has two account fields: this form's are named apart, and so are the
+            // API's field errors for it.
+            let answer = api::adjust(&request).await.map_err(|mut error| {
+                error.fields = error.fields.into_iter().map(|(k, v)| (format!("adjust_{k}"), v)).collect();
+                error
+            });
+            if adjust_form.finish(answer).is_some() {
                 adjusted.set(true);
             }
         });
@@ -237,9 +244,9 @@ fn AccountForms() -> impl IntoView {
         <section class="card" aria-labelledby="adjust-heading">
             <h2 id="adjust-heading">{move || t.get().bills.adjust_heading}</h2>
             <form class="form form--inline" on:submit=adjust novalidate data-form="adjust">
-                <Field name="account_no" label=|m| m.bills.account value=adjust_account form=adjust_form />
-                <Field name="amount" label=|m| m.bills.adjust_amount value=amount form=adjust_form inputmode="decimal" />
-                <Field name="reason" label=|m| m.bills.reason value=adjust_reason form=adjust_form />
+                <Field name="adjust_account_no" label=|m| m.bills.account value=adjust_account form=adjust_form />
+                <Field name="adjust_amount" label=|m| m.bills.adjust_amount value=amount form=adjust_form inputmode="decimal" />
+                <Field name="adjust_reason" label=|m| m.bills.reason value=adjust_reason form=adjust_form />
                 <FormError form=adjust_form />
                 <Submit form=adjust_form label=|m| m.bills.save />
                 <Show when=move || adjusted.get()><p class="notice notice--success" role="status">{move || t.get().bills.done_saved}</p></Show>

@@ -238,13 +238,13 @@ fn Load(account_no: String, first: Option<chrono::NaiveDate>) -> impl IntoView {
     let t = use_messages();
     let day = RwSignal::new(first.unwrap_or_default());
     let number = StoredValue::new(account_no);
-    let curve = Resource::new(
-        move || day.get(),
-        move |d| {
-            let number = number.get_value();
-            async move { api::load_curve(&number, d).await }
-        },
-    );
+    // Fetched in the browser only: the curve is drawn after the page has hydrated, so the
+    // server's render and the browser's never disagree about it.
+    let curve = LocalResource::new(move || {
+        let number = number.get_value();
+        let d = day.get();
+        async move { api::load_curve(&number, d).await }
+    });
     view! {
         <div class="load">
             <h3>{move || t.get().bills.load_heading}</h3>

@@ -146,12 +146,30 @@ fn VersionForm(code: String, latest: Option<Tariff>, changed: Callback<()>) -> i
     };
     let area = format!("{id}-json");
     let hint = format!("{area}-hint");
+    // Every tariff has this form: its fields take ids of their own.
+    let from_id = format!("{id}-from");
+    let to_id = format!("{id}-to");
+    let day_error = move |field: &'static str| form.fields.with(|f| f.get(field).cloned());
     view! {
         <details class="version-form">
             <summary>{move || t.get().bills.new_version}</summary>
             <form class="form" on:submit=submit novalidate>
-                <Field name="effective_from" label=|m| m.bills.effective_from value=from form kind="date" />
-                <Field name="effective_to" label=|m| m.bills.effective_to value=to form kind="date" required=false />
+                <div class="field">
+                    <label for=from_id.clone()>{move || t.get().bills.effective_from}</label>
+                    <input id=from_id type="date" name="effective_from" required
+                        prop:value=move || from.get() on:input=move |e| from.set(event_target_value(&e)) />
+                    <p class="field__error" role="alert" hidden=move || day_error("effective_from").is_none()>
+                        {move || day_error("effective_from").unwrap_or_default()}
+                    </p>
+                </div>
+                <div class="field">
+                    <label for=to_id.clone()>{move || t.get().bills.effective_to}</label>
+                    <input id=to_id type="date" name="effective_to"
+                        prop:value=move || to.get() on:input=move |e| to.set(event_target_value(&e)) />
+                    <p class="field__error" role="alert" hidden=move || day_error("effective_to").is_none()>
+                        {move || day_error("effective_to").unwrap_or_default()}
+                    </p>
+                </div>
                 <div class="field">
                     <label for=area.clone()>{move || t.get().bills.tariff_json}</label>
                     <p class="field__hint" id=hint.clone()>{move || t.get().bills.tariff_json_hint}</p>
