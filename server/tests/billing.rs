@@ -600,6 +600,18 @@ async fn corrections_never_edit_a_bill(server: TestServer) {
     assert_eq!(old["replaced_by"], rebill.body["id"]);
     let new = server.read(&p.customer, &format!("/api/v1/bills/{}", rebill.body["id"])).await.body;
     assert_eq!(new["lines"]["adjustments"][0]["reason"], "抄表差错退费");
+    // The run's exceptions now point at the rebill (a run bill and its rebill share the run).
+    let run_id = detail["run"]["id"].as_i64().expect("run");
+    let exceptions = server.read(&p.operator, &format!("/api/v1/staff/billing/runs/{run_id}")).await;
+    assert_eq!(exceptions.status, StatusCode::OK, "{}", exceptions.body);
+    let held = exceptions.body["exceptions"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .find(|e| e["account_no"] == account)
+        .expect("held")
+        .clone();
+    assert_eq!(held["bill_id"], rebill.body["id"]);
     let twice = server
         .post(
             &p.operator,

@@ -202,7 +202,6 @@ pub async fn import(state: &AppState, source: Source, lines: Lines) -> Outcome<I
         })
         .collect();
     insert_rows(&mut tx, "reading_rejections", &["import_id", "line_no", "meter_no", "reason", "detail"], rows).await?;
-    let source_kind = if source.kind == "csv" { "csv" } else { source.kind };
     let rows: Vec<Vec<Cell>> = accepted_readings
         .iter()
         .map(|r| {
@@ -216,7 +215,7 @@ pub async fn import(state: &AppState, source: Source, lines: Lines) -> Outcome<I
                 Cell::Int(r.critical),
                 Cell::Int(r.reactive),
                 Cell::Int(r.demand),
-                Cell::Text(Some(source_kind.to_owned())),
+                Cell::Text(Some(source.kind.to_owned())),
                 Cell::Int(Some(import_id)),
                 Cell::Int(Some(now)),
             ]

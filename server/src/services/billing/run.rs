@@ -164,7 +164,8 @@ pub async fn detail(state: &AppState, id: i64) -> Outcome<RunDetail> {
     let run = run_from_row(&row.ok_or(Fail::Code(ErrorCode::NotFound))?)?;
     let rows = sqlx::query(
         "SELECT a.account_no, e.kind, e.detail,
-                (SELECT b.id FROM bills b WHERE b.account_id = e.account_id AND b.run_id = e.run_id) AS bill_id
+                (SELECT b.id FROM bills b WHERE b.account_id = e.account_id AND b.run_id = e.run_id
+                  ORDER BY b.id DESC LIMIT 1) AS bill_id
            FROM billing_exceptions e JOIN electricity_accounts a ON a.id = e.account_id
           WHERE e.run_id = $1 ORDER BY a.account_no, e.kind",
     )
