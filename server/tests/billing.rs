@@ -25,6 +25,7 @@ on_both_backends!(
     usage_tiers_the_comparison_and_the_enterprise_table,
     the_tier_year_carries_from_bill_to_bill,
     the_metering_system_posts_readings_with_its_token,
+    a_rebill_of_an_older_period_keeps_its_tiers,
 );
 
 struct People {
@@ -113,6 +114,14 @@ async fn run_billing(server: &TestServer, operator: &As) -> Value {
     assert!(started.status == StatusCode::CREATED || started.status == StatusCode::OK, "{}", started.body);
     let id = started.body["id"].as_i64().expect("run id");
     wait_done(server, operator, id).await
+}
+
+/// Starts the run of a period (`YYYY-MM`, reading day 1) and waits until it is done.
+async fn run_period(server: &TestServer, operator: &As, label: &str) -> Value {
+    let started =
+        server.post(operator, "/api/v1/staff/billing/runs", json!({"period": label, "reading_day": 1})).await;
+    assert!(started.status == StatusCode::CREATED || started.status == StatusCode::OK, "{}", started.body);
+    wait_done(server, operator, started.body["id"].as_i64().expect("run id")).await
 }
 
 async fn wait_done(server: &TestServer, who: &As, id: i64) -> Value {
@@ -827,4 +836,53 @@ async fn the_metering_system_posts_readings_with_its_token(server: TestServer) {
         StatusCode::NO_CONTENT
     );
     assert_eq!(server.post(&system, "/api/v1/integration/readings", batch).await.status, StatusCode::UNAUTHORIZED);
+}
+
+/// January to March on the annual tiered tariff, then January credited and rebilled with
+/// the same readings: only the bills of earlier periods count towards January's tiers, so
+/// the rebill is the original to the fen (February and March are not "already billed this
+/// year" for January).
+async fn a_rebill_of_an_older_period_keeps_its_tiers(server: TestServer) {
+    let p = people(&server).await;
+    let readings = json!({"readings": [
+        {"meter_no": "E3100012345", "read_on": "2026-01-01", "active": "0"},
+        {"meter_no": "E3100012345", "read_on": "2026-02-01", "active": "1000"},
+        {"meter_no": "E3100012345", "read_on": "2026-03-01", "active": "2000"},
+        {"meter_no": "E3100012345", "read_on": "2026-04-01", "active": "3000"},
+    ]});
+    assert_eq!(server.post(&p.operator, "/api/v1/staff/readings", readings).await.body["accepted"], 4);
+    for label in ["2026-01", "2026-02", "2026-03"] {
+        run_period(&server, &p.operator, label).await;
+    }
+    let bills = bills_of(&server, &p.customer, demo::CUSTOMER_ACCOUNT).await;
+    let totals: Vec<(&str, &str)> =
+        bills.iter().map(|b| (b["period"].as_str().unwrap_or(""), b["total"].as_str().unwrap_or(""))).collect();
+    // 1,000 kWh in tier 1 (488.30); then 880 in tier 1 (429.70) and 120 in tier 2 (64.60).
+    assert_eq!(totals, [("2026-03", "494.30"), ("2026-02", "488.30"), ("2026-01", "488.30")], "{bills:?}");
+    let january = bills[2]["id"].as_i64().expect("id");
+    let original = server.read(&p.customer, &format!("/api/v1/bills/{january}")).await.body;
+    let rebill = server
+        .post(
+            &p.operator,
+            &format!("/api/v1/staff/bills/{january}/actions"),
+            json!({"action": "credit_and_rebill", "reason": "复核重算"}),
+        )
+        .await;
+    assert_eq!(rebill.status, StatusCode::OK, "{}", rebill.body);
+    assert_eq!(rebill.body["replaces"], january);
+    let again = server.read(&p.customer, &format!("/api/v1/bills/{}", rebill.body["id"])).await.body;
+    assert_eq!(again["lines"], original["lines"], "the rebill's lines are the original's");
+    assert_eq!(again["summary"]["total"], original["summary"]["total"], "and so is its total");
+    assert_eq!(again["summary"]["total"], "488.30");
+    // March, billed again now, still counts January once (through the rebill).
+    let march = bills[0]["id"].as_i64().expect("id");
+    let rebill = server
+        .post(
+            &p.operator,
+            &format!("/api/v1/staff/bills/{march}/actions"),
+            json!({"action": "credit_and_rebill", "reason": "复核重算"}),
+        )
+        .await;
+    assert_eq!(rebill.status, StatusCode::OK, "{}", rebill.body);
+    assert_eq!(rebill.body["total"], "494.30", "{}", rebill.body);
 }

@@ -514,15 +514,19 @@ impl Loaded {
                 ));
             }
         }
+        // The energy already in each tier year: only the live bills of periods before this
+        // one count (a rebill of January after March is priced as January was, not in the
+        // tiers February and March filled since).
         let mut tier_years: HashMap<i64, BTreeMap<i32, Decimal>> = HashMap::new();
         let rows = by_accounts!(
             format!(
                 "SELECT u.account_id, u.year, CAST(SUM(u.kwh_milli) AS BIGINT) AS kwh_milli FROM bill_tier_usage u JOIN bills b ON b.id = u.bill_id
-                  WHERE b.status <> 'cancelled' AND u.year >= $1 AND u.account_id IN ({})
+                  WHERE b.status <> 'cancelled' AND u.year >= $1 AND b.period_to < $2 AND u.account_id IN ({})
                   GROUP BY u.account_id, u.year",
-                list(2)
+                list(3)
             ),
-            i64::from(period.from.year())
+            i64::from(period.from.year()),
+            period.from.to_string()
         );
         for row in rows {
             let year = i32::try_from(row.try_get::<i64, _>("year")?).unwrap_or_default();
