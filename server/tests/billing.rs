@@ -26,6 +26,8 @@ on_both_backends!(
     the_tier_year_carries_from_bill_to_bill,
     the_metering_system_posts_readings_with_its_token,
     a_rebill_of_an_older_period_keeps_its_tiers,
+    an_adjustment_is_carried_by_one_bill_under_concurrent_rebills,
+    an_adjustment_claimed_once_cannot_be_claimed_again,
 );
 
 struct People {
@@ -118,8 +120,7 @@ async fn run_billing(server: &TestServer, operator: &As) -> Value {
 
 /// Starts the run of a period (`YYYY-MM`, reading day 1) and waits until it is done.
 async fn run_period(server: &TestServer, operator: &As, label: &str) -> Value {
-    let started =
-        server.post(operator, "/api/v1/staff/billing/runs", json!({"period": label, "reading_day": 1})).await;
+    let started = server.post(operator, "/api/v1/staff/billing/runs", json!({"period": label, "reading_day": 1})).await;
     assert!(started.status == StatusCode::CREATED || started.status == StatusCode::OK, "{}", started.body);
     wait_done(server, operator, started.body["id"].as_i64().expect("run id")).await
 }
@@ -885,4 +886,119 @@ async fn a_rebill_of_an_older_period_keeps_its_tiers(server: TestServer) {
         .await;
     assert_eq!(rebill.status, StatusCode::OK, "{}", rebill.body);
     assert_eq!(rebill.body["total"], "494.30", "{}", rebill.body);
+}
+
+/// Bills January and February 2026 for the demo customer (1,000 kWh each) and leaves a
+/// refund of ¥10.00 open; answers the two bills' ids and the adjustment's.
+async fn two_bills_and_an_open_refund(server: &TestServer, p: &People) -> (i64, i64, i64) {
+    let readings = json!({"readings": [
+        {"meter_no": "E3100012345", "read_on": "2026-01-01", "active": "0"},
+        {"meter_no": "E3100012345", "read_on": "2026-02-01", "active": "1000"},
+        {"meter_no": "E3100012345", "read_on": "2026-03-01", "active": "2000"},
+    ]});
+    assert_eq!(server.post(&p.operator, "/api/v1/staff/readings", readings).await.body["accepted"], 3);
+    for label in ["2026-01", "2026-02"] {
+        run_period(server, &p.operator, label).await;
+    }
+    let bills = bills_of(server, &p.operator, demo::CUSTOMER_ACCOUNT).await;
+    assert_eq!(bills.len(), 2, "{bills:?}");
+    let refund = json!({"account_no": demo::CUSTOMER_ACCOUNT, "amount": "-10.00", "reason": "抄表差错退费"});
+    let made = server.post(&p.operator, "/api/v1/staff/adjustments", refund).await;
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.body);
+    let adjustment = made.body.as_i64().expect("adjustment id");
+    (bills[1]["id"].as_i64().expect("id"), bills[0]["id"].as_i64().expect("id"), adjustment)
+}
+
+/// The live bills of the demo customer that carry an adjustment, as the customer reads them.
+async fn bills_carrying(server: &TestServer, p: &People, adjustment: i64) -> Vec<i64> {
+    let mut carrying = Vec::new();
+    for bill in bills_of(server, &p.customer, demo::CUSTOMER_ACCOUNT).await {
+        if bill["status"] == "cancelled" {
+            continue;
+        }
+        let id = bill["id"].as_i64().expect("id");
+        let detail = server.read(&p.customer, &format!("/api/v1/bills/{id}")).await.body;
+        let lines = detail["lines"]["adjustments"].as_array().expect("adjustments").clone();
+        carrying.extend(lines.iter().filter(|l| l["id"] == adjustment).map(|_| id));
+    }
+    carrying
+}
+
+/// Two operators credit and rebill January and February of one account at the same moment,
+/// with a refund open: exactly one rebill carries it. On PostgreSQL the test holds both
+/// bills locked until both requests wait on them, then lets them go at once, so both read
+/// the open refund together.
+async fn an_adjustment_is_carried_by_one_bill_under_concurrent_rebills(server: TestServer) {
+    let p = people(&server).await;
+    let (january, february, adjustment) = two_bills_and_an_open_refund(&server, &p).await;
+    let gate = match server.backend {
+        common::Backend::Postgres => {
+            use sqlx::Connection;
+            let mut conn = sqlx::PgConnection::connect(&server.database_url()).await.expect("connect");
+            sqlx::query("BEGIN").execute(&mut conn).await.expect("begin");
+            sqlx::query("SELECT id FROM bills WHERE id IN ($1, $2) FOR UPDATE")
+                .bind(january)
+                .bind(february)
+                .fetch_all(&mut conn)
+                .await
+                .expect("lock the bills");
+            Some(conn)
+        }
+        common::Backend::Sqlite => None,
+    };
+    let (server_ref, operator) = (&server, &p.operator);
+    let rebill = |id: i64| async move {
+        let path = format!("/api/v1/staff/bills/{id}/actions");
+        server_ref.post(operator, &path, json!({"action": "credit_and_rebill", "reason": "复核重算"})).await
+    };
+    let release = async {
+        if let Some(mut conn) = gate {
+            tokio::time::sleep(Duration::from_millis(700)).await;
+            sqlx::query("COMMIT").execute(&mut conn).await.expect("release the bills");
+        }
+    };
+    let (first, second, ()) = tokio::join!(rebill(january), rebill(february), release);
+    assert_eq!(first.status, StatusCode::OK, "{}", first.body);
+    assert_eq!(second.status, StatusCode::OK, "{}", second.body);
+    let carrying = bills_carrying(&server, &p, adjustment).await;
+    assert_eq!(carrying.len(), 1, "one bill carries the refund, not {carrying:?}");
+    let stored: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+        "SELECT bill_id FROM billing_adjustments WHERE id = {adjustment}"
+    )))
+    .fetch_one(server.state.db.pool())
+    .await
+    .expect("adjustment");
+    assert_eq!(stored, carrying[0], "and it is the bill the adjustment names");
+    // The two rebills add up to the two bills less the refund, once.
+    let totals: Vec<String> =
+        [&first, &second].iter().map(|a| a.body["total"].as_str().unwrap_or("").to_owned()).collect();
+    let mut totals = totals;
+    totals.sort();
+    assert_eq!(totals, ["478.30", "488.30"], "{totals:?}");
+}
+
+/// A bill computed with an adjustment that another bill has claimed since cannot claim it
+/// too: the claim checks that it took the adjustment (the second answers a conflict and
+/// changes nothing).
+async fn an_adjustment_claimed_once_cannot_be_claimed_again(server: TestServer) {
+    use gridhall::services::billing::run::claim_adjustments;
+    let p = people(&server).await;
+    let (january, february, adjustment) = two_bills_and_an_open_refund(&server, &p).await;
+    let mut tx = server.state.db.begin().await.expect("begin");
+    claim_adjustments(&mut tx, january, &[adjustment]).await.expect("the first claim takes it");
+    tx.commit().await.expect("commit");
+    let mut tx = server.state.db.begin().await.expect("begin");
+    let again = claim_adjustments(&mut tx, february, &[adjustment]).await;
+    assert!(
+        matches!(again, Err(gridhall::services::Fail::Code(shared::api::ErrorCode::Conflict))),
+        "a second claim is refused: {again:?}"
+    );
+    drop(tx);
+    let stored: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+        "SELECT bill_id FROM billing_adjustments WHERE id = {adjustment}"
+    )))
+    .fetch_one(server.state.db.pool())
+    .await
+    .expect("adjustment");
+    assert_eq!(stored, january);
 }

@@ -349,6 +349,15 @@ pub(super) struct Loaded {
     versions: HashMap<String, Vec<TariffVersion>>,
 }
 
+/// ` FOR UPDATE` on PostgreSQL, nothing on SQLite (which has no row locks; its writing
+/// transactions run one at a time).
+pub(super) fn row_lock(state: &AppState) -> &'static str {
+    match state.db.backend() {
+        crate::config::Backend::Postgres => " FOR UPDATE",
+        crate::config::Backend::Sqlite => "",
+    }
+}
+
 fn json_of<T: serde::de::DeserializeOwned>(text: &str) -> Outcome<T> {
     serde_json::from_str(text).map_err(|e| Fail::Internal(anyhow::anyhow!("stored JSON: {e}")))
 }
@@ -534,11 +543,15 @@ impl Loaded {
             tier_years.entry(row.try_get("account_id")?).or_default().insert(year, kwh);
         }
         let mut adjustments: HashMap<i64, Vec<AdjustmentLine>> = HashMap::new();
+        // Open adjustments, locked on PostgreSQL until this transaction ends: a concurrent
+        // run chunk or rebill of the same account waits, then finds them carried. (SQLite
+        // writers are one at a time already: `BEGIN IMMEDIATE`.)
         let rows = by_accounts!(
             format!(
                 "SELECT id, account_id, amount_fen, reason FROM billing_adjustments WHERE bill_id IS NULL AND account_id IN ({})
-                  ORDER BY id",
-                list(1)
+                  ORDER BY id{}",
+                list(1),
+                row_lock(state)
             ),
         );
         for row in rows {
@@ -694,13 +707,8 @@ pub(super) async fn store(
                 Cell::Int(Some(milli)),
             ]);
         }
-        for adjustment in &bill.lines.adjustments {
-            sqlx::query("UPDATE billing_adjustments SET bill_id = $1 WHERE id = $2 AND bill_id IS NULL")
-                .bind(bill_id)
-                .bind(adjustment.id)
-                .execute(&mut *conn)
-                .await?;
-        }
+        let ids: Vec<i64> = bill.lines.adjustments.iter().map(|a| a.id).collect();
+        claim_adjustments(conn, bill_id, &ids).await?;
         if !bill.held {
             issued.push(Issued {
                 bill_id,
@@ -727,6 +735,25 @@ pub(super) async fn store(
         .collect();
     insert_rows(conn, "billing_exceptions", &["run_id", "account_id", "kind", "detail"], rows).await?;
     Ok(issued)
+}
+
+/// Claims open adjustments for the bill that carries them as lines. Each must still be
+/// open: if another bill took one since it was read, this bill would carry it a second
+/// time, so the claim refuses (`Conflict`) and the caller's transaction rolls back.
+pub async fn claim_adjustments(conn: &mut AnyConnection, bill_id: i64, ids: &[i64]) -> Outcome<()> {
+    for id in ids {
+        let claimed = sqlx::query("UPDATE billing_adjustments SET bill_id = $1 WHERE id = $2 AND bill_id IS NULL")
+            .bind(bill_id)
+            .bind(*id)
+            .execute(&mut *conn)
+            .await?
+            .rows_affected();
+        if claimed != 1 {
+            tracing::warn!(bill = bill_id, adjustment = id, "adjustment already carried by another bill");
+            return Err(Fail::Code(ErrorCode::Conflict));
+        }
+    }
+    Ok(())
 }
 
 /// Tells the people of each issued bill's account, in the bill's transaction: its linked
