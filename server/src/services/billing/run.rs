@@ -530,13 +530,12 @@ impl Loaded {
             tier_years.entry(row.try_get("account_id")?).or_default().insert(year, kwh);
         }
         let mut adjustments: HashMap<i64, Vec<AdjustmentLine>> = HashMap::new();
-        let rows = by_accounts!(
-            format!(
-                "SELECT id, account_id, amount_fen, reason FROM billing_adjustments WHERE bill_id IS NULL AND account_id IN ({})
+        let rows = by_accounts!(format!(
+            "SELECT id, account_id, amount_fen, reason FROM billing_adjustments
+                  WHERE bill_id IS NULL AND status = 'approved' AND account_id IN ({})
                   ORDER BY id",
-                list(1)
-            ),
-        );
+            list(1)
+        ),);
         for row in rows {
             adjustments.entry(row.try_get("account_id")?).or_default().push(AdjustmentLine {
                 id: row.try_get("id")?,
