@@ -23,7 +23,9 @@ use shared::api::auth::{
     Accepted, ChangePasswordRequest, ConfirmRequest, ForgotPasswordRequest, LoginRequest, LogoutRequest, Me,
     ResetPasswordRequest, UpdateProfileRequest,
 };
-use shared::api::billing::{AccountHold, ImportResult, NewAdjustment, ReadingBatch};
+use shared::api::billing::{
+    AccountHold, AdjustmentDecision, AdjustmentView, DecideAdjustment, ImportResult, NewAdjustment, ReadingBatch,
+};
 use shared::api::billing::{
     BillAction, BillDetail, BillSummary, LoadCurve, NewTariff, NewTariffVersion, OrgBills, RunDetail, RunView,
     StartRun, TariffVersionView, TariffView, UsageView,
@@ -367,8 +369,18 @@ pub fn hold_account(account_no: &str, hold: &AccountHold) -> Answer<()> {
 }
 
 /// `POST /api/v1/staff/adjustments`.
-pub fn adjust(request: &NewAdjustment) -> Answer<i64> {
+pub fn adjust(request: &NewAdjustment) -> Answer<AdjustmentView> {
     send(Method::Post, "/api/v1/staff/adjustments".into(), request)
+}
+
+/// `GET /api/v1/staff/adjustments/pending`.
+pub fn pending_adjustments() -> Answer<Vec<AdjustmentView>> {
+    get("/api/v1/staff/adjustments/pending".into())
+}
+
+/// `POST /api/v1/staff/adjustments/{id}/decision`.
+pub fn decide_adjustment(id: i64, decision: AdjustmentDecision) -> Answer<AdjustmentView> {
+    send(Method::Post, format!("/api/v1/staff/adjustments/{id}/decision"), &DecideAdjustment { decision })
 }
 
 /// `GET /api/v1/tariffs`.

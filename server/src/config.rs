@@ -112,6 +112,13 @@ pub struct Config {
           value_parser = clap::value_parser!(u32).range(1..=90), global = true)]
     pub bill_due_days: u32,
 
+    /// Refunds and back-billing above this many yuan (either way) wait for a second
+    /// billing operator's approval before a bill carries them (four eyes); 0 sends every
+    /// one for approval.
+    #[arg(long, env = "GRIDHALL_ADJUSTMENT_APPROVAL_ABOVE", default_value_t = 1000,
+          value_parser = clap::value_parser!(u32).range(0..=10_000_000), global = true)]
+    pub adjustment_approval_above: u32,
+
     /// Accounts a billing run bills per transaction.
     #[arg(long, env = "GRIDHALL_BILLING_CHUNK", default_value_t = 500,
           value_parser = clap::value_parser!(u32).range(1..=10_000), global = true)]
@@ -171,11 +178,17 @@ impl Config {
             reading_jump_factor: 5,
             bill_change_factor: 3,
             bill_due_days: 15,
+            adjustment_approval_above: 1000,
             billing_chunk: 500,
             // Tests and tools start runs themselves.
             billing_schedule: false,
             billing_interval_secs: 5,
         }
+    }
+
+    /// The amount above which an adjustment waits for a second operator.
+    pub fn adjustment_approval_threshold(&self) -> shared::Money {
+        shared::Money::from_yuan(self.adjustment_approval_above.into())
     }
 
     /// The public base URL, without a trailing slash.

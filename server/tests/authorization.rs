@@ -158,8 +158,10 @@ fn allowed(method: &Method, path: &str) -> Option<&'static [Who]> {
             | "/api/v1/staff/meters/{meter_no}/changes"
             | "/api/v1/staff/billing/runs"
             | "/api/v1/staff/bills/{id}/actions"
-            | "/api/v1/staff/adjustments",
+            | "/api/v1/staff/adjustments"
+            | "/api/v1/staff/adjustments/{id}/decision",
         ) => BILL_OPERATORS,
+        ("GET", "/api/v1/staff/adjustments/pending") => BILL_OPERATORS,
         (
             "GET",
             "/api/v1/staff/readings/imports" | "/api/v1/staff/billing/runs" | "/api/v1/staff/billing/runs/{id}",

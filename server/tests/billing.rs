@@ -28,6 +28,9 @@ on_both_backends!(
     a_rebill_of_an_older_period_keeps_its_tiers,
     an_adjustment_is_carried_by_one_bill_under_concurrent_rebills,
     an_adjustment_claimed_once_cannot_be_claimed_again,
+    issued_records_refuse_every_edit_and_backward_step,
+    adjustments_above_the_limit_need_a_second_operator,
+    csv_exports_never_run_a_formula,
 );
 
 struct People {
@@ -155,20 +158,18 @@ async fn tariffs_are_versioned_and_checked(server: TestServer) {
     assert_eq!(server.post(&p.admin, "/api/v1/staff/tariffs", tariff).await.status, StatusCode::CONFLICT);
     let flat = |price: &str| json!({"energy": {"kind": "flat", "price": price}});
     let path = "/api/v1/staff/tariffs/test-flat/versions";
-    let first = server.post(&p.admin, path, json!({"effective_from": "2025-01-01", "tariff": flat("0.50")})).await;
+    // Versions start today or later (prices are never back-dated).
+    let day = |days: u64| (today(&server) + chrono::Days::new(days)).to_string();
+    let first = server.post(&p.admin, path, json!({"effective_from": day(10), "tariff": flat("0.50")})).await;
     assert_eq!(first.status, StatusCode::CREATED, "{}", first.body);
     // Overlapping the first (which is open-ended from an earlier start) for a closed span.
     let overlap = server
-        .post(
-            &p.admin,
-            path,
-            json!({"effective_from": "2024-06-01", "effective_to": "2025-06-30", "tariff": flat("0.55")}),
-        )
+        .post(&p.admin, path, json!({"effective_from": day(5), "effective_to": day(40), "tariff": flat("0.55")}))
         .await;
     assert_eq!(overlap.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", overlap.body);
     assert_eq!(overlap.body["fields"]["effective_from"], "与已有版本的执行日期重叠");
     // A gap between tiers and a negative price: refused by field, in the caller's language.
-    let gap = json!({"effective_from": "2026-07-01", "tariff": {"energy": {"kind": "tiered", "basis": "annual", "tiers": [
+    let gap = json!({"effective_from": day(30), "tariff": {"energy": {"kind": "tiered", "basis": "annual", "tiers": [
         {"up_to_kwh": "2880", "price": "0.4883"}, {"up_to_kwh": "2000", "price": "0.5383"}, {"up_to_kwh": null, "price": "0.7883"}]}}});
     let refused = server.post(&p.admin, path, gap).await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.body);
@@ -177,17 +178,17 @@ async fn tariffs_are_versioned_and_checked(server: TestServer) {
         "{}",
         refused.body
     );
-    let negative = server.post(&p.admin, path, json!({"effective_from": "2026-07-01", "tariff": flat("-0.10")})).await;
+    let negative = server.post(&p.admin, path, json!({"effective_from": day(30), "tariff": flat("-0.10")})).await;
     assert_eq!(negative.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(negative.body["fields"]["tariff.energy.price"].is_string(), "{}", negative.body);
-    // A new version from 1 July 2026 closes the first on 30 June.
-    let second = server.post(&p.admin, path, json!({"effective_from": "2026-07-01", "tariff": flat("0.52")})).await;
+    // A new version from day 30 closes the first on day 29.
+    let second = server.post(&p.admin, path, json!({"effective_from": day(30), "tariff": flat("0.52")})).await;
     assert_eq!(second.status, StatusCode::CREATED, "{}", second.body);
     let listed = server.read(&As::Anonymous, "/api/v1/tariffs").await.body;
     let ours = listed.as_array().expect("tariffs").iter().find(|t| t["code"] == "test-flat").expect("listed").clone();
     let versions = ours["versions"].as_array().expect("versions");
     assert_eq!(versions.len(), 2);
-    assert_eq!(versions[0]["effective_to"], "2026-06-30");
+    assert_eq!(versions[0]["effective_to"], day(29));
     assert_eq!(versions[1]["effective_to"], Value::Null);
     assert_eq!(versions[1]["tariff"]["energy"]["price"], "0.52");
     let audit = server.read(&p.admin, "/api/v1/audit?action=tariff").await.body;
@@ -1002,3 +1003,266 @@ async fn an_adjustment_claimed_once_cannot_be_claimed_again(server: TestServer) 
     .expect("adjustment");
     assert_eq!(stored, january);
 }
+/// Runs a statement straight on the database: `Err` with the database's message when a
+/// trigger (or constraint) refuses it.
+async fn sql(server: &TestServer, statement: &str) -> Result<u64, String> {
+    sqlx::query(sqlx::AssertSqlSafe(statement.to_owned()))
+        .execute(server.state.db.pool())
+        .await
+        .map(|done| done.rows_affected())
+        .map_err(|e| e.to_string())
+}
+
+async fn refused(server: &TestServer, statement: &str) {
+    let result = sql(server, statement).await;
+    assert!(result.is_err(), "the database let this through ({result:?}): {statement}");
+}
+
+async fn allowed(server: &TestServer, statement: &str) {
+    let result = sql(server, statement).await;
+    assert!(matches!(result, Ok(n) if n > 0), "the database refused ({result:?}): {statement}");
+}
+
+/// Issue 11, point 4: what was issued or measured never changes in the database itself,
+/// whatever program writes to it: bills move forward only (never cancelled → issued or
+/// back to held), credit notes, readings, meter changes, tier energy and tariff versions
+/// are never edited or deleted (a version's last day is set once, when a newer one closes
+/// it), an adjustment is never edited and is released from a bill only by the bill's
+/// cancellation, and a run never goes back.
+async fn issued_records_refuse_every_edit_and_backward_step(server: TestServer) {
+    let p = people(&server).await;
+    read_meters(&server, &p.operator).await;
+    let (month, _) = months(&server);
+    let interval =
+        json!({"intervals": [{"meter_no": "E3200000001", "starts_at": format!("{month}T09:00"), "kwh": "2.5"}]});
+    assert_eq!(server.post(&p.operator, "/api/v1/staff/readings", interval).await.body["accepted"], 1);
+    let change = json!({"changed_on": (month + chrono::Days::new(9)).to_string(), "final_reading": "4100", "start_reading": "0", "reason": "换表"});
+    let changed = server.post(&p.operator, "/api/v1/staff/meters/E3100012347/changes", change).await;
+    assert_eq!(changed.status, StatusCode::CREATED, "{}", changed.body);
+    let small = json!({"account_no": demo::CUSTOMER_ACCOUNT, "amount": "-10.00", "reason": "抄表差错退费"});
+    assert_eq!(server.post(&p.operator, "/api/v1/staff/adjustments", small).await.body["status"], "approved");
+    let detail = run_billing(&server, &p.operator).await;
+    assert!(detail["run"]["bills"].as_i64().unwrap_or(0) >= 2, "{detail}");
+    let run_id = detail["run"]["id"].as_i64().expect("run");
+    let bill = bills_of(&server, &p.customer, demo::CUSTOMER_ACCOUNT).await[0]["id"].as_i64().expect("bill");
+    assert_eq!(count(&server, &format!("SELECT COUNT(*) FROM billing_adjustments WHERE bill_id = {bill}")).await, 1);
+    // A new price from tomorrow closes the demo's open-ended version today.
+    let tomorrow = today(&server) + chrono::Days::new(1);
+    let price =
+        json!({"effective_from": tomorrow.to_string(), "tariff": {"energy": {"kind": "flat", "price": "0.70"}}});
+    let published = server.post(&p.admin, "/api/v1/staff/tariffs/business-flat/versions", price).await;
+    assert_eq!(published.status, StatusCode::CREATED, "{}", published.body);
+
+    // Bills: forward only, issued once, in their run, paid amount growing.
+    refused(&server, &format!("UPDATE bills SET status = 'held' WHERE id = {bill}")).await;
+    refused(&server, &format!("UPDATE bills SET issued_at = issued_at + 1 WHERE id = {bill}")).await;
+    refused(&server, &format!("UPDATE bills SET run_id = NULL WHERE id = {bill}")).await;
+    allowed(&server, &format!("UPDATE bills SET paid_fen = 500 WHERE id = {bill}")).await;
+    refused(&server, &format!("UPDATE bills SET paid_fen = 100 WHERE id = {bill}")).await;
+    refused(&server, &format!("UPDATE billing_adjustments SET bill_id = NULL WHERE bill_id = {bill}")).await;
+    let rebill = server
+        .post(
+            &p.operator,
+            &format!("/api/v1/staff/bills/{bill}/actions"),
+            json!({"action": "credit_and_rebill", "reason": "退费重算"}),
+        )
+        .await;
+    assert_eq!(rebill.status, StatusCode::OK, "{}", rebill.body);
+    let rebill_id = rebill.body["id"].as_i64().expect("rebill");
+    assert_eq!(
+        count(&server, &format!("SELECT COUNT(*) FROM billing_adjustments WHERE bill_id = {rebill_id}")).await,
+        1
+    );
+    refused(&server, &format!("UPDATE bills SET status = 'issued' WHERE id = {bill}")).await;
+    refused(&server, &format!("UPDATE bills SET status = 'held' WHERE id = {bill}")).await;
+    // The rebill carries the adjustment: it cannot be moved off a live bill.
+    refused(&server, &format!("UPDATE billing_adjustments SET bill_id = {bill} WHERE bill_id = {rebill_id}")).await;
+
+    // Credit notes, tier energy, readings, meter changes: never edited, never deleted.
+    for (table, edit) in [
+        ("credit_notes", "amount_fen = 0"),
+        ("bill_tier_usage", "kwh_milli = 0"),
+        ("meter_readings", "active_milli = active_milli + 1"),
+        ("interval_readings", "kwh_milli = 0"),
+        ("meter_changes", "final_milli = 0"),
+    ] {
+        assert!(count(&server, &format!("SELECT COUNT(*) FROM {table}")).await > 0, "{table} has rows to test");
+        refused(&server, &format!("UPDATE {table} SET {edit}")).await;
+        refused(&server, &format!("DELETE FROM {table}")).await;
+    }
+
+    // Tariffs: the closed version keeps its last day; no version's numbers or first day change.
+    let closed = format!(
+        "SELECT id FROM tariff_versions WHERE tariff_code = 'business-flat' AND effective_to = '{}'",
+        today(&server)
+    );
+    let closed = count(&server, &closed).await;
+    refused(&server, &format!("UPDATE tariff_versions SET effective_to = NULL WHERE id = {closed}")).await;
+    refused(&server, &format!("UPDATE tariff_versions SET effective_to = '2099-12-31' WHERE id = {closed}")).await;
+    refused(&server, "UPDATE tariff_versions SET body = '{}'").await;
+    refused(&server, "UPDATE tariff_versions SET effective_from = '2000-01-01'").await;
+    refused(&server, "DELETE FROM tariff_versions").await;
+    refused(&server, "UPDATE tariffs SET code = 'renamed' WHERE code = 'business-flat'").await;
+    refused(&server, "DELETE FROM tariffs WHERE code = 'business-flat'").await;
+
+    // Adjustments: never edited or deleted.
+    refused(&server, "UPDATE billing_adjustments SET amount_fen = -1").await;
+    refused(&server, "UPDATE billing_adjustments SET reason = 'edited'").await;
+    refused(&server, "DELETE FROM billing_adjustments").await;
+
+    // The run: done stays done, the cursor never goes back, it is never deleted.
+    refused(&server, &format!("UPDATE billing_runs SET status = 'running' WHERE id = {run_id}")).await;
+    refused(&server, &format!("UPDATE billing_runs SET cursor = 0 WHERE id = {run_id}")).await;
+    refused(&server, &format!("UPDATE billing_runs SET total_accounts = 0 WHERE id = {run_id}")).await;
+    refused(&server, &format!("DELETE FROM billing_runs WHERE id = {run_id}")).await;
+
+    // And prices are never back-dated through the API.
+    let yesterday = today(&server) - chrono::Days::new(1);
+    let back =
+        json!({"effective_from": yesterday.to_string(), "tariff": {"energy": {"kind": "flat", "price": "0.60"}}});
+    let refused_zh = server.post(&p.admin, "/api/v1/staff/tariffs/business-flat/versions", back.clone()).await;
+    assert_eq!(refused_zh.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused_zh.body);
+    assert_eq!(refused_zh.body["fields"]["effective_from"], "不能早于今天：电价不能追溯调整");
+    let refused_en = server
+        .client
+        .post(server.url("/api/v1/staff/tariffs/business-flat/versions"))
+        .header(COOKIE, cookie(&p.admin))
+        .header(ORIGIN, server.url(""))
+        .header(ACCEPT_LANGUAGE, "en")
+        .json(&back)
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(refused_en.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let refused_en: Value = refused_en.json().await.expect("json");
+    assert_eq!(refused_en["fields"]["effective_from"], "Cannot be before today: prices are never back-dated");
+}
+
+/// Issue 11, point 4: a refund or back-bill above the limit (¥1,000 by default) waits for a
+/// second billing operator; the requester cannot approve it; the decision is in the audit
+/// log; only approved ones are carried by the next bill; up to the limit nothing changes.
+async fn adjustments_above_the_limit_need_a_second_operator(server: TestServer) {
+    let p = people(&server).await;
+    read_meters(&server, &p.operator).await;
+    let account = demo::CUSTOMER_ACCOUNT;
+    let adjust = |amount: &str, reason: &str| json!({"account_no": account, "amount": amount, "reason": reason});
+    let at_limit = server.post(&p.operator, "/api/v1/staff/adjustments", adjust("-1000.00", "限额内退费")).await;
+    assert_eq!(at_limit.status, StatusCode::CREATED, "{}", at_limit.body);
+    assert_eq!(at_limit.body["status"], "approved", "up to the limit nothing waits: {}", at_limit.body);
+    let big = server.post(&p.operator, "/api/v1/staff/adjustments", adjust("-1000.01", "大额退费")).await;
+    assert_eq!(big.status, StatusCode::CREATED, "{}", big.body);
+    assert_eq!(big.body["status"], "pending", "{}", big.body);
+    let back_bill = server.post(&p.operator, "/api/v1/staff/adjustments", adjust("2000.00", "大额补收")).await;
+    assert_eq!(back_bill.body["status"], "pending", "{}", back_bill.body);
+    let (big, back_bill) = (big.body["id"].as_i64().expect("id"), back_bill.body["id"].as_i64().expect("id"));
+
+    // Both wait in the list, for the operators of the station.
+    let pending = server.read(&p.admin, "/api/v1/staff/adjustments/pending").await;
+    assert_eq!(pending.status, StatusCode::OK, "{}", pending.body);
+    let ids: Vec<i64> = pending.body.as_array().expect("list").iter().filter_map(|a| a["id"].as_i64()).collect();
+    assert_eq!(ids, [big, back_bill]);
+    assert_eq!(pending.body[0]["requested_by"], demo::BILLING_OPERATOR);
+
+    // The requester may not decide their own.
+    let decide = |id: i64| format!("/api/v1/staff/adjustments/{id}/decision");
+    let own = server.post(&p.operator, &decide(big), json!({"decision": "approve"})).await;
+    assert_eq!(own.status, StatusCode::FORBIDDEN, "{}", own.body);
+    assert_eq!(own.code(), "own_request");
+    assert_eq!(own.body["message"], "须由另一位操作员审批：不能审批自己提交的申请。");
+    // Nor can the database be told otherwise.
+    refused(&server, &format!("UPDATE billing_adjustments SET status = 'approved', decided_by = requested_by, decided_at = 1 WHERE id = {big}")).await;
+
+    // Another operator approves one and rejects the other, once.
+    let approved = server.post(&p.admin, &decide(big), json!({"decision": "approve"})).await;
+    assert_eq!(approved.status, StatusCode::OK, "{}", approved.body);
+    assert_eq!(
+        (approved.body["status"].as_str(), approved.body["decided_by"].as_str()),
+        (Some("approved"), Some(demo::ADMIN))
+    );
+    assert_eq!(server.post(&p.admin, &decide(big), json!({"decision": "reject"})).await.status, StatusCode::CONFLICT);
+    let rejected = server.post(&p.admin, &decide(back_bill), json!({"decision": "reject"})).await;
+    assert_eq!(rejected.body["status"], "rejected", "{}", rejected.body);
+    refused(&server, &format!("UPDATE billing_adjustments SET status = 'approved' WHERE id = {back_bill}")).await;
+    assert_eq!(server.read(&p.operator, "/api/v1/staff/adjustments/pending").await.body, json!([]));
+    let audit = server.read(&p.admin, "/api/v1/audit?action=billing.adjustment.").await.body;
+    let entries = audit["entries"].as_array().expect("entries");
+    let subjects: Vec<(&str, &str)> = entries
+        .iter()
+        .filter_map(|e| Some((e["action"].as_str()?, e["subject"].as_str()?)))
+        .filter(|(action, _)| action.ends_with("approve") || action.ends_with("reject"))
+        .collect();
+    assert_eq!(
+        subjects,
+        [
+            ("billing.adjustment.reject", format!("adjustment:{back_bill}").as_str()),
+            ("billing.adjustment.approve", format!("adjustment:{big}").as_str())
+        ]
+    );
+
+    // A pending (or rejected) adjustment is never carried: the bill has the two approved.
+    let pending_again = server.post(&p.operator, "/api/v1/staff/adjustments", adjust("5000.00", "待审补收")).await;
+    assert_eq!(pending_again.body["status"], "pending");
+    run_billing(&server, &p.operator).await;
+    let bill = bills_of(&server, &p.customer, account).await[0]["id"].as_i64().expect("bill");
+    let detail = server.read(&p.customer, &format!("/api/v1/bills/{bill}")).await.body;
+    let carried: Vec<&str> = detail["lines"]["adjustments"]
+        .as_array()
+        .expect("adjustments")
+        .iter()
+        .filter_map(|a| a["amount"].as_str())
+        .collect();
+    assert_eq!(carried, ["-1000.00", "-1000.01"], "{detail}");
+    refused(&server, &format!("UPDATE billing_adjustments SET bill_id = {bill} WHERE id = {back_bill}")).await;
+    refused(
+        &server,
+        &format!("UPDATE billing_adjustments SET bill_id = {bill} WHERE id = {}", pending_again.body["id"]),
+    )
+    .await;
+}
+
+/// The cells of a CSV answer (after its byte-order mark).
+async fn csv_cells(server: &TestServer, who: &As, path: &str) -> Vec<Vec<String>> {
+    let response = server.client.get(server.url(path)).header(COOKIE, cookie(who)).send().await.expect("csv");
+    assert_eq!(response.status(), StatusCode::OK, "{path}");
+    let text = response.text().await.expect("text");
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+    reader.records().map(|r| r.expect("record").iter().map(str::to_owned).collect()).collect()
+}
+
+/// Issue 11, point 13: a cell a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab,
+/// CR first) never leaves the portal as one: text cells get a leading apostrophe, while
+/// negative amounts stay numbers.
+async fn csv_exports_never_run_a_formula(server: TestServer) {
+    let p = people(&server).await;
+    let formula = "=HYPERLINK(\"http://evil.example\",\"点此查看\")";
+    // An address as a customer may have typed it on an application.
+    sqlx::query("UPDATE electricity_accounts SET supply_address = $1 WHERE account_no = '3200000002'")
+        .bind(formula)
+        .execute(server.state.db.pool())
+        .await
+        .expect("address");
+    read_meters(&server, &p.operator).await;
+    let refund = json!({"account_no": "3200000002", "amount": "-5.00", "reason": "@退费"});
+    assert_eq!(server.post(&p.operator, "/api/v1/staff/adjustments", refund).await.status, StatusCode::CREATED);
+    run_billing(&server, &p.operator).await;
+
+    let table = csv_cells(&server, &p.org_admin, "/api/v1/org/bills.csv").await;
+    let row = table.iter().find(|r| r[0] == "3200000002").expect("row");
+    assert_eq!(row[1], format!("'{formula}"), "the address is text, not a formula: {row:?}");
+    let org = server.read(&p.org_admin, "/api/v1/org/bills").await.body;
+    let bill = org["rows"].as_array().expect("rows").iter().find(|r| r["account_no"] == "3200000002").expect("row")
+        ["bill"]["id"]
+        .as_i64()
+        .expect("bill");
+    let lines = csv_cells(&server, &p.org_admin, &format!("/api/v1/bills/{bill}/lines.csv")).await;
+    let refund = lines.iter().find(|r| r[2].contains("退费")).expect("adjustment line");
+    assert_eq!(refund[8], "-5.00", "a negative amount stays a number: {refund:?}");
+    for cell in table.iter().chain(lines.iter()).flatten() {
+        let runs = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
+        assert!(!runs || cell.parse::<rust_decimal::Decimal>().is_ok(), "a cell would run as a formula: {cell:?}");
+    }
+}
+

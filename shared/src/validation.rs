@@ -53,6 +53,8 @@ pub enum Problem {
     PeriodPrices,
     /// Overlaps another version's days.
     VersionOverlaps,
+    /// Before today: prices are never back-dated.
+    BeforeToday,
     /// A readings file whose first line does not name the columns it needs.
     ReadingsHeader,
     /// A readings file with no lines.

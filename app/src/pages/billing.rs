@@ -8,8 +8,8 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_params_map;
 use shared::api::billing::{
-    AccountHold, BillAction, ExceptionKind, ImportResult, NewAdjustment, ReadingBatch, ReadingLine, RunDetail,
-    RunStatus, RunView, StartRun,
+    AccountHold, AdjustmentDecision, AdjustmentStatus, AdjustmentView, BillAction, ExceptionKind, ImportResult,
+    NewAdjustment, ReadingBatch, ReadingLine, RunDetail, RunStatus, RunView, StartRun,
 };
 use shared::i18n::billing::exception;
 use shared::validation::{FieldError, Problem};
@@ -26,6 +26,8 @@ pub fn BillingPage() -> impl IntoView {
     let t = use_messages();
     let runs = Resource::new(|| (), |_| api::billing_runs());
     let refresh = Callback::new(move |_| runs.refetch());
+    let pending = Resource::new(|| (), |_| api::pending_adjustments());
+    let adjusted = Callback::new(move |_| pending.refetch());
     view! {
         <PageTitle text=|m| m.bills.staff_title />
         <section class="page" aria-labelledby="billing-heading">
@@ -33,7 +35,19 @@ pub fn BillingPage() -> impl IntoView {
             <p class="lead">{move || t.get().bills.staff_intro}</p>
             <ImportForm />
             <ManualForm />
-            <AccountForms />
+            <AccountForms adjusted />
+            <section class="card" aria-labelledby="pending-heading">
+                <h2 id="pending-heading">{move || t.get().bills.pending_heading}</h2>
+                <p class="field__hint">{move || t.get().bills.pending_intro}</p>
+                <Transition fallback=move || view! { <p role="status">{move || t.get().portal.auth.loading}</p> }>
+                    {move || Suspend::new(async move {
+                        match pending.await {
+                            Ok(list) => Either::Left(view! { <PendingAdjustments list decided=adjusted /> }),
+                            Err(error) => Either::Right(view! { <AccessProblem error on_retry=adjusted /> }),
+                        }
+                    })}
+                </Transition>
+            </section>
             <h2>{move || t.get().bills.runs_heading}</h2>
             <StartForm started=refresh />
             <button type="button" class="button button--secondary button--small" on:click=move |_| runs.refetch()>
@@ -178,9 +192,10 @@ fn ManualForm() -> impl IntoView {
     }
 }
 
-/// Holding an account's bills for review, and refunds or back-billing for its next bill.
+/// Holding an account's bills for review, and refunds or back-billing for its next bill
+/// (`adjusted` runs after each recorded adjustment: one above the limit joins the pending list).
 #[component]
-fn AccountForms() -> impl IntoView {
+fn AccountForms(adjusted: Callback<()>) -> impl IntoView {
     let t = use_messages();
     let hold_form = FormState::new();
     let account = RwSignal::new(String::new());
@@ -202,7 +217,7 @@ fn AccountForms() -> impl IntoView {
     let adjust_account = RwSignal::new(String::new());
     let amount = RwSignal::new(String::new());
     let adjust_reason = RwSignal::new(String::new());
-    let adjusted = RwSignal::new(false);
+    let adjust_outcome = RwSignal::new(None::<AdjustmentStatus>);
     let adjust = move |event: SubmitEvent| {
         event.prevent_default();
         if !adjust_form.start() {
@@ -224,8 +239,9 @@ fn AccountForms() -> impl IntoView {
                 error.fields = error.fields.into_iter().map(|(k, v)| (format!("adjust_{k}"), v)).collect();
                 error
             });
-            if adjust_form.finish(answer).is_some() {
-                adjusted.set(true);
+            if let Some(view) = adjust_form.finish(answer) {
+                adjust_outcome.set(Some(view.status));
+                adjusted.run(());
             }
         });
     };
@@ -249,10 +265,75 @@ fn AccountForms() -> impl IntoView {
                 <Field name="adjust_reason" label=|m| m.bills.reason value=adjust_reason form=adjust_form />
                 <FormError form=adjust_form />
                 <Submit form=adjust_form label=|m| m.bills.save />
-                <Show when=move || adjusted.get()><p class="notice notice--success" role="status">{move || t.get().bills.done_saved}</p></Show>
+                {move || adjust_outcome.get().map(|status| view! {
+                    <p class="notice notice--success" role="status" data-adjustment=status.as_str()>
+                        {move || if status == AdjustmentStatus::Pending { t.get().bills.adjust_pending } else { t.get().bills.done_saved }}
+                    </p>
+                })}
             </form>
         </section>
     }
+}
+
+/// The adjustments waiting for a second operator, each with approve and reject. The server
+/// refuses a decision on one's own request and says why; the message shows under the table.
+#[component]
+fn PendingAdjustments(list: Vec<AdjustmentView>, decided: Callback<()>) -> impl IntoView {
+    let t = use_messages();
+    let problem = RwSignal::new(None::<String>);
+    let decide = move |id: i64, decision: AdjustmentDecision| {
+        spawn_local(async move {
+            match api::decide_adjustment(id, decision).await {
+                Ok(_) => {
+                    problem.set(None);
+                    decided.run(());
+                }
+                Err(error) => problem.set(Some(error.message)),
+            }
+        });
+    };
+    if list.is_empty() {
+        return Either::Left(view! { <p class="empty">{move || t.get().bills.no_pending}</p> });
+    }
+    Either::Right(view! {
+        <table class="data-table pending-adjustments">
+            <thead>
+                <tr>
+                    <th scope="col">{move || t.get().bills.account}</th>
+                    <th scope="col">{move || t.get().bills.col_amount}</th>
+                    <th scope="col">{move || t.get().bills.col_reason}</th>
+                    <th scope="col">{move || t.get().bills.col_requested_by}</th>
+                    <th scope="col"><span class="visually-hidden">{move || t.get().bills.approve}</span></th>
+                </tr>
+            </thead>
+            <tbody>
+                {list
+                    .into_iter()
+                    .map(|a| {
+                        let id = a.id;
+                        view! {
+                            <tr data-adjustment=id>
+                                <th scope="row">{a.account_no}</th>
+                                <td class="number">{format!("{:.2}", a.amount.yuan())}</td>
+                                <td>{a.reason}</td>
+                                <td>{a.requested_by}</td>
+                                <td>
+                                    <button type="button" class="button button--small" on:click=move |_| decide(id, AdjustmentDecision::Approve)>
+                                        {move || t.get().bills.approve}
+                                    </button>
+                                    " "
+                                    <button type="button" class="button button--secondary button--small" on:click=move |_| decide(id, AdjustmentDecision::Reject)>
+                                        {move || t.get().bills.reject}
+                                    </button>
+                                </td>
+                            </tr>
+                        }
+                    })
+                    .collect_view()}
+            </tbody>
+        </table>
+        {move || problem.get().map(|message| view! { <p class="notice notice--error" role="alert">{message}</p> })}
+    })
 }
 
 #[component]

@@ -34,6 +34,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../../../migrations/sqlite/0004_billing.sql"),
         include_str!("../../../migrations/postgres/0004_billing.sql"),
     ),
+    (
+        5,
+        "issued records never change; adjustments above a threshold need a second operator",
+        include_str!("../../../migrations/sqlite/0005_records.sql"),
+        include_str!("../../../migrations/postgres/0005_records.sql"),
+    ),
 ];
 
 /// The migrator for a backend.

@@ -138,7 +138,7 @@ pub async fn install(state: &AppState) -> anyhow::Result<()> {
         };
         tariffs::create(state, &actor, &new).await.map_err(|e| anyhow::anyhow!("demo tariff {code}: {e:?}"))?;
         let version = NewTariffVersion { effective_from: from, effective_to: None, tariff };
-        tariffs::add_version(state, &actor, code, &version)
+        tariffs::import_history(state, &actor, code, &version)
             .await
             .map_err(|e| anyhow::anyhow!("demo tariff {code}: {e:?}"))?;
     }

@@ -7,9 +7,9 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use serde::Deserialize;
 use shared::api::billing::{
-    AccountBilling, AccountHold, BillAction, BillSummary, CreatedIntegrationToken, ImportResult, ImportSummary,
-    IntegrationTokenInfo, MeterChange, NewAdjustment, NewIntegrationToken, NewTariff, NewTariffVersion, ReadingBatch,
-    RunDetail, RunView, StartRun, TariffVersionView, TariffView,
+    AccountBilling, AccountHold, AdjustmentView, BillAction, BillSummary, CreatedIntegrationToken, DecideAdjustment,
+    ImportResult, ImportSummary, IntegrationTokenInfo, MeterChange, NewAdjustment, NewIntegrationToken, NewTariff,
+    NewTariffVersion, ReadingBatch, RunDetail, RunView, StartRun, TariffVersionView, TariffView,
 };
 use shared::api::{ApiError, ErrorCode};
 use shared::validation::{FieldError, Problem};
@@ -19,7 +19,7 @@ use super::error::{AppError, OrLocale};
 use super::extract::ApiJson;
 use crate::services::billing::readings::{self, Lines, Source};
 use crate::services::billing::readings_file::{self, FileError, MAX_FILE_BYTES};
-use crate::services::billing::{accounts, bills, integration, regions_of, run, tariffs};
+use crate::services::billing::{accounts, adjustments, bills, integration, regions_of, run, tariffs};
 use crate::state::AppState;
 
 /// Every tariff with its versions: published prices, for anyone.
@@ -45,13 +45,14 @@ pub async fn create_tariff(
     Ok(StatusCode::CREATED)
 }
 
-/// Publishes a version of a tariff from a day (closing the open-ended latest the day before).
+/// Publishes a version of a tariff from today or a later day (closing the open-ended latest
+/// the day before); prices are never back-dated.
 #[utoipa::path(post, path = "/api/v1/staff/tariffs/{code}/versions", tag = "billing", request_body = NewTariffVersion,
     params(("code" = String, Path, description = "The tariff")),
     responses(
         (status = 201, description = "Published", body = TariffVersionView),
         (status = 404, description = "No such tariff", body = ApiError),
-        (status = 422, description = "Tiers, prices or days are wrong, or it overlaps a version", body = ApiError),
+        (status = 422, description = "Tiers, prices or days are wrong, it starts before today, or it overlaps a version", body = ApiError),
     ))]
 pub async fn add_version(
     State(state): State<AppState>,
@@ -349,10 +350,11 @@ pub async fn act_on_bill(
     Ok(Json(bills::act(&state, &caller.actor, user, id, &action).await.or_locale(caller.locale)?))
 }
 
-/// Leaves a refund (negative) or back-billing for the account's next bill.
+/// Leaves a refund (negative) or back-billing for the account's next bill. Above the
+/// approval threshold it is recorded `pending` until another billing operator approves it.
 #[utoipa::path(post, path = "/api/v1/staff/adjustments", tag = "billing", request_body = NewAdjustment,
     responses(
-        (status = 201, description = "Recorded; the next bill carries it", body = i64),
+        (status = 201, description = "Recorded: `approved` (the next bill carries it) or `pending` (waiting for a second operator)", body = AdjustmentView),
         (status = 404, description = "No such account in the caller's regions", body = ApiError),
         (status = 422, description = "Amount or reason is wrong", body = ApiError),
     ))]
@@ -360,8 +362,41 @@ pub async fn adjust(
     State(state): State<AppState>,
     caller: Caller,
     ApiJson(new): ApiJson<NewAdjustment>,
-) -> Result<(StatusCode, Json<i64>), AppError> {
+) -> Result<(StatusCode, Json<AdjustmentView>), AppError> {
     let user = caller.user()?;
-    let id = bills::adjust(&state, &caller.actor, user, &new).await.or_locale(caller.locale)?;
-    Ok((StatusCode::CREATED, Json(id)))
+    let view = bills::adjust(&state, &caller.actor, user, &new).await.or_locale(caller.locale)?;
+    Ok((StatusCode::CREATED, Json(view)))
+}
+
+/// Adjustments waiting for a second operator's approval, in the caller's supply stations.
+#[utoipa::path(get, path = "/api/v1/staff/adjustments/pending", tag = "billing",
+    responses(
+        (status = 200, description = "Pending adjustments, oldest first", body = Vec<AdjustmentView>),
+    ))]
+pub async fn pending_adjustments(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<Json<Vec<AdjustmentView>>, AppError> {
+    let user = caller.user()?;
+    Ok(Json(adjustments::pending(&state, user).await.or_locale(caller.locale)?))
+}
+
+/// A second billing operator approves or rejects a pending adjustment (never their own).
+#[utoipa::path(post, path = "/api/v1/staff/adjustments/{id}/decision", tag = "billing", request_body = DecideAdjustment,
+    params(("id" = i64, Path, description = "The adjustment")),
+    responses(
+        (status = 200, description = "Decided", body = AdjustmentView),
+        (status = 403, description = "The caller asked for it: another operator must decide (`own_request`)", body = ApiError),
+        (status = 404, description = "No such adjustment in the caller's regions", body = ApiError),
+        (status = 409, description = "Already decided", body = ApiError),
+    ))]
+pub async fn decide_adjustment(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+    ApiJson(request): ApiJson<DecideAdjustment>,
+) -> Result<Json<AdjustmentView>, AppError> {
+    let user = caller.user()?;
+    let view = adjustments::decide(&state, &caller.actor, user, id, request.decision).await.or_locale(caller.locale)?;
+    Ok(Json(view))
 }

@@ -151,6 +151,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(billing::get_run))
         .routes(routes!(billing::act_on_bill))
         .routes(routes!(billing::adjust))
+        .routes(routes!(billing::pending_adjustments))
+        .routes(routes!(billing::decide_adjustment))
         .routes(routes!(billing::integration_readings))
         .routes(routes!(billing::integration_tokens, billing::issue_integration_token))
         .routes(routes!(billing::revoke_integration_token))

@@ -135,6 +135,8 @@ pub const RULES: &[(Method, &str, Rule)] = &[
     (Method::GET, "/api/v1/staff/billing/runs/{id}", Rule::Staff(&[StaffRole::BillingOperator, Admin, Auditor])),
     (Method::POST, "/api/v1/staff/bills/{id}/actions", Rule::Staff(BILL_OPERATORS)),
     (Method::POST, "/api/v1/staff/adjustments", Rule::Staff(BILL_OPERATORS)),
+    (Method::GET, "/api/v1/staff/adjustments/pending", Rule::Staff(BILL_OPERATORS)),
+    (Method::POST, "/api/v1/staff/adjustments/{id}/decision", Rule::Staff(BILL_OPERATORS)),
     (Method::GET, "/api/v1/staff/integration-tokens", Rule::Staff(&[Admin, Auditor])),
     (Method::POST, "/api/v1/staff/integration-tokens", Rule::Staff(&[Admin])),
     (Method::DELETE, "/api/v1/staff/integration-tokens/{token_id}", Rule::Staff(&[Admin])),

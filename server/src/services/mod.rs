@@ -6,6 +6,7 @@ pub mod audit;
 pub mod billing;
 pub mod calendar;
 pub mod commitments;
+pub mod csv_export;
 pub mod identity;
 pub mod notices;
 pub mod org;

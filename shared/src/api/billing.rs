@@ -467,6 +467,68 @@ pub struct NewAdjustment {
     pub reason: String,
 }
 
+named_set! {
+    /// Where a refund or back-billing stands. One above the approval threshold waits for a
+    /// second billing operator (four eyes); only an approved one is carried by a bill.
+    AdjustmentStatus {
+        /// Waiting for another operator's approval.
+        Pending = "pending",
+        /// Approved (or below the threshold): the account's next bill carries it.
+        Approved = "approved",
+        /// Refused by the second operator: never carried.
+        Rejected = "rejected",
+    }
+}
+
+impl AdjustmentStatus {
+    /// The status a new adjustment of `amount` starts in: above `threshold` either way
+    /// (a refund or a back-bill) it waits for a second operator; up to it, it stands.
+    pub fn on_request(amount: Money, threshold: Money) -> AdjustmentStatus {
+        if amount.yuan().abs() > threshold.yuan() { AdjustmentStatus::Pending } else { AdjustmentStatus::Approved }
+    }
+}
+
+/// A refund or back-billing as recorded: the answer to its request, and a line of the
+/// pending list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AdjustmentView {
+    /// Its number.
+    pub id: i64,
+    /// The account.
+    pub account_no: String,
+    /// Yuan: negative refunds, positive back-bills.
+    pub amount: Money,
+    /// Why.
+    pub reason: String,
+    /// Pending, approved or rejected.
+    pub status: AdjustmentStatus,
+    /// Who asked for it.
+    pub requested_by: String,
+    /// When.
+    pub requested_at: DateTime<Utc>,
+    /// Who approved or rejected it, once decided by a second operator.
+    pub decided_by: Option<String>,
+}
+
+named_set! {
+    /// A second operator's decision on a pending adjustment.
+    AdjustmentDecision {
+        /// The next bill carries it.
+        Approve = "approve",
+        /// It is never carried.
+        Reject = "reject",
+    }
+}
+
+/// The body of a decision on a pending adjustment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DecideAdjustment {
+    /// Approve or reject.
+    pub decision: AdjustmentDecision,
+}
+
 /// Holds or releases an account's bills.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

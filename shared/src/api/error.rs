@@ -53,6 +53,9 @@ pub enum ErrorCode {
     StepNotAllowed,
     /// The document offered for acceptance has been replaced by a newer version.
     OfferSuperseded,
+    /// A request that needs a second person's approval (four eyes) was decided by the
+    /// person who made it.
+    OwnRequest,
     /// The file is not one of the accepted types (judged by its content, not its name).
     UnsupportedFile,
     /// The browser could not reach the server at all (never sent by the server).
@@ -68,7 +71,9 @@ impl ErrorCode {
         match self {
             ErrorCode::BadRequest | ErrorCode::MalformedJson => 400,
             ErrorCode::Unauthenticated | ErrorCode::InvalidCredentials => 401,
-            ErrorCode::Forbidden | ErrorCode::EmailUnconfirmed | ErrorCode::AccountDisabled => 403,
+            ErrorCode::Forbidden | ErrorCode::EmailUnconfirmed | ErrorCode::AccountDisabled | ErrorCode::OwnRequest => {
+                403
+            }
             ErrorCode::NotFound => 404,
             ErrorCode::MethodNotAllowed => 405,
             ErrorCode::Timeout => 408,

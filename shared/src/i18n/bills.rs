@@ -236,6 +236,20 @@ pub struct BillsMessages {
     pub adjust_heading: &'static str,
     /// Field: amount (negative refunds).
     pub adjust_amount: &'static str,
+    /// Done, but waiting for a second operator's approval.
+    pub adjust_pending: &'static str,
+    /// Heading: adjustments waiting for approval.
+    pub pending_heading: &'static str,
+    /// What the approval list is for.
+    pub pending_intro: &'static str,
+    /// Nothing waits for approval.
+    pub no_pending: &'static str,
+    /// Column: who asked.
+    pub col_requested_by: &'static str,
+    /// Approve button.
+    pub approve: &'static str,
+    /// Reject button.
+    pub reject: &'static str,
     /// Heading: credit and rebill.
     pub rebill_heading: &'static str,
     /// Rebill button.
@@ -367,6 +381,13 @@ pub const ZH: BillsMessages = BillsMessages {
     done_saved: "已保存。",
     adjust_heading: "退补电费",
     adjust_amount: "金额（元，退费填负数）",
+    adjust_pending: "已提交，金额超过审批限额，待另一位抄核收人员审批后计入账单。",
+    pending_heading: "待审批的退补",
+    pending_intro: "金额超过审批限额的退补，须由提交人以外的另一位抄核收人员审批后才计入账单；驳回的不计入。",
+    no_pending: "没有待审批的退补。",
+    col_requested_by: "提交人",
+    approve: "批准",
+    reject: "驳回",
     rebill_heading: "冲销并重算",
     rebill: "冲销并重算",
 };
@@ -495,6 +516,13 @@ pub const EN: BillsMessages = BillsMessages {
     done_saved: "Saved.",
     adjust_heading: "Refund or back-bill",
     adjust_amount: "Amount (yuan; negative refunds)",
+    adjust_pending: "Recorded. It is above the approval limit: another billing operator must approve it before a bill carries it.",
+    pending_heading: "Adjustments waiting for approval",
+    pending_intro: "A refund or back-bill above the approval limit is carried by a bill only once a billing operator other than the one who asked approves it; a rejected one never is.",
+    no_pending: "Nothing is waiting for approval.",
+    col_requested_by: "Requested by",
+    approve: "Approve",
+    reject: "Reject",
     rebill_heading: "Credit and rebill",
     rebill: "Credit and rebill",
 };

@@ -92,6 +92,7 @@ fn error(code: ErrorCode) -> &'static str {
         ErrorCode::OfferSuperseded => {
             "A newer version of this document has been issued. Please read the latest version before accepting it."
         }
+        ErrorCode::OwnRequest => "Another operator must approve this: nobody approves their own request.",
         ErrorCode::UnsupportedFile => "This type of file is not accepted: please upload a PDF, JPEG or PNG file.",
         ErrorCode::Network => "Could not reach the server. Please check your connection and try again.",
         ErrorCode::Unknown => "An unknown error occurred. Please try again later.",
@@ -205,6 +206,7 @@ fn field_problem(problem: Problem) -> &'static str {
         Problem::TierBounds => "Each tier must end above the one before, and only the last is open-ended",
         Problem::PeriodPrices => "Each time-of-use period needs exactly one price",
         Problem::VersionOverlaps => "Overlaps the days of an existing version",
+        Problem::BeforeToday => "Cannot be before today: prices are never back-dated",
         Problem::ReadingsHeader => {
             "The first line must name the columns: meter_no, read_on, active (interval data: meter_no, starts_at, kwh)"
         }

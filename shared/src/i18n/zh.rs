@@ -77,6 +77,7 @@ fn error(code: ErrorCode) -> &'static str {
         ErrorCode::EmailTaken => "该邮箱已有账号。",
         ErrorCode::StepNotAllowed => "申请当前所处的环节不能办理此项操作，请刷新后查看最新进度。",
         ErrorCode::OfferSuperseded => "该文本已有更新版本，请阅读最新版本后再确认。",
+        ErrorCode::OwnRequest => "须由另一位操作员审批：不能审批自己提交的申请。",
         ErrorCode::UnsupportedFile => "文件类型不支持：请上传 PDF、JPEG 或 PNG 文件。",
         ErrorCode::Network => "无法连接到服务器，请检查网络后重试。",
         ErrorCode::Unknown => "出现未知错误，请稍后再试。",
@@ -169,6 +170,7 @@ fn field_problem(problem: Problem) -> &'static str {
         Problem::TierBounds => "各档电量上限须逐档递增，且仅最后一档不设上限",
         Problem::PeriodPrices => "分时时段须各有且仅有一个电价",
         Problem::VersionOverlaps => "与已有版本的执行日期重叠",
+        Problem::BeforeToday => "不能早于今天：电价不能追溯调整",
         Problem::ReadingsHeader => {
             "首行须为列名：表号(meter_no)、抄表日期(read_on)、有功总(active)；间隔数据为 meter_no、starts_at、kwh"
         }

@@ -30,6 +30,9 @@ pub enum VersionError {
     /// It would end before it starts.
     #[error("the version ends before it starts")]
     EndsBeforeStart,
+    /// It would start before the day it is published: prices are never back-dated.
+    #[error("the version starts before today")]
+    StartsBeforeToday,
     /// It overlaps a version in force from `from` (to `to`).
     #[error("the version overlaps the one in force from {from}")]
     Overlaps {
@@ -67,6 +70,13 @@ pub fn place(
     Ok(close)
 }
 
+/// Whether a version published on `today` may start on `from`. Never before today: a price
+/// back-dated would re-price days already billed (and the bills of those days stand; a
+/// wrong bill is credited and rebilled, never re-priced by a later tariff).
+pub fn not_backdated(from: NaiveDate, today: NaiveDate) -> Result<(), VersionError> {
+    if from < today { Err(VersionError::StartsBeforeToday) } else { Ok(()) }
+}
+
 /// The version in force on a day.
 pub fn in_force(versions: &[TariffVersion], day: NaiveDate) -> Option<&TariffVersion> {
     versions.iter().find(|v| v.covers(day))
@@ -77,6 +87,14 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
+
+    #[test]
+    fn a_version_starts_today_or_later() {
+        let day = |d: u32| NaiveDate::from_ymd_opt(2026, 7, d).expect("day");
+        assert_eq!(not_backdated(day(1), day(2)), Err(VersionError::StartsBeforeToday));
+        assert_eq!(not_backdated(day(2), day(2)), Ok(()));
+        assert_eq!(not_backdated(day(3), day(2)), Ok(()));
+    }
 
     fn day(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).expect("date")

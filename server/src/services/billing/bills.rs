@@ -7,8 +7,8 @@ use rust_decimal::Decimal;
 use serde_json::json;
 use shared::api::ErrorCode;
 use shared::api::billing::{
-    BillAction, BillDetail, BillLines, BillStatus, BillSummary, CreditNote, Metering, NewAdjustment, OrgBillRow,
-    OrgBills, from_milli,
+    AdjustmentStatus, AdjustmentView, BillAction, BillDetail, BillLines, BillStatus, BillSummary, CreditNote, Metering,
+    NewAdjustment, OrgBillRow, OrgBills, from_milli,
 };
 use shared::i18n::billing::{line as line_label, unit};
 use shared::roles::UserKind;
@@ -20,6 +20,7 @@ use sqlx::{AnyConnection, Row};
 use super::compute::{Decision, Period, decide};
 use super::run::{Issued, Loaded, Target, notify_issued, store};
 use super::{OPERATORS, Viewer, region_allowed, visible_account, workable_account};
+use crate::services::csv_export::{Cell, CsvFile};
 use crate::services::sessions::SessionUser;
 use crate::services::{Actor, Fail, Outcome, audit, utc};
 use crate::state::AppState;
@@ -118,54 +119,42 @@ pub async fn detail(state: &AppState, viewer: Viewer<'_>, id: i64) -> Outcome<Bi
     })
 }
 
-/// A CSV writer whose output starts with a byte-order mark, so spreadsheet programs read
-/// the Chinese as UTF-8.
-fn csv_writer() -> csv::Writer<Vec<u8>> {
-    csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec())
-}
-
 /// A bill's lines as CSV (UTF-8 with a byte-order mark, so spreadsheet programs read the
-/// Chinese correctly), in the reader's language.
+/// Chinese correctly), in the reader's language. Text cells (items, adjustment reasons) are
+/// neutralised against formulas; amounts stay numbers (`csv_export`).
 pub fn lines_csv(bill: &BillDetail, locale: Locale) -> Outcome<Vec<u8>> {
     let headers = match locale {
         Locale::Zh => ["账单号", "户号", "项目", "起始日期", "截止日期", "数量", "单位", "单价", "金额（元）"],
         Locale::En => ["Bill", "Account", "Item", "From", "To", "Quantity", "Unit", "Unit price", "Amount (yuan)"],
     };
-    let mut writer = csv_writer();
-    let fail = |e: csv::Error| Fail::Internal(e.into());
-    writer.write_record(headers).map_err(fail)?;
+    let mut file = CsvFile::new(&headers)?;
     let bill_no = bill.summary.id.to_string();
+    let (bill_no, account_no) = (Cell::Text(&bill_no), Cell::Text(&bill.summary.account_no));
     for line in &bill.lines.charges {
-        writer
-            .write_record([
-                bill_no.as_str(),
-                &bill.summary.account_no,
-                &line_label(locale, &line.kind),
-                &line.from.to_string(),
-                &line.to.to_string(),
-                &line.quantity.normalize().to_string(),
-                unit(locale, &line.kind),
-                &line.unit_price.normalize().to_string(),
-                &format!("{:.2}", line.amount.yuan()),
-            ])
-            .map_err(fail)?;
+        let label = line_label(locale, &line.kind);
+        file.row(&[
+            bill_no,
+            account_no,
+            Cell::Text(&label),
+            Cell::Day(line.from),
+            Cell::Day(line.to),
+            Cell::Number(line.quantity.normalize()),
+            Cell::Text(unit(locale, &line.kind)),
+            Cell::Number(line.unit_price.normalize()),
+            Cell::Yuan(line.amount.yuan()),
+        ])?;
     }
     let adjustment = if locale == Locale::Zh { "退补" } else { "Adjustment" };
+    let (from, to) = (Cell::Day(bill.summary.period_from), Cell::Day(bill.summary.period_to));
     for line in &bill.lines.adjustments {
         let label = format!("{adjustment}: {}", line.reason);
-        let from = bill.summary.period_from.to_string();
-        let to = bill.summary.period_to.to_string();
-        let amount = format!("{:.2}", line.amount.yuan());
-        writer
-            .write_record([bill_no.as_str(), &bill.summary.account_no, &label, &from, &to, "", "", "", &amount])
-            .map_err(fail)?;
+        let (empty, amount) = (Cell::Empty, Cell::Yuan(line.amount.yuan()));
+        file.row(&[bill_no, account_no, Cell::Text(&label), from, to, empty, empty, empty, amount])?;
     }
-    let total = if locale == Locale::Zh { "合计" } else { "Total" };
-    let amount = format!("{:.2}", bill.summary.total.yuan());
-    writer
-        .write_record([bill_no.as_str(), &bill.summary.account_no, total, "", "", "", "", "", &amount])
-        .map_err(fail)?;
-    writer.into_inner().map_err(|e| Fail::Internal(anyhow::anyhow!("csv: {e}")))
+    let total = Cell::Text(if locale == Locale::Zh { "合计" } else { "Total" });
+    let empty = Cell::Empty;
+    file.row(&[bill_no, account_no, total, empty, empty, empty, empty, empty, Cell::Yuan(bill.summary.total.yuan())])?;
+    file.finish()
 }
 
 /// An organisation's accounts with their latest issued bills, and the totals.
@@ -203,7 +192,8 @@ pub async fn for_org(state: &AppState, org_id: i64) -> Outcome<OrgBills> {
     Ok(result)
 }
 
-/// The organisation's table as CSV, in the reader's language.
+/// The organisation's table as CSV, in the reader's language (text cells neutralised
+/// against formulas, amounts kept numbers: `csv_export`).
 pub fn org_csv(table: &OrgBills, locale: Locale) -> Outcome<Vec<u8>> {
     let headers = match locale {
         Locale::Zh => ["户号", "用电地址", "账期", "电量（千瓦时）", "电费（元）", "已缴（元）", "缴费截止日", "状态"],
@@ -211,30 +201,35 @@ pub fn org_csv(table: &OrgBills, locale: Locale) -> Outcome<Vec<u8>> {
             ["Account", "Supply address", "Period", "Energy (kWh)", "Amount (yuan)", "Paid (yuan)", "Due", "Status"]
         }
     };
-    let mut writer = csv_writer();
-    let fail = |e: csv::Error| Fail::Internal(e.into());
-    writer.write_record(headers).map_err(fail)?;
+    let mut file = CsvFile::new(&headers)?;
     for row in &table.rows {
-        let cells: [String; 6] = match &row.bill {
-            Some(b) => [
-                b.period.clone(),
-                b.energy_kwh.to_string(),
-                format!("{:.2}", b.total.yuan()),
-                format!("{:.2}", b.paid.yuan()),
-                b.due_on.to_string(),
-                shared::i18n::billing::bill_status(locale, b.status).to_owned(),
-            ],
-            None => Default::default(),
-        };
-        let mut record = vec![row.account_no.clone(), row.supply_address.clone()];
-        record.extend(cells);
-        writer.write_record(&record).map_err(fail)?;
+        let mut cells = vec![Cell::Text(&row.account_no), Cell::Text(&row.supply_address)];
+        match &row.bill {
+            Some(b) => cells.extend([
+                Cell::Text(&b.period),
+                Cell::Number(b.energy_kwh),
+                Cell::Yuan(b.total.yuan()),
+                Cell::Yuan(b.paid.yuan()),
+                Cell::Day(b.due_on),
+                Cell::Text(shared::i18n::billing::bill_status(locale, b.status)),
+            ]),
+            None => cells.extend([Cell::Empty; 6]),
+        }
+        file.row(&cells)?;
     }
-    let total = if locale == Locale::Zh { "合计" } else { "Total" };
-    writer
-        .write_record([total, "", "", &table.energy_kwh.to_string(), &format!("{:.2}", table.total.yuan()), "", "", ""])
-        .map_err(fail)?;
-    writer.into_inner().map_err(|e| Fail::Internal(anyhow::anyhow!("csv: {e}")))
+    let total = Cell::Text(if locale == Locale::Zh { "合计" } else { "Total" });
+    let empty = Cell::Empty;
+    file.row(&[
+        total,
+        empty,
+        empty,
+        Cell::Number(table.energy_kwh),
+        Cell::Yuan(table.total.yuan()),
+        empty,
+        empty,
+        empty,
+    ])?;
+    file.finish()
 }
 
 /// An operator's decision on a bill.
@@ -363,8 +358,14 @@ async fn rebill(
     Ok(new.bill_id)
 }
 
-/// Leaves a refund or back-billing for an account's next bill.
-pub async fn adjust(state: &AppState, actor: &Actor, user: &SessionUser, new: &NewAdjustment) -> Outcome<i64> {
+/// Leaves a refund or back-billing for an account's next bill; above the approval
+/// threshold it waits, pending, for a second operator (`adjustments::decide`).
+pub async fn adjust(
+    state: &AppState,
+    actor: &Actor,
+    user: &SessionUser,
+    new: &NewAdjustment,
+) -> Outcome<AdjustmentView> {
     let reason = new.reason.trim();
     let mut fields = Vec::new();
     let fen =
@@ -380,19 +381,30 @@ pub async fn adjust(state: &AppState, actor: &Actor, user: &SessionUser, new: &N
     let Some(fen) = fen.filter(|_| fields.is_empty()) else { return Err(Fail::Fields(fields)) };
     let mut tx = state.db.begin().await?;
     let account = workable_account(&mut tx, user, &new.account_no).await?;
+    let status = AdjustmentStatus::on_request(Money::from_fen(fen), state.config.adjustment_approval_threshold());
     let id: i64 = sqlx::query_scalar(
-        "INSERT INTO billing_adjustments (account_id, amount_fen, reason, created_by, created_at) VALUES ($1, $2, $3, $4, $5)
-         RETURNING id",
+        "INSERT INTO billing_adjustments (account_id, amount_fen, reason, created_by, created_at, status, requested_by)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
     )
     .bind(account.id)
     .bind(fen)
     .bind(reason)
     .bind(&actor.label)
     .bind(state.clock.seconds())
+    .bind(status.as_str())
+    .bind(user.user_id)
     .fetch_one(&mut *tx)
     .await?;
-    let detail = json!({ "adjustment": id, "amount_fen": fen, "reason": reason });
+    let detail = json!({ "adjustment": id, "amount_fen": fen, "reason": reason, "status": status });
     audit::record(&mut tx, actor, "billing.adjustment", &account.account_no, detail).await?;
+    let row = sqlx::query(
+        "SELECT ad.id, a.account_no, ad.amount_fen, ad.reason, ad.status, ad.created_by, ad.created_at, ad.decided_by_label
+           FROM billing_adjustments ad JOIN electricity_accounts a ON a.id = ad.account_id WHERE ad.id = $1",
+    )
+    .bind(id)
+    .fetch_one(&mut *tx)
+    .await?;
+    let view = super::adjustments::view_from_row(&row)?;
     tx.commit().await?;
-    Ok(id)
+    Ok(view)
 }

@@ -5,6 +5,7 @@
 //! else is told the account or bill does not exist.
 
 pub mod accounts;
+pub mod adjustments;
 pub mod bills;
 pub mod compute;
 pub mod integration;

@@ -543,12 +543,13 @@ impl Loaded {
             tier_years.entry(row.try_get("account_id")?).or_default().insert(year, kwh);
         }
         let mut adjustments: HashMap<i64, Vec<AdjustmentLine>> = HashMap::new();
-        // Open adjustments, locked on PostgreSQL until this transaction ends: a concurrent
-        // run chunk or rebill of the same account waits, then finds them carried. (SQLite
-        // writers are one at a time already: `BEGIN IMMEDIATE`.)
+        // Open approved adjustments, locked on PostgreSQL until this transaction ends: a
+        // concurrent run chunk or rebill of the same account waits, then finds them carried.
+        // (SQLite writers are one at a time already: `BEGIN IMMEDIATE`.)
         let rows = by_accounts!(
             format!(
-                "SELECT id, account_id, amount_fen, reason FROM billing_adjustments WHERE bill_id IS NULL AND account_id IN ({})
+                "SELECT id, account_id, amount_fen, reason FROM billing_adjustments
+                  WHERE bill_id IS NULL AND status = 'approved' AND account_id IN ({})
                   ORDER BY id{}",
                 list(1),
                 row_lock(state)

@@ -158,8 +158,34 @@ fn tariff_refusal(error: shared::tariff::TariffError) -> Fail {
     field_error(&format!("tariff.{}", error.field), problem)
 }
 
-/// Publishes a new version of a tariff.
+/// Publishes a new version of a tariff, in force from today or a later day: prices are
+/// never back-dated (`versions::not_backdated`).
 pub async fn add_version(
+    state: &AppState,
+    actor: &Actor,
+    code: &str,
+    new: &NewTariffVersion,
+) -> Outcome<TariffVersionView> {
+    let today = state.clock.today(state.config.time_zone);
+    if versions::not_backdated(new.effective_from, today).is_err() {
+        return Err(field_error("effective_from", Problem::BeforeToday));
+    }
+    place_version(state, actor, code, new).await
+}
+
+/// Records a version that was in force before the portal kept tariffs (the demo's history,
+/// taken over from the utility's previous system): the one path that may start in the past,
+/// never reachable from the API.
+pub async fn import_history(
+    state: &AppState,
+    actor: &Actor,
+    code: &str,
+    new: &NewTariffVersion,
+) -> Outcome<TariffVersionView> {
+    place_version(state, actor, code, new).await
+}
+
+async fn place_version(
     state: &AppState,
     actor: &Actor,
     code: &str,
@@ -187,6 +213,7 @@ pub async fn add_version(
         Ok(close) => close,
         Err(VersionError::EndsBeforeStart) => return Err(field_error("effective_to", Problem::OutOfRange)),
         Err(VersionError::Overlaps { .. }) => return Err(field_error("effective_from", Problem::VersionOverlaps)),
+        Err(VersionError::StartsBeforeToday) => return Err(field_error("effective_from", Problem::BeforeToday)),
     };
     if let Some((index, last_day)) = close {
         sqlx::query("UPDATE tariff_versions SET effective_to = $1 WHERE id = $2")
