@@ -24,6 +24,11 @@ use crate::i18n::provide_locale;
 use crate::pages::{home::HomePage, not_found::NotFound};
 use crate::routes::*;
 
+/// The portal's origin (`scheme://host[:port]`, its public URL), given by the server to
+/// each render; in the browser the page's own origin is used.
+#[derive(Debug, Clone)]
+pub struct PortalOrigin(pub String);
+
 /// The HTML document around the app, rendered on the server only. What never changes after
 /// the first render is written here as plain HTML, which keeps its code out of the Wasm.
 pub fn shell(options: LeptosOptions) -> impl IntoView {

@@ -27,6 +27,7 @@ on_both_backends!(
     profile_and_preferences_are_kept,
     metrics_are_for_operators,
     pages_render_for_the_session_they_are_asked_with,
+    logging_in_leads_only_back_into_the_portal,
 );
 
 const PASSWORD: &str = "Lantern-orchard-47-tide";
@@ -433,6 +434,38 @@ async fn pages_render_for_the_session_they_are_asked_with(server: TestServer) {
         assert_eq!(status, StatusCode::UNAUTHORIZED);
         assert!(html.contains("data-access=\"login-required\"") && !html.contains("陶然"), "{html}");
     }
+}
+
+/// Where the login page sends the person after logging in (`data-next` on its form,
+/// which the page navigates to), for a given `next`.
+async fn login_leads_to(server: &TestServer, next: &str) -> String {
+    let response = server.client.get(server.url("/login")).query(&[("next", next)]).send().await.expect("page");
+    assert_eq!(response.status(), StatusCode::OK, "{next:?}");
+    let html = response.text().await.expect("html");
+    let (_, rest) = html.split_once("data-next=\"").unwrap_or_else(|| panic!("no data-next for {next:?}: {html}"));
+    rest.split('"').next().unwrap_or_default().replace("&amp;", "&")
+}
+
+async fn logging_in_leads_only_back_into_the_portal(server: TestServer) {
+    assert_eq!(login_leads_to(&server, "/account/accounts").await, "/account/accounts");
+    assert_eq!(login_leads_to(&server, "/staff/audit?page=2").await, "/staff/audit?page=2");
+    assert_eq!(login_leads_to(&server, &server.url("/enterprise")).await, "/enterprise");
+    for next in [
+        "//evil.example",
+        "/\\evil.example",
+        "\\\\evil.example",
+        "https://evil.example/",
+        "/\t/evil.example",
+        "/\n\\evil.example",
+        "javascript:alert(1)",
+    ] {
+        assert_eq!(login_leads_to(&server, next).await, "", "{next:?} must lead home, not away");
+    }
+    // A page that needs a login links to the login page with its own path, encoded.
+    let page = server.get("/account/accounts").await;
+    assert_eq!(page.status(), StatusCode::UNAUTHORIZED);
+    let html = page.text().await.expect("html");
+    assert!(html.contains("href=\"/login?next=%2Faccount%2Faccounts\""), "{html}");
 }
 
 async fn metrics_are_for_operators(server: TestServer) {

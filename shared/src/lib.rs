@@ -13,6 +13,7 @@ pub mod connection;
 pub mod i18n;
 pub mod ids;
 pub mod money;
+pub mod redirect;
 pub mod roles;
 pub mod tariff;
 pub mod validation;

@@ -19,7 +19,8 @@ pub fn AccessProblem(error: ApiError, on_retry: Callback<()>) -> impl IntoView {
         ErrorCode::Unauthenticated => {
             let location = use_location();
             let next = location.pathname.get_untracked();
-            let href = format!("/login?next={}", next);
+            // Encoded: the path goes back through the login page's own check.
+            let href = format!("/login?{}", serde_urlencoded::to_string([("next", next)]).unwrap_or_default());
             EitherOf3::A(view! {
                 <div class="notice notice--info" role="alert" data-access="login-required">
                     <p>{move || t.get().portal.auth.login_required}</p>

@@ -127,11 +127,30 @@ pub fn ConfirmPage() -> impl IntoView {
     }
 }
 
-/// Where to go after logging in: the `next` path if it is one of ours, else by kind.
-fn after_login(next: Option<String>, me: &shared::api::auth::Me) -> String {
+/// The portal's origin: the browser's own, or while rendering on the server the one the
+/// server gives (its public URL).
+fn portal_origin() -> Option<String> {
+    #[cfg(feature = "hydrate")]
+    {
+        web_sys::window().and_then(|window| window.location().origin().ok())
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        use_context::<crate::PortalOrigin>().map(|origin| origin.0)
+    }
+}
+
+/// The `next` of `/login?next=…` when it leads somewhere on the portal (the rule is
+/// `shared::redirect::local_target`: resolved as a browser would, same origin only).
+fn login_target(next: Option<String>) -> Option<String> {
+    shared::redirect::local_target(&next?, &portal_origin()?)
+}
+
+/// Where to go after logging in: the checked `next` target, else by kind.
+fn after_login(target: Option<String>, me: &shared::api::auth::Me) -> String {
     use shared::roles::UserKind;
-    if let Some(next) = next.filter(|n| n.starts_with('/') && !n.starts_with("//")) {
-        return next;
+    if let Some(target) = target {
+        return target;
     }
     match me.kind {
         UserKind::Customer => "/account/accounts".to_owned(),
@@ -150,6 +169,7 @@ pub fn LoginPage() -> impl IntoView {
     let form = FormState::new();
     let email = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
+    let target = Memo::new(move |_| login_target(query.with(|q| q.get("next"))));
     let submit = move |event: SubmitEvent| {
         event.prevent_default();
         let request = LoginRequest { email: email.get_untracked(), password: password.get_untracked() };
@@ -166,12 +186,12 @@ pub fn LoginPage() -> impl IntoView {
         if !errors.is_empty() {
             return form.invalid(errors, t.get_untracked());
         }
-        let next = query.with_untracked(|q| q.get("next"));
+        let target = target.get_untracked();
         let navigate = navigate.clone();
         spawn_local(async move {
             if let Some(me) = form.finish(api::login(&request).await) {
                 session.refresh();
-                navigate(&after_login(next, &me), NavigateOptions::default());
+                navigate(&after_login(target, &me), NavigateOptions::default());
             }
         });
     };
@@ -179,7 +199,8 @@ pub fn LoginPage() -> impl IntoView {
         <PageTitle text=|m| m.portal.auth.login_title />
         <section class="page page--narrow" aria-labelledby="login-heading">
             <h1 id="login-heading">{move || t.get().portal.auth.login_title}</h1>
-            <form method="post" novalidate on:submit=submit>
+            // `data-next`: where a successful login leads (empty: the person's home page).
+            <form method="post" novalidate on:submit=submit data-next=move || target.get().unwrap_or_default()>
                 <FormError form />
                 <Field name="email" label=|m| m.portal.auth.email value=email form kind="email" autocomplete="username" />
                 <Field name="password" label=|m| m.portal.auth.password value=password form kind="password" autocomplete="current-password" />

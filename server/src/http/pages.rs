@@ -18,8 +18,10 @@ use crate::state::AppState;
 pub fn router(state: &AppState, api: Router) -> Router<AppState> {
     let routes = route_list();
     let dev = state.leptos_options.env == Env::DEV;
+    let origin = state.config.public_url();
     let context = move || {
         provide_context(app::api::InProcessApi::new(api.clone()));
+        provide_context(app::PortalOrigin(origin.clone()));
         set_content_security_policy(dev);
     };
     let options = state.leptos_options.clone();
