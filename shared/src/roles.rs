@@ -12,8 +12,14 @@ use serde::{Deserialize, Serialize};
 pub struct UnknownName;
 
 /// Declares a closed set of names with their wire spelling, `ALL`, `as_str` and `FromStr`.
+///
+/// The spelling is taken as a `tt`, not a `literal`: a `literal` fragment reaches derive
+/// macros wrapped in an invisible group, and utoipa's reading of `#[serde(rename = …)]`
+/// then finds no string and silently documents the Rust name (`"Customer"` for
+/// `"customer"`). `server/tests/contract.rs` checks every enum of the OpenAPI document
+/// against serde's spelling.
 macro_rules! named_set {
-    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $text:literal),+ $(,)? }) => {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $text:tt),+ $(,)? }) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
         #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -5,14 +5,17 @@ use std::sync::Arc;
 
 use axum::Json;
 use axum::extract::Extension;
+use axum::http::Method;
 use axum::response::Html;
 use maud::{DOCTYPE, Markup, html};
 use utoipa::OpenApi;
 use utoipa::openapi::path::{Operation, ParameterIn};
-use utoipa::openapi::{OpenApi as Document, RefOr, Required};
+use utoipa::openapi::security::SecurityRequirement;
+use utoipa::openapi::{Content, OpenApi as Document, Ref, RefOr, Required, ResponseBuilder};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use super::policy::{self, Rule};
 use super::{accounts, applications, billing, bills, commitments, connections, identity, ops, org, preferences, staff};
 use crate::state::AppState;
 
@@ -28,6 +31,7 @@ use crate::state::AppState;
     ),
     modifiers(&SecuritySchemes),
     components(schemas(
+        shared::api::ApiError,
         shared::api::applications::Timeliness,
         shared::connection::CustomerClass,
         shared::connection::Step,
@@ -84,7 +88,7 @@ impl utoipa::Modify for SecuritySchemes {
 /// Every route of the API, registered together with its OpenAPI description so that the
 /// document cannot miss one.
 pub fn routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::with_openapi(ApiDoc::openapi())
+    let mut router = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(commitments::list))
         .routes(routes!(preferences::set_language))
         .routes(routes!(openapi_json))
@@ -155,7 +159,129 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(billing::decide_adjustment))
         .routes(routes!(billing::integration_readings))
         .routes(routes!(billing::integration_tokens, billing::issue_integration_token))
-        .routes(routes!(billing::revoke_integration_token))
+        .routes(routes!(billing::revoke_integration_token));
+    document_error_answers(router.get_openapi_mut());
+    router
+}
+
+/// The methods of a path item, mutable, with the method the policy table names them by.
+fn operations_mut(item: &mut utoipa::openapi::PathItem) -> [(Method, Option<&mut Operation>); 5] {
+    [
+        (Method::GET, item.get.as_mut()),
+        (Method::PUT, item.put.as_mut()),
+        (Method::POST, item.post.as_mut()),
+        (Method::PATCH, item.patch.as_mut()),
+        (Method::DELETE, item.delete.as_mut()),
+    ]
+}
+
+/// Writes on every operation the error answers it can give, so that the handlers'
+/// annotations need only name those particular to them (a 409, a 429): from the access
+/// rule of the policy table (401, 403, and who may call), from the path (404 for an id
+/// that is not there or not the caller's), from the method (a state-changing call that is
+/// not JSON or comes from another site: 415, 403) and from the body and parameters (400,
+/// 413, 422). Every error answer is documented with the `ApiError` body, which the
+/// server always sends (`middleware::error_shape` gives even axum's own rejections that
+/// shape). The callers' ways of proving who they are (`security`) follow the rule too.
+fn document_error_answers(document: &mut Document) {
+    for (path, item) in document.paths.paths.iter_mut() {
+        for (method, operation) in operations_mut(item) {
+            let (Some(operation), Some(rule)) = (operation, policy::rule_for(&method, path)) else { continue };
+            let changes_state = !matches!(method, Method::GET | Method::HEAD);
+            let has_body = operation.request_body.is_some();
+            let has_parameters = operation.parameters.as_ref().is_some_and(|p| !p.is_empty());
+            let mut answers: Vec<(&str, String)> = Vec::new();
+            if rule != Rule::Public {
+                answers.push(("401", unauthenticated(rule).to_owned()));
+            }
+            match (rule != Rule::Public, changes_state) {
+                (true, true) => answers.push(("403", format!("{}; or a call from another site", forbidden(rule)))),
+                (true, false) => answers.push(("403", forbidden(rule))),
+                (false, true) => {
+                    answers.push(("403", "A call from another site (its `Origin` is not the portal's)".to_owned()))
+                }
+                (false, false) => {}
+            }
+            if path.contains('{') {
+                answers.push(("404", "Not found, or not the caller's to see".to_owned()));
+            }
+            if has_body || has_parameters {
+                answers.push(("400", "The body is not JSON, or a parameter is malformed".to_owned()));
+            }
+            if changes_state {
+                answers.push(("415", "The body is not declared `application/json`".to_owned()));
+            }
+            if has_body {
+                answers.push(("413", "The body is larger than the server accepts".to_owned()));
+                answers.push(("422", "A field is missing or wrong; `fields` names each".to_owned()));
+            }
+            let responses = &mut operation.responses.responses;
+            for (status, description) in answers {
+                responses.entry(status.to_owned()).or_insert_with(|| {
+                    ResponseBuilder::new().description(description).content("application/json", api_error()).into()
+                });
+            }
+            for (status, response) in responses.iter_mut() {
+                if let RefOr::T(response) = response
+                    && (status.starts_with('4') || status.starts_with('5'))
+                    && response.content.is_empty()
+                {
+                    response.content.insert("application/json".to_owned(), api_error());
+                }
+            }
+            if operation.security.is_none() {
+                operation.security = security(rule);
+            }
+        }
+    }
+}
+
+/// The `ApiError` body of an error answer.
+fn api_error() -> Content {
+    Content::new(Some(Ref::from_schema_name("ApiError")))
+}
+
+/// What a 401 means under a rule.
+fn unauthenticated(rule: Rule) -> &'static str {
+    match rule {
+        Rule::Integration => "No valid integration token",
+        Rule::Operator => "Not logged in, and no metrics token",
+        Rule::AccountHolder | Rule::AccountHolderOrStaff(_) => "Not logged in, and no valid API token",
+        _ => "Not logged in (no session, or it has ended)",
+    }
+}
+
+/// Who may call under a rule, as the 403's description.
+fn forbidden(rule: Rule) -> String {
+    let roles = |roles: &[shared::roles::StaffRole]| roles.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(", ");
+    let who = match rule {
+        Rule::Public => "anyone".to_owned(),
+        Rule::Operator => "staff administrators and auditors, or the metrics token".to_owned(),
+        Rule::LoggedIn => "a logged-in person (not an API token)".to_owned(),
+        Rule::Customer => "a residential customer".to_owned(),
+        Rule::AccountHolder => "a customer, an enterprise user or an enterprise's API token".to_owned(),
+        Rule::AccountHolderUser => "a customer or an enterprise user".to_owned(),
+        Rule::OrgMember => "a user of an enterprise".to_owned(),
+        Rule::OrgAdmin => "an enterprise's admin".to_owned(),
+        Rule::Staff(staff) => format!("staff with a role of: {}", roles(staff)),
+        Rule::AccountHolderOrStaff(staff) => {
+            format!("a customer, an enterprise user or API token, or staff with a role of: {}", roles(staff))
+        }
+        Rule::Integration => "one of the utility's systems with an integration token".to_owned(),
+    };
+    format!("Not for this caller: only {who}")
+}
+
+/// How a caller proves who they are under a rule; `None` for public routes.
+fn security(rule: Rule) -> Option<Vec<SecurityRequirement>> {
+    let session = || SecurityRequirement::new("session", Vec::<String>::new());
+    let token = || SecurityRequirement::new("token", Vec::<String>::new());
+    match rule {
+        Rule::Public => None,
+        Rule::AccountHolder | Rule::AccountHolderOrStaff(_) | Rule::Operator => Some(vec![session(), token()]),
+        Rule::Integration => Some(vec![token()]),
+        _ => Some(vec![session()]),
+    }
 }
 
 /// This API's OpenAPI 3.1 document.
