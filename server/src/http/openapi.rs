@@ -150,6 +150,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(billing::runs, billing::start_run))
         .routes(routes!(billing::get_run))
         .routes(routes!(billing::act_on_bill))
+        .routes(routes!(billing::bill_exception))
         .routes(routes!(billing::adjust))
         .routes(routes!(billing::integration_readings))
         .routes(routes!(billing::integration_tokens, billing::issue_integration_token))
