@@ -413,6 +413,13 @@ pub fn billing_run(id: i64) -> Answer<RunDetail> {
     get(format!("/api/v1/staff/billing/runs/{id}"))
 }
 
+/// `POST /api/v1/staff/billing/runs/{id}/exceptions/{account_no}/bill`: bills an account the
+/// run listed with no reading, once its reading has come in.
+pub fn bill_exception(run_id: i64, account_no: &str) -> Answer<BillSummary> {
+    let path = format!("/api/v1/staff/billing/runs/{run_id}/exceptions/{}/bill", encode(account_no));
+    send(Method::Post, path, &serde_json::json!({}))
+}
+
 /// `POST /api/v1/staff/bills/{id}/actions`.
 pub fn bill_action(id: i64, action: &BillAction) -> Answer<BillSummary> {
     send(Method::Post, format!("/api/v1/staff/bills/{id}/actions"), action)

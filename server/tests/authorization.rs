@@ -157,6 +157,7 @@ fn allowed(method: &Method, path: &str) -> Option<&'static [Who]> {
             | "/api/v1/staff/readings/file"
             | "/api/v1/staff/meters/{meter_no}/changes"
             | "/api/v1/staff/billing/runs"
+            | "/api/v1/staff/billing/runs/{id}/exceptions/{account_no}/bill"
             | "/api/v1/staff/bills/{id}/actions"
             | "/api/v1/staff/adjustments"
             | "/api/v1/staff/adjustments/{id}/decision",

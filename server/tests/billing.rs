@@ -28,6 +28,9 @@ on_both_backends!(
     a_rebill_of_an_older_period_keeps_its_tiers,
     an_adjustment_is_carried_by_one_bill_under_concurrent_rebills,
     an_adjustment_claimed_once_cannot_be_claimed_again,
+    a_no_reading_exception_is_billed_once_its_reading_arrives,
+    a_no_reading_exception_left_to_the_next_period_bills_its_energy_once,
+
     issued_records_refuse_every_edit_and_backward_step,
     adjustments_above_the_limit_need_a_second_operator,
     csv_exports_never_run_a_formula,
@@ -1003,6 +1006,101 @@ async fn an_adjustment_claimed_once_cannot_be_claimed_again(server: TestServer) 
     .expect("adjustment");
     assert_eq!(stored, january);
 }
+
+/// The account without a closing reading in the demo, and its meter.
+const UNREAD: (&str, &str) = ("3100012347", "E3100012347");
+
+/// January 2026 run with only an opening reading (1,000) for [`UNREAD`]: no bill, a
+/// "no reading" exception. Then the late readings arrive: 1,100 on 1 February and 1,250 on
+/// 1 March. Answers the January run's id.
+async fn january_without_its_reading(server: &TestServer, p: &People) -> i64 {
+    let opening = json!({"readings": [{"meter_no": UNREAD.1, "read_on": "2026-01-01", "active": "1000"}]});
+    assert_eq!(server.post(&p.operator, "/api/v1/staff/readings", opening).await.body["accepted"], 1);
+    let run = run_period(server, &p.operator, "2026-01").await;
+    let exception = run["exceptions"]
+        .as_array()
+        .expect("exceptions")
+        .iter()
+        .find(|e| e["account_no"] == UNREAD.0)
+        .expect("listed")
+        .clone();
+    assert_eq!((exception["kind"].as_str(), exception["bill_id"].as_i64()), (Some("no_reading"), None));
+    let late = json!({"readings": [
+        {"meter_no": UNREAD.1, "read_on": "2026-02-01", "active": "1100"},
+        {"meter_no": UNREAD.1, "read_on": "2026-03-01", "active": "1250"},
+    ]});
+    assert_eq!(server.post(&p.operator, "/api/v1/staff/readings", late).await.body["accepted"], 2);
+    run["run"]["id"].as_i64().expect("run id")
+}
+
+/// The energy of an account's live bills, by period, as staff read them.
+async fn live_energy(server: &TestServer, who: &As, account: &str) -> Vec<(String, String)> {
+    let mut energy: Vec<(String, String)> = bills_of(server, who, account)
+        .await
+        .iter()
+        .filter(|b| b["status"] != "cancelled")
+        .map(|b| (b["period"].as_str().unwrap_or("").to_owned(), b["energy_kwh"].as_str().unwrap_or("").to_owned()))
+        .collect();
+    energy.sort();
+    energy
+}
+
+fn bill_exception_path(run: i64, account: &str) -> String {
+    format!("/api/v1/staff/billing/runs/{run}/exceptions/{account}/bill")
+}
+
+/// An operator bills the exception from the run's list once the reading has come: January
+/// gets its 100 kWh, February opens where January closed (150 kWh), and neither can be
+/// billed twice.
+async fn a_no_reading_exception_is_billed_once_its_reading_arrives(server: TestServer) {
+    let p = people(&server).await;
+    let run = january_without_its_reading(&server, &p).await;
+    let path = bill_exception_path(run, UNREAD.0);
+    // Only billing operators (an agent reads runs but may not bill).
+    assert_eq!(server.post(&p.agent, &path, json!({})).await.status, StatusCode::FORBIDDEN);
+    let billed = server.post(&p.operator, &path, json!({})).await;
+    assert_eq!(billed.status, StatusCode::CREATED, "{}", billed.body);
+    assert_eq!(
+        (billed.body["period"].as_str(), billed.body["energy_kwh"].as_str(), billed.body["status"].as_str()),
+        (Some("2026-01"), Some("100"), Some("issued")),
+        "{}",
+        billed.body
+    );
+    // The run's list now points at the bill, and counts it.
+    let detail = server.read(&p.operator, &format!("/api/v1/staff/billing/runs/{run}")).await.body;
+    let listed = detail["exceptions"].as_array().expect("list").iter().find(|e| e["account_no"] == UNREAD.0).cloned();
+    assert_eq!(listed.map(|e| e["bill_id"].clone()), Some(billed.body["id"].clone()), "{detail}");
+    assert_eq!(detail["run"]["bills"], 1, "{detail}");
+    assert_eq!(server.post(&p.operator, &path, json!({})).await.status, StatusCode::CONFLICT, "billed once");
+    // An account the run billed, or one it never listed, has no exception to bill.
+    let unknown = server.post(&p.operator, &bill_exception_path(run, "9999999999"), json!({})).await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+    run_period(&server, &p.operator, "2026-02").await;
+    assert_eq!(
+        live_energy(&server, &p.operator, UNREAD.0).await,
+        [("2026-01".to_owned(), "100".to_owned()), ("2026-02".to_owned(), "150".to_owned())],
+        "1,000 → 1,100 → 1,250: every kWh once"
+    );
+    assert_eq!(server.post(&p.operator, &path, json!({})).await.status, StatusCode::CONFLICT);
+}
+
+/// Nobody bills the exception: the next period's bill opens where the last bill (or, with
+/// none, the unbilled period) began, so it carries January's energy too, even though
+/// January's closing reading arrived late; January cannot then be billed on top.
+async fn a_no_reading_exception_left_to_the_next_period_bills_its_energy_once(server: TestServer) {
+    let p = people(&server).await;
+    let run = january_without_its_reading(&server, &p).await;
+    run_period(&server, &p.operator, "2026-02").await;
+    assert_eq!(
+        live_energy(&server, &p.operator, UNREAD.0).await,
+        [("2026-02".to_owned(), "250".to_owned())],
+        "February's bill carries 1,000 → 1,250, January's 100 kWh included"
+    );
+    let late = server.post(&p.operator, &bill_exception_path(run, UNREAD.0), json!({})).await;
+    assert_eq!(late.status, StatusCode::CONFLICT, "January's energy is in February's bill: {}", late.body);
+    assert_eq!(live_energy(&server, &p.operator, UNREAD.0).await, [("2026-02".to_owned(), "250".to_owned())]);
+}
+
 /// Runs a statement straight on the database: `Err` with the database's message when a
 /// trigger (or constraint) refuses it.
 async fn sql(server: &TestServer, statement: &str) -> Result<u64, String> {

@@ -452,6 +452,21 @@ fn Run(detail: RunDetail, changed: Callback<()>) -> impl IntoView {
             }
         });
     };
+    // Why the last "bill it now" was refused (still no reading, billed since…), as the
+    // server words it.
+    let refused = RwSignal::new(None::<String>);
+    let run_id = run.id;
+    let bill_now = move |account_no: String| {
+        spawn_local(async move {
+            match api::bill_exception(run_id, &account_no).await {
+                Ok(_) => {
+                    refused.set(None);
+                    changed.run(());
+                }
+                Err(error) => refused.set(Some(error.message)),
+            }
+        });
+    };
     view! {
         <dl class="facts" data-status=run.status.as_str()>
             <dt>{move || t.get().bills.col_period}</dt><dd>{run.period.clone()}</dd>
@@ -465,6 +480,7 @@ fn Run(detail: RunDetail, changed: Callback<()>) -> impl IntoView {
             {move || t.get().bills.refresh}
         </button>
         <h2>{move || t.get().bills.col_exceptions}</h2>
+        <div role="alert" class="form-alert">{move || refused.get()}</div>
         {if detail.exceptions.is_empty() {
             Either::Left(view! { <p class="empty">{move || t.get().bills.no_exceptions}</p> })
         } else {
@@ -484,6 +500,8 @@ fn Run(detail: RunDetail, changed: Callback<()>) -> impl IntoView {
                             .into_iter()
                             .map(|e| {
                                 let kind = e.kind;
+                                let account_no = e.account_no.clone();
+                                let billable = kind == ExceptionKind::NoReading && e.bill_id.is_none();
                                 let holds = matches!(kind, ExceptionKind::Changed | ExceptionKind::Held | ExceptionKind::NoReading);
                                 view! {
                                     <tr data-kind=kind.as_str()>
@@ -499,6 +517,12 @@ fn Run(detail: RunDetail, changed: Callback<()>) -> impl IntoView {
                                                         {move || t.get().bills.release}
                                                     </button>
                                                 })}
+                                            })}
+                                            {billable.then(|| view! {
+                                                <button type="button" class="button button--small"
+                                                    on:click=move |_| bill_now(account_no.clone())>
+                                                    {move || t.get().bills.bill_exception}
+                                                </button>
                                             })}
                                         </td>
                                     </tr>

@@ -332,6 +332,24 @@ pub async fn get_run(
     Ok(Json(run::detail(&state, id).await.or_locale(caller.locale)?))
 }
 
+/// Bills an account the run listed with no reading, once its reading has come in.
+#[utoipa::path(post, path = "/api/v1/staff/billing/runs/{id}/exceptions/{account_no}/bill", tag = "billing",
+    params(("id" = i64, Path, description = "The run"), ("account_no" = String, Path, description = "The account")),
+    responses(
+        (status = 201, description = "The bill made (issued, or held for review as a run would)", body = BillSummary),
+        (status = 404, description = "No such run, or no \"no reading\" exception of this account in it (in the caller's regions)", body = ApiError),
+        (status = 409, description = "Billed already, or a later period's bill carries this energy (conflict); or still no reading (step_not_allowed)", body = ApiError),
+    ))]
+pub async fn bill_exception(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((id, account_no)): Path<(i64, String)>,
+) -> Result<(StatusCode, Json<BillSummary>), AppError> {
+    let user = caller.user()?;
+    let bill = bills::bill_exception(&state, &caller.actor, user, id, &account_no).await.or_locale(caller.locale)?;
+    Ok((StatusCode::CREATED, Json(bill)))
+}
+
 /// Releases a held bill, or cancels a bill with a credit note and computes it again.
 #[utoipa::path(post, path = "/api/v1/staff/bills/{id}/actions", tag = "billing", request_body = BillAction,
     params(("id" = i64, Path, description = "The bill")),

@@ -154,6 +154,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(billing::runs, billing::start_run))
         .routes(routes!(billing::get_run))
         .routes(routes!(billing::act_on_bill))
+        .routes(routes!(billing::bill_exception))
         .routes(routes!(billing::adjust))
         .routes(routes!(billing::pending_adjustments))
         .routes(routes!(billing::decide_adjustment))

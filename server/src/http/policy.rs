@@ -133,6 +133,7 @@ pub const RULES: &[(Method, &str, Rule)] = &[
     (Method::GET, "/api/v1/staff/billing/runs", Rule::Staff(&[StaffRole::BillingOperator, Admin, Auditor])),
     (Method::POST, "/api/v1/staff/billing/runs", Rule::Staff(BILL_OPERATORS)),
     (Method::GET, "/api/v1/staff/billing/runs/{id}", Rule::Staff(&[StaffRole::BillingOperator, Admin, Auditor])),
+    (Method::POST, "/api/v1/staff/billing/runs/{id}/exceptions/{account_no}/bill", Rule::Staff(BILL_OPERATORS)),
     (Method::POST, "/api/v1/staff/bills/{id}/actions", Rule::Staff(BILL_OPERATORS)),
     (Method::POST, "/api/v1/staff/adjustments", Rule::Staff(BILL_OPERATORS)),
     (Method::GET, "/api/v1/staff/adjustments/pending", Rule::Staff(BILL_OPERATORS)),

@@ -172,6 +172,8 @@ pub struct BillsMessages {
     pub col_detail: &'static str,
     /// Release a held bill.
     pub release: &'static str,
+    /// Bill an account a run listed with no reading, now that its reading has come.
+    pub bill_exception: &'static str,
     /// Refresh.
     pub refresh: &'static str,
     /// Navigation: tariffs (administrators).
@@ -349,6 +351,7 @@ pub const ZH: BillsMessages = BillsMessages {
     col_kind: "类型",
     col_detail: "说明",
     release: "审核通过并发行",
+    bill_exception: "读数已到，补出账单",
     refresh: "刷新",
     nav_tariffs: "电价管理",
     tariffs_title: "电价管理",
@@ -484,6 +487,7 @@ pub const EN: BillsMessages = BillsMessages {
     col_kind: "What",
     col_detail: "Detail",
     release: "Reviewed: issue it",
+    bill_exception: "Reading in: bill it now",
     refresh: "Refresh",
     nav_tariffs: "Tariffs",
     tariffs_title: "Tariffs",

@@ -18,7 +18,7 @@ use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
 use super::compute::{Decision, Period, decide};
-use super::run::{Issued, Loaded, Target, notify_issued, store};
+use super::run::{Issued, Loaded, Target, account_lock, notify_issued, store};
 use super::{OPERATORS, Viewer, region_allowed, visible_account, workable_account};
 use crate::services::csv_export::{Cell, CsvFile};
 use crate::services::sessions::SessionUser;
@@ -330,12 +330,13 @@ async fn rebill(
     label: &str,
     run_id: Option<i64>,
 ) -> Outcome<i64> {
-    let account = sqlx::query(
-        "SELECT id, account_no, tariff_code, contracted_kva, billing_hold, org_id, reading_day FROM electricity_accounts WHERE id = $1",
-    )
-    .bind(account_id)
-    .fetch_all(&mut *conn)
-    .await?;
+    // Locked on PostgreSQL like a run chunk's accounts: one transaction bills an account at a time.
+    let sql = format!(
+        "SELECT id, account_no, tariff_code, contracted_kva, billing_hold, org_id, reading_day FROM electricity_accounts
+          WHERE id = $1{}",
+        account_lock(state)
+    );
+    let account = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(account_id).fetch_all(&mut *conn).await?;
     let reading_day: i64 = account.first().map(|r| r.try_get("reading_day")).transpose()?.unwrap_or(1);
     let period = shared::api::billing::parse_period(label)
         .and_then(|month| Period::new(month, u32::try_from(reading_day).ok()?))
@@ -356,6 +357,99 @@ async fn rebill(
     let Some(new) = issued.first() else { return Err(Fail::Code(ErrorCode::Conflict)) };
     notify_issued(conn, &state.config.public_url(), &issued).await?;
     Ok(new.bill_id)
+}
+
+/// Bills an account a run listed with no reading, once its reading has come in (from the
+/// run's exception list). Refused when the period is billed already, or when a later
+/// period's bill carries its energy (both `Conflict`: no kWh is billed twice), and when it
+/// still cannot be computed (`StepNotAllowed`). The bill belongs to the run and is counted
+/// in it; it is held if a hold or a large change calls for it, as in the run.
+pub async fn bill_exception(
+    state: &AppState,
+    actor: &Actor,
+    user: &SessionUser,
+    run_id: i64,
+    account_no: &str,
+) -> Outcome<BillSummary> {
+    let mut tx = state.db.begin().await?;
+    let account = workable_account(&mut tx, user, account_no).await?;
+    let run = sqlx::query("SELECT period, reading_day FROM billing_runs WHERE id = $1")
+        .bind(run_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+    let Some(run) = run else { return Err(Fail::Code(ErrorCode::NotFound)) };
+    let listed: Option<i64> = sqlx::query_scalar(
+        "SELECT 1 FROM billing_exceptions WHERE run_id = $1 AND account_id = $2 AND kind = 'no_reading'",
+    )
+    .bind(run_id)
+    .bind(account.id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    if listed.is_none() {
+        return Err(Fail::Code(ErrorCode::NotFound));
+    }
+    let label: String = run.try_get("period")?;
+    let reading_day: i64 = run.try_get("reading_day")?;
+    let period = shared::api::billing::parse_period(&label)
+        .and_then(|month| Period::new(month, u32::try_from(reading_day).ok()?))
+        .ok_or_else(|| Fail::Internal(anyhow::anyhow!("run period {label}")))?;
+    // The account's row first (locked on PostgreSQL), then what is billed of it.
+    let sql = format!(
+        "SELECT id, account_no, tariff_code, contracted_kva, billing_hold, org_id FROM electricity_accounts WHERE id = $1{}",
+        account_lock(state)
+    );
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(account.id).fetch_all(&mut *tx).await?;
+    let billed: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM bills WHERE account_id = $1 AND period = $2 AND replaces IS NULL")
+            .bind(account.id)
+            .bind(&label)
+            .fetch_optional(&mut *tx)
+            .await?;
+    if billed.is_some() {
+        return Err(Fail::Code(ErrorCode::Conflict));
+    }
+    let loaded = Loaded::load(&mut tx, &rows, &period, state).await?;
+    if loaded.later.contains(&account.id) {
+        // A later bill opened where the last one closed: this period's energy is in it.
+        return Err(Fail::Code(ErrorCode::Conflict));
+    }
+    let Some(row) = loaded.accounts.first() else { return Err(Fail::Code(ErrorCode::NotFound)) };
+    let bill = match decide(&loaded.input(row, state), &period) {
+        Decision::Bill(bill) => *bill,
+        Decision::Exception(_, detail) => {
+            tracing::info!(run = run_id, account = %account.account_no, %detail, "exception still not billable");
+            return Err(Fail::Code(ErrorCode::StepNotAllowed));
+        }
+    };
+    let held = i64::from(bill.held);
+    // The run lists what else it notices now (estimated, held…); "no reading" is listed.
+    let exceptions: Vec<_> = bill
+        .exceptions
+        .iter()
+        .filter(|(kind, _)| *kind != shared::api::billing::ExceptionKind::NoReading)
+        .map(|(kind, detail)| (account.id, *kind, detail.clone()))
+        .collect();
+    let target = Target { period: &period, run_id: Some(run_id), replaces: None };
+    let issued = store(&mut tx, state, &target, &loaded, &[(account.id, bill)], &exceptions).await?;
+    sqlx::query(
+        "UPDATE billing_runs SET bills = bills + 1, held = held + $1, exceptions = exceptions + $2 WHERE id = $3",
+    )
+    .bind(held)
+    .bind(exceptions.len() as i64)
+    .bind(run_id)
+    .execute(&mut *tx)
+    .await?;
+    notify_issued(&mut tx, &state.config.public_url(), &issued).await?;
+    let sql = format!(
+        "SELECT {SUMMARY_COLUMNS} FROM bills b JOIN electricity_accounts a ON a.id = b.account_id
+          WHERE b.account_id = $1 AND b.period = $2 AND b.replaces IS NULL"
+    );
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(account.id).bind(&label).fetch_one(&mut *tx).await?;
+    let summary = summary_from_row(&row)?;
+    let detail = json!({ "run": run_id, "period": label, "bill": summary.id, "total_fen": summary.total.to_fen() });
+    audit::record(&mut tx, actor, "billing.exception.bill", &account.account_no, detail).await?;
+    tx.commit().await?;
+    Ok(summary)
 }
 
 /// Leaves a refund or back-billing for an account's next bill; above the approval

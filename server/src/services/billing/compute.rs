@@ -97,6 +97,10 @@ pub struct AccountInput<'a> {
     pub capacity_kva: Option<i64>,
     /// The last bill: its total and metering (its closing readings open this one).
     pub previous: Option<(Money, &'a Metering)>,
+    /// With no last bill: the first day of the earliest period since that a run billed
+    /// nothing for, where this bill opens (the reading on or before it) so that energy is
+    /// billed here; `None` opens at this period's first day.
+    pub opening_day: Option<NaiveDate>,
     /// Energy already billed into each tier year.
     pub tier_years: BTreeMap<i32, Decimal>,
     /// Adjustments waiting for this bill.
@@ -156,7 +160,12 @@ struct RegisterUse {
     metered: Metered,
 }
 
-fn register_use(meter: &MeterInput<'_>, period: &Period, previous: Option<&Metering>) -> Result<RegisterUse, String> {
+fn register_use(
+    meter: &MeterInput<'_>,
+    period: &Period,
+    previous: Option<&Metering>,
+    opening_day: Option<NaiveDate>,
+) -> Result<RegisterUse, String> {
     let closing = period.closing_day();
     let carried = previous.and_then(|m| m.meters.iter().find(|u| u.meter_no == meter.meter_no));
     let milli = |d: Decimal| (d * Decimal::ONE_THOUSAND).trunc().try_into().unwrap_or(0i64);
@@ -169,15 +178,17 @@ fn register_use(meter: &MeterInput<'_>, period: &Period, previous: Option<&Meter
             reactive: carried.and_then(|u| u.reactive).map(|(_, end)| milli(end)),
             demand: None,
         },
-        None => meter
-            .readings
-            .iter()
-            .rev()
-            .find(|r| r.day <= period.from)
+        // An unbilled period's opening, else (a meter put in since) this period's.
+        None => opening_day
+            .and_then(|day| meter.readings.iter().rev().find(|r| r.day <= day))
+            .or_else(|| meter.readings.iter().rev().find(|r| r.day <= period.from))
             .cloned()
             .ok_or_else(|| format!("{}: no opening reading on or before {}", meter.meter_no, period.from))?,
     };
-    let before: Vec<&Reading> = meter.readings.iter().filter(|r| r.day < closing).collect();
+    // Estimates go by the last hundred days (older readings are loaded only to open an
+    // unbilled period).
+    let recent = period.from - chrono::Days::new(100);
+    let before: Vec<&Reading> = meter.readings.iter().filter(|r| r.day < closing && r.day >= recent).collect();
     let (closing_reading, estimated) = match meter.readings.iter().find(|r| r.day == closing) {
         Some(reading) => (reading.clone(), false),
         None => {
@@ -329,7 +340,7 @@ pub fn decide(input: &AccountInput<'_>, period: &Period) -> Decision {
             }
             used
         } else {
-            match register_use(meter, period, previous) {
+            match register_use(meter, period, previous, input.opening_day) {
                 Ok(used) => used,
                 Err(detail) => return Decision::Exception(ExceptionKind::NoReading, detail),
             }
@@ -409,6 +420,7 @@ mod tests {
             versions: Some(versions),
             capacity_kva: None,
             previous: None,
+            opening_day: None,
             tier_years: BTreeMap::new(),
             adjustments: vec![],
             hold: None,

@@ -239,16 +239,22 @@ async fn bill_chunk(
     abandon: bool,
 ) -> Outcome<bool> {
     let mut tx = state.db.begin().await?;
-    let accounts = sqlx::query(
+    // The chunk's accounts, locked on PostgreSQL until it commits: every transaction that
+    // bills an account (a run chunk, a rebill, billing an exception) takes its row first, so
+    // what one reads of the account's bills (the last one, later ones, open adjustments)
+    // holds until it has written.
+    let sql = format!(
         "SELECT id, account_no, tariff_code, contracted_kva, billing_hold, org_id FROM electricity_accounts
-          WHERE reading_day = $1 AND id > $2 AND created_at < $4 ORDER BY id LIMIT $3",
-    )
-    .bind(run.reading_day)
-    .bind(run.cursor)
-    .bind(i64::from(state.config.billing_chunk))
-    .bind(closing_time(state, &run.period))
-    .fetch_all(&mut *tx)
-    .await?;
+          WHERE reading_day = $1 AND id > $2 AND created_at < $4 ORDER BY id LIMIT $3{}",
+        account_lock(state)
+    );
+    let accounts = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(run.reading_day)
+        .bind(run.cursor)
+        .bind(i64::from(state.config.billing_chunk))
+        .bind(closing_time(state, &run.period))
+        .fetch_all(&mut *tx)
+        .await?;
     let now = state.clock.seconds();
     if accounts.is_empty() {
         let done = sqlx::query(
@@ -272,6 +278,12 @@ async fn bill_chunk(
     let mut exceptions: Vec<(i64, ExceptionKind, String)> = Vec::new();
     for account in &loaded.accounts {
         if loaded.billed.contains(&account.id) {
+            continue;
+        }
+        if loaded.later.contains(&account.id) {
+            // A later period's bill opened where the last bill closed, so it carries this
+            // period's energy already: billing it now would bill that energy twice.
+            exceptions.push((account.id, ExceptionKind::Calculation, LATER_BILLED.to_owned()));
             continue;
         }
         match decide(&loaded.input(account, state), &run.period) {
@@ -340,13 +352,31 @@ pub(super) struct Loaded {
     meters: Vec<MeterRow>,
     /// Accounts that already have this period's bill (a run resumed or repeated).
     billed: HashSet<i64>,
+    /// Accounts with a live bill of a later period (which carries this period's energy).
+    pub(super) later: HashSet<i64>,
+    /// The last live bill before this period: its total and metering.
     previous: HashMap<i64, (Money, Metering)>,
+    /// Accounts with no bill before this period whose unbilled time began earlier (a run
+    /// listed them and billed nothing): the first day of the earliest such period.
+    opening_days: HashMap<i64, NaiveDate>,
     readings: HashMap<i64, Vec<Reading>>,
     changes: HashMap<i64, Change>,
     intervals: HashMap<i64, Vec<(i64, i64, Option<i64>)>>,
     tier_years: HashMap<i64, BTreeMap<i32, Decimal>>,
     adjustments: HashMap<i64, Vec<AdjustmentLine>>,
     versions: HashMap<String, Vec<TariffVersion>>,
+}
+
+/// What a run lists for an account whose later period is billed already.
+pub(super) const LATER_BILLED: &str = "a later period is billed already: its bill carries this period's energy";
+
+/// ` FOR NO KEY UPDATE` on PostgreSQL (a lock on the account's row that still lets other
+/// rows refer to it), nothing on SQLite (its writing transactions run one at a time).
+pub(super) fn account_lock(state: &AppState) -> &'static str {
+    match state.db.backend() {
+        crate::config::Backend::Postgres => " FOR NO KEY UPDATE",
+        crate::config::Backend::Sqlite => "",
+    }
 }
 
 /// ` FOR UPDATE` on PostgreSQL, nothing on SQLite (which has no row locks; its writing
@@ -417,19 +447,65 @@ impl Loaded {
         .iter()
         .map(|row| row.try_get("account_id"))
         .collect::<Result<_, _>>()?;
-        // The last bill: the newest one not cancelled that ended the day before this period.
-        let mut previous = HashMap::new();
-        let rows = by_accounts!(
+        let later: HashSet<i64> = by_accounts!(
             format!(
-                "SELECT account_id, total_fen, metered FROM bills WHERE period_to = $1 AND status <> 'cancelled'
-                   AND account_id IN ({}) ORDER BY id",
+                "SELECT DISTINCT account_id FROM bills WHERE period_from > $1 AND status <> 'cancelled'
+                   AND account_id IN ({})",
                 list(2)
             ),
-            period.from.pred_opt().unwrap_or(period.from).to_string()
+            period.from.to_string()
+        )
+        .iter()
+        .map(|row| row.try_get("account_id"))
+        .collect::<Result<_, _>>()?;
+        // The last bill: the newest live one of a period before this one. Usually it ended
+        // the day before; when periods between were not billed (no reading), its closing
+        // readings still open this bill, so their energy is billed here, once.
+        let mut previous = HashMap::new();
+        let mut previous_end: HashMap<i64, NaiveDate> = HashMap::new();
+        let rows = by_accounts!(
+            format!(
+                "SELECT account_id, total_fen, metered, period_to FROM bills WHERE period_to < $1 AND status <> 'cancelled'
+                   AND account_id IN ({}) ORDER BY period_to, id",
+                list(2)
+            ),
+            period.from.to_string()
         );
         for row in rows {
             let metering: Metering = json_of(&row.try_get::<String, _>("metered")?)?;
-            previous.insert(row.try_get("account_id")?, (Money::from_fen(row.try_get("total_fen")?), metering));
+            let account_id: i64 = row.try_get("account_id")?;
+            if let Ok(end) = row.try_get::<String, _>("period_to")?.parse::<NaiveDate>() {
+                previous_end.insert(account_id, end);
+            }
+            previous.insert(account_id, (Money::from_fen(row.try_get("total_fen")?), metering));
+        }
+        // Periods a run looked at and billed nothing for (an exception without a bill), after
+        // the last bill: the unbilled time starts at the earliest, and with no bill before,
+        // this bill opens there (the reading on or before its first day), not at this
+        // period's first day: a closing reading that came late must not swallow that energy.
+        let mut opening_days: HashMap<i64, NaiveDate> = HashMap::new();
+        let rows = by_accounts!(format!(
+            "SELECT DISTINCT e.account_id, r.period, r.reading_day FROM billing_exceptions e
+                   JOIN billing_runs r ON r.id = e.run_id
+                  WHERE e.account_id IN ({})
+                    AND NOT EXISTS (SELECT 1 FROM bills b WHERE b.account_id = e.account_id AND b.period = r.period
+                                     AND b.replaces IS NULL)",
+            list(1)
+        ),);
+        for row in rows {
+            let account_id: i64 = row.try_get("account_id")?;
+            let label: String = row.try_get("period")?;
+            let reading_day: i64 = row.try_get("reading_day")?;
+            let Some(unbilled) =
+                parse_period(&label).and_then(|month| Period::new(month, u32::try_from(reading_day).ok()?))
+            else {
+                continue;
+            };
+            let after_last = previous_end.get(&account_id).is_none_or(|end| unbilled.from > *end);
+            if unbilled.from < period.from && after_last && !previous.contains_key(&account_id) {
+                let day = opening_days.entry(account_id).or_insert(unbilled.from);
+                *day = (*day).min(unbilled.from);
+            }
         }
         let meter_ids: Vec<i64> = meters.iter().map(|m| m.id).collect();
         let meter_list = |first: usize| in_list(first, meter_ids.len());
@@ -443,7 +519,8 @@ impl Loaded {
                 if meter_ids.is_empty() { Vec::new() } else { query.fetch_all(&mut *conn).await? }
             }};
         }
-        let history_from = (period.from - chrono::Days::new(100)).to_string();
+        let earliest_opening = opening_days.values().min().copied().unwrap_or(period.from).min(period.from);
+        let history_from = earliest_opening.min(period.from - chrono::Days::new(100)).to_string();
         let mut readings: HashMap<i64, Vec<Reading>> = HashMap::new();
         let rows = by_meters!(
             format!(
@@ -481,10 +558,9 @@ impl Loaded {
         let rows = by_meters!(
             format!(
                 "SELECT meter_id, changed_on, final_milli, start_milli FROM meter_changes
-                  WHERE changed_on > $1 AND changed_on <= $2 AND meter_id IN ({})",
-                meter_list(3)
+                  WHERE changed_on <= $1 AND meter_id IN ({}) ORDER BY changed_on",
+                meter_list(2)
             ),
-            period.from.to_string(),
             period.closing_day().to_string()
         );
         for row in rows {
@@ -569,7 +645,9 @@ impl Loaded {
             accounts,
             meters,
             billed,
+            later,
             previous,
+            opening_days,
             readings,
             changes,
             intervals,
@@ -598,6 +676,7 @@ impl Loaded {
             versions: account.tariff_code.as_ref().and_then(|c| self.versions.get(c)).map(Vec::as_slice),
             capacity_kva: account.contracted_kva,
             previous: self.previous.get(&account.id).map(|(total, metering)| (*total, metering)),
+            opening_day: self.opening_days.get(&account.id).copied(),
             tier_years: self.tier_years.get(&account.id).cloned().unwrap_or_default(),
             adjustments: self.adjustments.get(&account.id).cloned().unwrap_or_default(),
             hold: account.billing_hold.as_deref(),
