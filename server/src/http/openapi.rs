@@ -13,7 +13,10 @@ use utoipa::openapi::{OpenApi as Document, RefOr, Required};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::{accounts, applications, billing, bills, commitments, connections, identity, ops, org, preferences, staff};
+use super::{
+    accounts, applications, billing, bills, commitments, connections, identity, ops, org, preferences, second_factor,
+    staff,
+};
 use crate::state::AppState;
 
 /// The document's fixed parts; the paths come from the routes registered below.
@@ -100,6 +103,10 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(identity::reset_password))
         .routes(routes!(identity::me, identity::update_me))
         .routes(routes!(identity::change_password))
+        .routes(routes!(second_factor::setup))
+        .routes(routes!(second_factor::confirm))
+        .routes(routes!(second_factor::verify))
+        .routes(routes!(second_factor::disable))
         .routes(routes!(accounts::list, accounts::link))
         .routes(routes!(accounts::send_code))
         .routes(routes!(accounts::logins))

@@ -55,6 +55,13 @@ pub enum ErrorCode {
     OfferSuperseded,
     /// The file is not one of the accepted types (judged by its content, not its name).
     UnsupportedFile,
+    /// A second factor is needed: at login (a code from the authenticator app or a
+    /// recovery code), or a fresh check before a money, tariff, limit or role change.
+    SecondFactorRequired,
+    /// The second-factor code is wrong, was already used, or its time has passed.
+    SecondFactorInvalid,
+    /// Staff must set up their authenticator app before their first login.
+    SecondFactorEnrolmentRequired,
     /// The browser could not reach the server at all (never sent by the server).
     Network,
     /// A code this client does not know (sent by a newer server).
@@ -67,8 +74,14 @@ impl ErrorCode {
     pub fn status(self) -> u16 {
         match self {
             ErrorCode::BadRequest | ErrorCode::MalformedJson => 400,
-            ErrorCode::Unauthenticated | ErrorCode::InvalidCredentials => 401,
-            ErrorCode::Forbidden | ErrorCode::EmailUnconfirmed | ErrorCode::AccountDisabled => 403,
+            ErrorCode::Unauthenticated
+            | ErrorCode::InvalidCredentials
+            | ErrorCode::SecondFactorRequired
+            | ErrorCode::SecondFactorInvalid => 401,
+            ErrorCode::Forbidden
+            | ErrorCode::EmailUnconfirmed
+            | ErrorCode::AccountDisabled
+            | ErrorCode::SecondFactorEnrolmentRequired => 403,
             ErrorCode::NotFound => 404,
             ErrorCode::MethodNotAllowed => 405,
             ErrorCode::Timeout => 408,
