@@ -113,6 +113,26 @@ pub fn login(request: &LoginRequest) -> Answer<Me> {
     send(Method::Post, paths::LOGIN.into(), request)
 }
 
+/// `POST /api/v1/auth/second-factor/setup`: a new authenticator secret and its QR code.
+pub fn second_factor_setup(request: &LoginRequest) -> Answer<shared::api::auth::SecondFactorSetup> {
+    send(Method::Post, paths::SECOND_FACTOR_SETUP.into(), request)
+}
+
+/// `POST /api/v1/auth/second-factor/confirm`: the first code; logs in, answers the recovery codes.
+pub fn second_factor_confirm(request: &LoginRequest) -> Answer<shared::api::auth::SecondFactorEnrolled> {
+    send(Method::Post, paths::SECOND_FACTOR_CONFIRM.into(), request)
+}
+
+/// `POST /api/v1/me/second-factor/verify`: a fresh check before a sensitive change.
+pub fn verify_second_factor(code: String) -> Answer<()> {
+    send(Method::Post, paths::SECOND_FACTOR_VERIFY.into(), &shared::api::auth::SecondFactorCode { code })
+}
+
+/// `POST /api/v1/me/second-factor/disable`.
+pub fn disable_second_factor(code: String) -> Answer<()> {
+    send(Method::Post, paths::SECOND_FACTOR_DISABLE.into(), &shared::api::auth::SecondFactorCode { code })
+}
+
 /// `POST /api/v1/auth/logout`.
 pub fn logout(everywhere: bool) -> Answer<()> {
     send(Method::Post, paths::LOGOUT.into(), &LogoutRequest { everywhere })

@@ -23,8 +23,11 @@ const CLASSES: [&str; 3] = ["residential", "lv_non_residential", "high_voltage"]
 const REGIONS: [&str; 3] = ["PD01", "MH02", "JD03"];
 const STEPS: [&str; 4] = ["acceptance", "site_survey", "contract", "energising"];
 
-async fn login(app: &Router, email: &str, password: &str) -> String {
-    let body = serde_json::json!({"email": email, "password": password}).to_string();
+/// Logs in a demo staff member, with the code of their authenticator (RFC 6238 defaults).
+async fn login(app: &Router, email: &str, password: &str, totp_secret: &str) -> String {
+    let secret = totp_rs::Secret::try_from_base32(totp_secret).expect("base32");
+    let code = totp_rs::Builder::new().with_secret(secret).build().expect("totp").generate_current().to_string();
+    let body = serde_json::json!({"email": email, "password": password, "code": code}).to_string();
     let request = Request::post("/api/v1/auth/login")
         .header("content-type", "application/json")
         .body(Body::from(body))
@@ -87,11 +90,12 @@ async fn prepare(url: &str, folder: &tempfile::TempDir) -> (Router, String, Stri
     let logins = gridhall::demo::people::load(&db).await.expect("demo people");
     fill(&db).await;
     let app = http::router(AppState::with_db(config, db));
-    let password = |email: &str| logins.iter().find(|l| l.email == email).expect("login").password.clone();
-    let handler = "zhou.jie@staff.gridhall.example";
-    let supervisor = "sun.lei@staff.gridhall.example";
-    let handler_cookie = login(&app, handler, &password(handler)).await;
-    let supervisor_cookie = login(&app, supervisor, &password(supervisor)).await;
+    let login_of = |email: &str| logins.iter().find(|l| l.email == email).expect("login").clone();
+    let handler = login_of("zhou.jie@staff.gridhall.example");
+    let supervisor = login_of("sun.lei@staff.gridhall.example");
+    let secret = |l: &gridhall::demo::people::DemoLogin| l.totp_secret.clone().expect("staff have an authenticator");
+    let handler_cookie = login(&app, &handler.email, &handler.password, &secret(&handler)).await;
+    let supervisor_cookie = login(&app, &supervisor.email, &supervisor.password, &secret(&supervisor)).await;
     (app, handler_cookie, supervisor_cookie)
 }
 

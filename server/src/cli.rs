@@ -104,9 +104,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let applications = demo::applications::load(&db, &config).await?;
             let bills = demo::billing::load(&crate::AppState::with_db(config.clone(), db.clone())).await?;
             tracing::info!(added = report.added, applications, bills, "demo data loaded");
-            println!("Demo logins (new passwords at every load):");
+            println!("Demo logins (new passwords, and staff authenticator secrets, at every load):");
             for login in &report.logins {
-                println!("  {:<30} {:<40} {}", login.role, login.email, login.password);
+                let totp = login.totp_secret.as_deref().map(|s| format!("  TOTP secret {s}")).unwrap_or_default();
+                println!("  {:<30} {:<40} {}{totp}", login.role, login.email, login.password);
             }
             if let Some(path) = logins_file {
                 std::fs::write(&path, serde_json::to_vec_pretty(&report.logins)?)

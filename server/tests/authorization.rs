@@ -72,6 +72,8 @@ const ORG_ADMINS: &[Who] = &[OrgAdmin];
 const STAFF: &[Who] = &[Agent, Supervisor, ConnectionHandler, BillingOperator, KeyAccountManager, StaffAdmin, Auditor];
 const ADMIN_AUDITOR: &[Who] = &[StaffAdmin, Auditor];
 const ADMIN: &[Who] = &[StaffAdmin];
+/// People who may turn their own second factor off (staff must keep theirs).
+const NOT_STAFF: &[Who] = &[Customer, OtherCustomer, OrgAdmin, OrgPayer, OrgViewer];
 const APPLICANTS: &[Who] = &[Customer, OtherCustomer, OrgAdmin, OrgPayer, OrgViewer];
 const CONNECTION_READERS: &[Who] = &[Supervisor, ConnectionHandler, KeyAccountManager, StaffAdmin, Auditor];
 const CONNECTION_WORKERS: &[Who] = &[Supervisor, ConnectionHandler];
@@ -106,6 +108,9 @@ fn allowed(method: &Method, path: &str) -> Option<&'static [Who]> {
         ("POST", "/api/v1/auth/logout") => PEOPLE,
         ("GET" | "PATCH", "/api/v1/me") => PEOPLE,
         ("POST", "/api/v1/me/password") => PEOPLE,
+        ("POST", "/api/v1/auth/second-factor/setup" | "/api/v1/auth/second-factor/confirm") => EVERYONE,
+        ("POST", "/api/v1/me/second-factor/verify") => PEOPLE,
+        ("POST", "/api/v1/me/second-factor/disable") => NOT_STAFF,
         ("GET", "/api/v1/me/accounts") => ACCOUNT_HOLDERS,
         ("POST", "/api/v1/me/accounts" | "/api/v1/me/accounts/code") => CUSTOMERS,
         ("GET", "/api/v1/me/accounts/{account_no}/logins") => CUSTOMERS,

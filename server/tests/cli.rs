@@ -94,6 +94,11 @@ fn demo_prints_logins_with_new_passwords_each_time() {
     assert!(stdout.contains("admin@staff.gridhall.example"), "{stdout}");
     let entries = first.as_array().expect("list");
     assert_eq!(entries.len(), 10, "a customer, two enterprise users, seven staff");
+    // Staff have an authenticator: its secret (base32) is printed and written beside the password.
+    let admin = entries.iter().find(|e| e["email"] == "admin@staff.gridhall.example").expect("admin");
+    let secret = admin["totp_secret"].as_str().expect("the staff admin's TOTP secret");
+    assert!(secret.len() == 32 && stdout.contains(secret), "{stdout}");
+    assert!(first[0].get("totp_secret").is_none(), "the customer has none");
     let (_, second) = run();
     assert_ne!(first[0]["password"], second[0]["password"], "new passwords at every load");
 }

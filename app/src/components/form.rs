@@ -158,10 +158,13 @@ pub fn Field(
     }
 }
 
-/// The form-wide error (or nothing), announced when it appears.
+/// The form-wide error (or nothing), announced when it appears. A change that needs a
+/// fresh second-factor check (`second_factor_required`) gets a code field here; once the
+/// code is accepted the form is sent again.
 #[component]
 pub fn FormError(form: FormState) -> impl IntoView {
     let t = use_messages();
+    let needs_code = move || form.error.with(|e| e.as_ref().is_some_and(|e| e.code == ErrorCode::SecondFactorRequired));
     view! {
         <div role="alert" class="form-alert">
             {move || {
@@ -170,6 +173,68 @@ pub fn FormError(form: FormState) -> impl IntoView {
                     view! { <p class="notice notice--error">{(t.get().error)(error.code)}</p> }
                 })
             }}
+        </div>
+        {move || needs_code().then(|| view! { <StepUp form /> })}
+    }
+}
+
+/// The fresh second-factor check inside a form: a code, then the form again.
+#[component]
+fn StepUp(form: FormState) -> impl IntoView {
+    let t = use_messages();
+    let code = RwSignal::new(String::new());
+    let problem = RwSignal::new(None::<ErrorCode>);
+    let pending = RwSignal::new(false);
+    let here = NodeRef::<leptos::html::Div>::new();
+    let verify = move |_| {
+        if pending.get_untracked() {
+            return;
+        }
+        pending.set(true);
+        let entered = code.get_untracked();
+        leptos::task::spawn_local(async move {
+            let answer = crate::api::verify_second_factor(entered).await;
+            pending.set(false);
+            match answer {
+                Ok(()) => {
+                    // Find the form before the error (and this field with it) goes away.
+                    #[cfg(feature = "hydrate")]
+                    let target = {
+                        use wasm_bindgen::JsCast;
+                        here.get_untracked()
+                            .and_then(|div| div.closest("form").ok().flatten())
+                            .and_then(|element| element.dyn_into::<web_sys::HtmlFormElement>().ok())
+                    };
+                    form.error.set(None);
+                    #[cfg(feature = "hydrate")]
+                    if let Some(target) = target {
+                        let _ = target.request_submit();
+                    }
+                }
+                Err(error) => problem.set(Some(error.code)),
+            }
+        });
+    };
+    view! {
+        <div class="step-up" node_ref=here>
+            <p class="field__hint">{move || t.get().portal.second_factor.step_up_intro}</p>
+            <div class="field" class:field--invalid=move || problem.get().is_some()>
+                <label for="step-up-code">{move || t.get().portal.second_factor.code}</label>
+                <input
+                    id="step-up-code"
+                    type="text"
+                    inputmode="numeric"
+                    autocomplete="one-time-code"
+                    prop:value=move || code.get()
+                    on:input=move |event| code.set(event_target_value(&event))
+                />
+                <p class="field__error" hidden=move || problem.get().is_none()>
+                    {move || problem.get().map(|c| (t.get().error)(c)).unwrap_or_default()}
+                </p>
+            </div>
+            <button type="button" class="button" disabled=move || pending.get() on:click=verify>
+                {move || t.get().portal.second_factor.step_up_submit}
+            </button>
         </div>
     }
 }

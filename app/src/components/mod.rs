@@ -7,5 +7,6 @@ pub mod form;
 pub mod language_switch;
 pub mod layout;
 pub mod page_title;
+pub mod second_factor;
 pub mod session;
 pub mod user_menu;

@@ -16,6 +16,7 @@ use crate::api;
 use crate::components::access::AccessProblem;
 use crate::components::form::{Field, FormError, FormState, MobileField, Submit};
 use crate::components::page_title::PageTitle;
+use crate::components::second_factor::Enrolment;
 use crate::components::session::use_session;
 use crate::i18n::{use_locale, use_messages};
 
@@ -35,6 +36,7 @@ pub fn AccountPage() -> impl IntoView {
                         Ok(me) => Either::Left(view! {
                             <ProfileForm me=me.clone() />
                             <PasswordForm />
+                            <SecondFactor me=me.clone() />
                             <Devices />
                         }),
                         Err(error) => Either::Right(view! { <AccessProblem error on_retry=retry /> }),
@@ -196,6 +198,108 @@ fn PasswordForm() -> impl IntoView {
                 <Submit form label=|m| m.portal.account.change_password_submit />
                 <p role="status" class="form-status">{move || changed.get().then(|| t.get().portal.account.password_changed)}</p>
             </form>
+        </section>
+    }
+}
+
+/// Two-step verification: staff always have it; customers and enterprise users turn it
+/// on (with their password, then the authenticator's set-up) or off (with a code).
+#[component]
+fn SecondFactor(me: Me) -> impl IntoView {
+    let t = use_messages();
+    let session = use_session();
+    let staff = me.kind == shared::roles::UserKind::Staff;
+    let on = RwSignal::new(me.second_factor);
+    let form = FormState::new();
+    let password = RwSignal::new(String::new());
+    let code = RwSignal::new(String::new());
+    let setup = RwSignal::new(None::<shared::api::auth::SecondFactorSetup>);
+    let enrolled = RwSignal::new(None::<Me>);
+    let turned_off = RwSignal::new(false);
+    let email = StoredValue::new(me.email.clone());
+    Effect::new(move |_| {
+        if enrolled.get().is_some() {
+            setup.set(None);
+            on.set(true);
+            // The set-up logged this browser in again (a new session).
+            session.refresh();
+        }
+    });
+    let start = move |event: SubmitEvent| {
+        event.prevent_default();
+        if !form.start() {
+            return;
+        }
+        let request = shared::api::auth::LoginRequest {
+            email: email.get_value(),
+            password: password.get_untracked(),
+            code: None,
+        };
+        spawn_local(async move {
+            if let Some(answer) = form.finish(api::second_factor_setup(&request).await) {
+                setup.set(Some(answer));
+            }
+        });
+    };
+    let stop = move |event: SubmitEvent| {
+        event.prevent_default();
+        if !form.start() {
+            return;
+        }
+        let entered = code.get_untracked();
+        spawn_local(async move {
+            if form.finish(api::disable_second_factor(entered).await).is_some() {
+                code.set(String::new());
+                on.set(false);
+                turned_off.set(true);
+            }
+        });
+    };
+    let body = move || {
+        if let Some(setup) = setup.get() {
+            return view! {
+                <Enrolment setup email=email.get_value() password=password.get_untracked() done=enrolled />
+            }
+            .into_any();
+        }
+        if staff {
+            return view! { <p>{move || t.get().portal.second_factor.settings_staff}</p> }.into_any();
+        }
+        if on.get() {
+            view! {
+                <p>{move || t.get().portal.second_factor.settings_on}</p>
+                <form method="post" novalidate on:submit=stop>
+                    <FormError form />
+                    <Field
+                        name="code"
+                        label=|m| m.portal.second_factor.code
+                        hint=|m| m.portal.second_factor.code_hint
+                        value=code
+                        form
+                        inputmode="numeric"
+                        autocomplete="one-time-code"
+                    />
+                    <Submit form label=|m| m.portal.second_factor.disable_submit />
+                </form>
+            }
+            .into_any()
+        } else {
+            view! {
+                <p>{move || t.get().portal.second_factor.settings_off}</p>
+                <p role="status" class="form-status">{move || turned_off.get().then(|| t.get().portal.second_factor.disabled)}</p>
+                <form method="post" novalidate on:submit=start>
+                    <FormError form />
+                    <Field name="password" label=|m| m.portal.auth.current_password value=password form kind="password" autocomplete="current-password" />
+                    <Submit form label=|m| m.portal.second_factor.enrol_start />
+                </form>
+            }
+            .into_any()
+        }
+    };
+    view! {
+        <section class="card" aria-labelledby="second-factor-settings-heading">
+            <h2 id="second-factor-settings-heading">{move || t.get().portal.second_factor.settings_heading}</h2>
+            {body}
         </section>
     }
 }

@@ -7,12 +7,14 @@ use leptos::task::spawn_local;
 use leptos_router::NavigateOptions;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_query_map};
+use shared::api::ErrorCode;
 use shared::api::auth::{LoginRequest, RegisterRequest};
 use shared::validation::{self, FieldError};
 
 use crate::api;
 use crate::components::form::{Field, FormError, FormState, MobileField, Submit};
 use crate::components::page_title::PageTitle;
+use crate::components::second_factor::Enrolment;
 use crate::components::session::use_session;
 use crate::i18n::{use_locale, use_messages};
 
@@ -159,7 +161,19 @@ fn after_login(target: Option<String>, me: &shared::api::auth::Me) -> String {
     }
 }
 
-/// `/login`.
+/// Where the login form stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum LoginStep {
+    /// Email and password.
+    Password,
+    /// The second factor's code (after the right password).
+    Code,
+    /// A staff member's first login: setting up the authenticator.
+    Enrol(shared::api::auth::SecondFactorSetup),
+}
+
+/// `/login`: the email and password, then (with a second factor) the code, or at a staff
+/// member's first login the authenticator's set-up.
 #[component]
 pub fn LoginPage() -> impl IntoView {
     let t = use_messages();
@@ -169,10 +183,28 @@ pub fn LoginPage() -> impl IntoView {
     let form = FormState::new();
     let email = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
+    let code = RwSignal::new(String::new());
+    let step = RwSignal::new(LoginStep::Password);
+    let enrolled = RwSignal::new(None::<shared::api::auth::Me>);
     let target = Memo::new(move |_| login_target(query.with(|q| q.get("next"))));
+    {
+        let navigate = navigate.clone();
+        // After the set-up, once the recovery codes are seen.
+        Effect::new(move |_| {
+            if let Some(me) = enrolled.get() {
+                session.refresh();
+                navigate(&after_login(target.get_untracked(), &me), NavigateOptions::default());
+            }
+        });
+    }
     let submit = move |event: SubmitEvent| {
         event.prevent_default();
-        let request = LoginRequest { email: email.get_untracked(), password: password.get_untracked() };
+        let with_code = step.get_untracked() == LoginStep::Code;
+        let request = LoginRequest {
+            email: email.get_untracked(),
+            password: password.get_untracked(),
+            code: with_code.then(|| code.get_untracked()),
+        };
         if !form.start() {
             return;
         }
@@ -183,29 +215,73 @@ pub fn LoginPage() -> impl IntoView {
         if request.password.is_empty() {
             errors.push(FieldError::new("password", validation::Problem::Required));
         }
+        if with_code && code.get_untracked().trim().is_empty() {
+            errors.push(FieldError::new("code", validation::Problem::Required));
+        }
         if !errors.is_empty() {
             return form.invalid(errors, t.get_untracked());
         }
         let target = target.get_untracked();
         let navigate = navigate.clone();
         spawn_local(async move {
-            if let Some(me) = form.finish(api::login(&request).await) {
-                session.refresh();
-                navigate(&after_login(target, &me), NavigateOptions::default());
+            match api::login(&request).await {
+                Err(error) if error.code == ErrorCode::SecondFactorRequired => {
+                    form.finish::<()>(Ok(()));
+                    step.set(LoginStep::Code);
+                }
+                Err(error) if error.code == ErrorCode::SecondFactorEnrolmentRequired => {
+                    let request = LoginRequest { code: None, ..request };
+                    if let Some(setup) = form.finish(api::second_factor_setup(&request).await) {
+                        step.set(LoginStep::Enrol(setup));
+                    }
+                }
+                answer => {
+                    if let Some(me) = form.finish(answer) {
+                        session.refresh();
+                        navigate(&after_login(target, &me), NavigateOptions::default());
+                    }
+                }
             }
         });
+    };
+    let enrolment = move || match step.get() {
+        LoginStep::Enrol(setup) => Some(view! {
+            <Enrolment setup email=email.get_untracked() password=password.get_untracked() done=enrolled />
+        }),
+        _ => None,
     };
     view! {
         <PageTitle text=|m| m.portal.auth.login_title />
         <section class="page page--narrow" aria-labelledby="login-heading">
             <h1 id="login-heading">{move || t.get().portal.auth.login_title}</h1>
             // `data-next`: where a successful login leads (empty: the person's home page).
-            <form method="post" novalidate on:submit=submit data-next=move || target.get().unwrap_or_default()>
+            <form method="post" novalidate on:submit=submit data-next=move || target.get().unwrap_or_default()
+                hidden=move || matches!(step.get(), LoginStep::Enrol(_))>
                 <FormError form />
-                <Field name="email" label=|m| m.portal.auth.email value=email form kind="email" autocomplete="username" />
-                <Field name="password" label=|m| m.portal.auth.password value=password form kind="password" autocomplete="current-password" />
-                <Submit form label=|m| m.portal.auth.login_submit />
+                <div hidden=move || step.get() != LoginStep::Password>
+                    <Field name="email" label=|m| m.portal.auth.email value=email form kind="email" autocomplete="username" />
+                    <Field name="password" label=|m| m.portal.auth.password value=password form kind="password" autocomplete="current-password" />
+                </div>
+                <Show when=move || step.get() == LoginStep::Code>
+                    <p>{move || t.get().portal.second_factor.login_intro}</p>
+                    <Field
+                        name="code"
+                        label=|m| m.portal.second_factor.code
+                        hint=|m| m.portal.second_factor.code_hint
+                        value=code
+                        form
+                        inputmode="numeric"
+                        autocomplete="one-time-code"
+                    />
+                </Show>
+                <Show
+                    when=move || step.get() == LoginStep::Code
+                    fallback=move || view! { <Submit form label=|m| m.portal.auth.login_submit /> }
+                >
+                    <Submit form label=|m| m.portal.second_factor.login_submit />
+                </Show>
             </form>
+            {enrolment}
             <p><A href="/password/forgot">{move || t.get().portal.auth.forgot_link}</A></p>
             <p><A href="/register">{move || t.get().portal.auth.no_account}</A></p>
         </section>

@@ -40,6 +40,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../../../migrations/sqlite/0005_records.sql"),
         include_str!("../../../migrations/postgres/0005_records.sql"),
     ),
+    (
+        9,
+        "second factor (TOTP and recovery codes)",
+        include_str!("../../../migrations/sqlite/0009_second_factor.sql"),
+        include_str!("../../../migrations/postgres/0009_second_factor.sql"),
+    ),
 ];
 
 /// The migrator for a backend.

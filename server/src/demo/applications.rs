@@ -44,6 +44,7 @@ async fn user(db: &Db, email: &str) -> anyhow::Result<SessionUser> {
         regions,
         session_hash: String::new(),
         expires_at: 0,
+        second_factor_at: None,
     })
 }
 

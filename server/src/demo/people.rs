@@ -10,7 +10,7 @@ use shared::roles::{Notice, StaffRole};
 use sqlx::{AnyConnection, Row};
 
 use crate::db::Db;
-use crate::services::{now, passwords, secrets};
+use crate::services::{now, passwords, second_factor, secrets};
 
 /// A demo login and its password for this load.
 #[derive(Debug, Clone, Serialize)]
@@ -21,6 +21,10 @@ pub struct DemoLogin {
     pub email: String,
     /// The password set by this load.
     pub password: String,
+    /// Staff: the authenticator secret (base32, RFC 6238) set by this load, for an
+    /// authenticator app or a script to compute the login codes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub totp_secret: Option<String>,
 }
 
 const REGIONS: [(&str, &str, &str); 3] = [
@@ -154,6 +158,11 @@ pub async fn load(db: &Db) -> anyhow::Result<Vec<DemoLogin>> {
     for (role, local, name, region) in staff {
         let email = format!("{local}@staff.gridhall.example");
         let id = person(&mut tx, &mut logins, &format!("staff: {role}"), &email, name, "staff").await?;
+        // Staff need a second factor: each load gives them a new authenticator secret too.
+        let secret = second_factor::enrol_directly(&mut tx, id).await.map_err(|fail| anyhow::anyhow!("{fail:?}"))?;
+        if let Some(login) = logins.last_mut() {
+            login.totp_secret = Some(secret);
+        }
         sqlx::query("INSERT INTO staff_roles (user_id, role) VALUES ($1, $2) ON CONFLICT (user_id, role) DO NOTHING")
             .bind(id)
             .bind(role.as_str())
@@ -246,6 +255,6 @@ async fn person(
         .bind(id)
         .execute(&mut *conn)
         .await?;
-    logins.push(DemoLogin { role: role.to_owned(), email: email.to_owned(), password });
+    logins.push(DemoLogin { role: role.to_owned(), email: email.to_owned(), password, totp_secret: None });
     Ok(id)
 }

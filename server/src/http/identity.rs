@@ -67,8 +67,8 @@ pub async fn confirm(
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "identity", request_body = LoginRequest,
     responses(
         (status = 200, description = "Logged in; the session cookie is set", body = Me),
-        (status = 401, description = "The email address or password is wrong", body = ApiError),
-        (status = 403, description = "The address is not confirmed (a new link is sent) or the login is disabled", body = ApiError),
+        (status = 401, description = "The email address or password is wrong (`invalid_credentials`), or a second-factor code is needed (`second_factor_required`) or wrong or used (`second_factor_invalid`)", body = ApiError),
+        (status = 403, description = "The address is not confirmed (a new link is sent), the login is disabled, or staff must set up their authenticator first (`second_factor_enrolment_required`)", body = ApiError),
         (status = 429, description = "Too many attempts; see Retry-After", body = ApiError),
     ))]
 pub async fn login(
@@ -85,6 +85,8 @@ pub async fn login(
         &request.password,
         &caller.user_agent,
         caller.session_token.as_deref(),
+        request.code.as_deref(),
+        &state.clock,
     )
     .await
     .or_locale(locale)?;

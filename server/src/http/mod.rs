@@ -19,6 +19,7 @@ pub mod org;
 pub mod pages;
 pub mod policy;
 pub mod preferences;
+pub mod second_factor;
 pub mod staff;
 
 use std::sync::Arc;

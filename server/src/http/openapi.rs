@@ -16,7 +16,10 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::policy::{self, Rule};
-use super::{accounts, applications, billing, bills, commitments, connections, identity, ops, org, preferences, staff};
+use super::{
+    accounts, applications, billing, bills, commitments, connections, identity, ops, org, preferences, second_factor,
+    staff,
+};
 use crate::state::AppState;
 
 /// The document's fixed parts; the paths come from the routes registered below.
@@ -104,6 +107,10 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(identity::reset_password))
         .routes(routes!(identity::me, identity::update_me))
         .routes(routes!(identity::change_password))
+        .routes(routes!(second_factor::setup))
+        .routes(routes!(second_factor::confirm))
+        .routes(routes!(second_factor::verify))
+        .routes(routes!(second_factor::disable))
         .routes(routes!(accounts::list, accounts::link))
         .routes(routes!(accounts::send_code))
         .routes(routes!(accounts::logins))

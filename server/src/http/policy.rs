@@ -76,6 +76,10 @@ pub const RULES: &[(Method, &str, Rule)] = &[
     (Method::GET, "/api/v1/me", Rule::LoggedIn),
     (Method::PATCH, "/api/v1/me", Rule::LoggedIn),
     (Method::POST, "/api/v1/me/password", Rule::LoggedIn),
+    (Method::POST, "/api/v1/auth/second-factor/setup", Rule::Public),
+    (Method::POST, "/api/v1/auth/second-factor/confirm", Rule::Public),
+    (Method::POST, "/api/v1/me/second-factor/verify", Rule::LoggedIn),
+    (Method::POST, "/api/v1/me/second-factor/disable", Rule::AccountHolderUser),
     (Method::GET, "/api/v1/me/accounts", Rule::AccountHolder),
     (Method::POST, "/api/v1/me/accounts", Rule::Customer),
     (Method::POST, "/api/v1/me/accounts/code", Rule::Customer),
@@ -149,6 +153,23 @@ pub const RULES: &[(Method, &str, Rule)] = &[
     (Method::PATCH, "/api/{*rest}", Rule::Public),
     (Method::DELETE, "/api/{*rest}", Rule::Public),
 ];
+
+/// Changes that need a second-factor check within the last ten minutes of the session
+/// (`services::second_factor::FRESH_SECS`): money (adjustments and refunds), tariffs,
+/// service time limits, and staff roles and invitations.
+pub const FRESH_SECOND_FACTOR: &[(Method, &str)] = &[
+    (Method::POST, "/api/v1/staff/adjustments"),
+    (Method::POST, "/api/v1/staff/tariffs"),
+    (Method::POST, "/api/v1/staff/tariffs/{code}/versions"),
+    (Method::POST, "/api/v1/staff/commitments"),
+    (Method::POST, "/api/v1/staff/users"),
+    (Method::PATCH, "/api/v1/staff/users/{user_id}"),
+];
+
+/// Whether a route needs a fresh second-factor check.
+pub fn needs_fresh_second_factor(method: &Method, path: &str) -> bool {
+    FRESH_SECOND_FACTOR.iter().any(|(m, p)| m == method && *p == path)
+}
 
 /// The rule for a route, if it has one.
 pub fn rule_for(method: &Method, path: &str) -> Option<Rule> {
@@ -227,7 +248,16 @@ pub async fn authorize(State(state): State<AppState>, request: Request, next: Ne
     let principal = request.extensions().get::<Principal>().cloned().unwrap_or(Principal::Anonymous);
     let metrics_token = rule == Rule::Operator && has_metrics_token(&state.config, request.headers());
     match decide(rule, &principal, metrics_token) {
-        Decision::Allow => next.run(request).await,
+        Decision::Allow => {
+            // A session that may make the change, but has not shown its second factor lately.
+            if let Principal::User(user) = &principal
+                && needs_fresh_second_factor(request.method(), &path)
+                && !crate::services::second_factor::is_fresh(user, &state.clock)
+            {
+                return AppError::new(ErrorCode::SecondFactorRequired, locale).into_response();
+            }
+            next.run(request).await
+        }
         Decision::LogIn => AppError::new(ErrorCode::Unauthenticated, locale).into_response(),
         Decision::Deny => AppError::new(ErrorCode::Forbidden, locale).into_response(),
     }

@@ -9,7 +9,8 @@ use shared::roles::{Notice, UserKind};
 use shared::validation::{FieldError, Problem};
 use sqlx::{AnyConnection, Row};
 
-use super::{Actor, Fail, Outcome, audit, now, passwords, rate_limit, secrets, sessions, utc};
+use super::{Actor, Fail, Outcome, audit, now, passwords, rate_limit, second_factor, secrets, sessions, utc};
+use crate::clock::Clock;
 use crate::config::Config;
 use crate::db::Db;
 use crate::mail::templates::{self, Template};
@@ -204,7 +205,10 @@ pub struct NewSession {
 }
 
 /// Logs in. Ends the session the browser came with, if any (a new token at every login:
-/// no session fixation). A wrong password and an unknown address answer alike.
+/// no session fixation). A wrong password and an unknown address answer alike. With a
+/// second factor (`services::second_factor`), `code` must be a fresh code or an unused
+/// recovery code; the check counts as fresh on the new session (on `clock`).
+#[allow(clippy::too_many_arguments)]
 pub async fn login(
     db: &Db,
     config: &Config,
@@ -213,11 +217,13 @@ pub async fn login(
     password: &str,
     user_agent: &str,
     previous_session: Option<&str>,
+    code: Option<&str>,
+    clock: &Clock,
 ) -> Outcome<NewSession> {
     let email = email.trim().to_lowercase();
     rate_limit::hit_all(db, &[(rate_limit::LOGIN_PER_EMAIL, &email), (rate_limit::LOGIN_PER_IP, &actor.ip)]).await?;
     let row = sqlx::query(
-        "SELECT id, display_name, password_hash, email_confirmed_at, disabled_at, language FROM users WHERE email = $1",
+        "SELECT id, kind, display_name, password_hash, email_confirmed_at, disabled_at, language FROM users WHERE email = $1",
     )
     .bind(&email)
     .fetch_optional(db.pool())
@@ -252,11 +258,25 @@ pub async fn login(
         tx.commit().await?;
         return Err(Fail::Code(ErrorCode::EmailUnconfirmed));
     }
+    let kind: UserKind = row.try_get::<String, _>("kind")?.parse().unwrap_or(UserKind::Customer);
+    let checked = match second_factor::at_login(&mut tx, user_id, kind, code).await {
+        Ok(checked) => checked,
+        Err(fail) => {
+            drop(tx);
+            if matches!(fail, Fail::Code(ErrorCode::SecondFactorInvalid)) {
+                audit::record_alone(db, &actor, "login.second_factor_failed", &subject, json!({})).await?;
+            }
+            return Err(fail);
+        }
+    };
     if let Some(previous) = previous_session {
         sessions::revoke(&mut tx, &secrets::hash(previous)).await?;
     }
     let (token, expires_at) = sessions::create(&mut tx, config, user_id, &actor.ip, user_agent).await?;
-    audit::record(&mut tx, &actor, "login", &subject, json!({})).await?;
+    if checked {
+        second_factor::mark_fresh(&mut tx, clock, &secrets::hash(&token)).await?;
+    }
+    audit::record(&mut tx, &actor, "login", &subject, json!({ "second_factor": checked })).await?;
     tx.commit().await?;
     Ok(NewSession { token, expires_at })
 }
@@ -418,6 +438,7 @@ pub async fn me(db: &Db, user: &SessionUser) -> Outcome<Me> {
         staff_roles: if user.kind == UserKind::Staff { user.staff_roles.clone() } else { Vec::new() },
         regions: user.regions.clone(),
         session_expires_at: utc(user.expires_at),
+        second_factor: second_factor::is_active(db, user.user_id).await?,
     })
 }
 

@@ -12,6 +12,7 @@ pub mod notices;
 pub mod org;
 pub mod passwords;
 pub mod rate_limit;
+pub mod second_factor;
 pub mod secrets;
 pub mod sessions;
 pub mod staff;

@@ -35,6 +35,8 @@ pub struct SessionUser {
     pub session_hash: String,
     /// When the session ends at the latest.
     pub expires_at: i64,
+    /// When this session last passed a second-factor check (trade clock), if ever.
+    pub second_factor_at: Option<i64>,
 }
 
 impl SessionUser {
@@ -90,7 +92,7 @@ pub async fn lookup(db: &Db, config: &Config, token: &str) -> Outcome<Option<Ses
     let now = now();
     let idle_limit = now - i64::from(config.session_idle_minutes) * 60;
     let row = sqlx::query(
-        "SELECT s.user_id, s.last_seen_at, s.expires_at, u.kind, u.email
+        "SELECT s.user_id, s.last_seen_at, s.expires_at, s.second_factor_at, u.kind, u.email
            FROM sessions s JOIN users u ON u.id = s.user_id
           WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > $2 AND s.last_seen_at > $3
             AND u.disabled_at IS NULL",
@@ -120,6 +122,7 @@ pub async fn lookup(db: &Db, config: &Config, token: &str) -> Outcome<Option<Ses
         regions: Vec::new(),
         session_hash: hash,
         expires_at: row.try_get("expires_at")?,
+        second_factor_at: row.try_get("second_factor_at")?,
     };
     match user.kind {
         UserKind::Enterprise => {

@@ -1,6 +1,8 @@
 //! Calling the API as a browser would: JSON bodies, the session cookie, and `Origin` on
 //! state-changing calls; plus the steps every identity test needs.
 
+use std::collections::HashMap;
+use std::sync::{LazyLock, Mutex};
 use std::time::Duration;
 
 use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, COOKIE, ORIGIN, SET_COOKIE};
@@ -87,12 +89,72 @@ impl TestServer {
         self.call(who, Method::POST, path, Some(body)).await
     }
 
-    /// Logs in; panics unless it works.
+    /// Logs in; panics unless it works. With a known authenticator secret it sends a
+    /// fresh code; a first staff login sets the authenticator up (and remembers it).
     pub async fn login(&self, email: &str, password: &str) -> As {
-        let answer =
-            self.post(&As::Anonymous, "/api/v1/auth/login", json!({"email": email, "password": password})).await;
+        let mut body = json!({"email": email, "password": password});
+        if let Some(code) = self.totp_code(email).await {
+            body["code"] = json!(code);
+        }
+        let answer = self.post(&As::Anonymous, "/api/v1/auth/login", body).await;
+        if answer.code() == "second_factor_enrolment_required" {
+            return self.enrol_second_factor(email, password).await.0;
+        }
         assert_eq!(answer.status, StatusCode::OK, "login {email}: {:?}", answer.body);
         As::Session(answer.session().expect("session cookie"))
+    }
+
+    /// Sets up an authenticator for a login (staff at their first login, or a customer
+    /// opting in) and remembers its secret; answers the new session and the recovery codes.
+    pub async fn enrol_second_factor(&self, email: &str, password: &str) -> (As, Vec<String>) {
+        let credentials = json!({"email": email, "password": password});
+        let setup = self.post(&As::Anonymous, "/api/v1/auth/second-factor/setup", credentials.clone()).await;
+        assert_eq!(setup.status, StatusCode::OK, "set up {email}: {:?}", setup.body);
+        let secret = setup.body["secret"].as_str().expect("secret").to_owned();
+        self.remember_totp_secret(email, &secret);
+        let mut confirm = credentials;
+        confirm["code"] = json!(self.totp_code(email).await.expect("a code"));
+        let answer = self.post(&As::Anonymous, "/api/v1/auth/second-factor/confirm", confirm).await;
+        assert_eq!(answer.status, StatusCode::OK, "confirm {email}: {:?}", answer.body);
+        let codes = answer.body["recovery_codes"]
+            .as_array()
+            .expect("recovery codes")
+            .iter()
+            .map(|c| c.as_str().expect("code").to_owned())
+            .collect();
+        (As::Session(answer.session().expect("session cookie")), codes)
+    }
+
+    /// Remembers the authenticator secret (base32) of a login on this server.
+    pub fn remember_totp_secret(&self, email: &str, secret: &str) {
+        let mut known = TOTP.lock().expect("authenticators");
+        known.insert((self.url(""), email.to_owned()), (secret.to_owned(), 0));
+    }
+
+    /// A code the server has not accepted yet for this login, as an authenticator app
+    /// shows it: this time step's, else the next one's (the server allows one step of
+    /// clock drift); waits for a new step when both were used. `None` without a secret.
+    pub async fn totp_code(&self, email: &str) -> Option<String> {
+        let key = (self.url(""), email.to_owned());
+        loop {
+            let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).expect("time").as_secs();
+            let step = now / 30;
+            {
+                let mut known = TOTP.lock().expect("authenticators");
+                let (secret, last) = known.get_mut(&key)?;
+                if let Some(chosen) = [step, step + 1].into_iter().find(|s| *s > *last) {
+                    *last = chosen;
+                    return Some(totp(secret).generate(chosen * 30).to_string());
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(500)).await;
+        }
+    }
+
+    /// A fresh second-factor check for a session (before money, tariff, limit and role changes).
+    pub async fn verify_second_factor(&self, who: &As, email: &str) -> Answer {
+        let code = self.totp_code(email).await.expect("an authenticator secret");
+        self.post(who, "/api/v1/me/second-factor/verify", json!({"code": code})).await
     }
 
     /// Registers a customer, confirms the address from the email, logs in.
@@ -112,9 +174,15 @@ impl TestServer {
         self.login(email, password).await
     }
 
-    /// Loads the demo data; answers the password of each demo login by email.
+    /// Loads the demo data; answers the password of each demo login by email (and
+    /// remembers the demo staff's authenticator secrets, so their logins send codes).
     pub async fn demo_logins(&self) -> std::collections::HashMap<String, String> {
         let report = gridhall::demo::load(&self.state.db).await.expect("demo");
+        for login in &report.logins {
+            if let Some(secret) = &login.totp_secret {
+                self.remember_totp_secret(&login.email, secret);
+            }
+        }
         report.logins.into_iter().map(|l| (l.email, l.password)).collect()
     }
 
@@ -122,6 +190,18 @@ impl TestServer {
     pub async fn demo_login(&self, logins: &std::collections::HashMap<String, String>, email: &str) -> As {
         self.login(email, &logins[email]).await
     }
+}
+
+/// The authenticator secrets the tests know, by (server, login), with the newest time step
+/// a code was sent for (the server refuses a step twice).
+static TOTP: LazyLock<Mutex<HashMap<(String, String), (String, u64)>>> = LazyLock::new(Default::default);
+
+/// An authenticator app for a base32 secret: RFC 6238's SHA-1, 6 digits, 30-second steps.
+pub fn totp(secret: &str) -> totp_rs::Totp {
+    totp_rs::Builder::new()
+        .with_secret(totp_rs::Secret::try_from_base32(secret).expect("base32 secret"))
+        .build()
+        .expect("an RFC 6238 authenticator")
 }
 
 /// Demo logins.

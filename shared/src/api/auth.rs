@@ -83,6 +83,43 @@ pub struct LoginRequest {
     pub email: String,
     /// The password.
     pub password: String,
+    /// With a second factor: the authenticator app's six-digit code, or one of the
+    /// recovery codes (each works once). Staff always need one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+}
+
+/// `POST /api/v1/auth/second-factor/setup`'s answer: a new authenticator secret, waiting
+/// for its first code. It is shown this once; after the enrolment nobody can read it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SecondFactorSetup {
+    /// The secret in base32, for typing into an authenticator app.
+    pub secret: String,
+    /// The `otpauth://totp/…` address the QR code holds.
+    pub otpauth_uri: String,
+    /// The QR code of that address, as an SVG document.
+    pub qr_svg: String,
+}
+
+/// `POST /api/v1/auth/second-factor/confirm`'s answer: the enrolment is done, the person
+/// is logged in, and here are their recovery codes (shown this once).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SecondFactorEnrolled {
+    /// One-time codes for when the authenticator is lost; each works once.
+    pub recovery_codes: Vec<String>,
+    /// Who is now logged in.
+    pub me: Me,
+}
+
+/// A code from the authenticator app (or a recovery code): `POST /api/v1/me/second-factor/verify`
+/// and `/disable`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SecondFactorCode {
+    /// Six digits, or a recovery code.
+    pub code: String,
 }
 
 /// `POST /api/v1/auth/logout`.
@@ -169,6 +206,9 @@ pub struct Me {
     pub regions: Vec<String>,
     /// When this session ends at the latest.
     pub session_expires_at: DateTime<Utc>,
+    /// Whether logging in asks for a second factor (always for staff once enrolled).
+    #[serde(default)]
+    pub second_factor: bool,
 }
 
 /// `PATCH /api/v1/me`: only the fields present change.

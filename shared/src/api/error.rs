@@ -58,6 +58,13 @@ pub enum ErrorCode {
     OwnRequest,
     /// The file is not one of the accepted types (judged by its content, not its name).
     UnsupportedFile,
+    /// A second factor is needed: at login (a code from the authenticator app or a
+    /// recovery code), or a fresh check before a money, tariff, limit or role change.
+    SecondFactorRequired,
+    /// The second-factor code is wrong, was already used, or its time has passed.
+    SecondFactorInvalid,
+    /// Staff must set up their authenticator app before their first login.
+    SecondFactorEnrolmentRequired,
     /// The browser could not reach the server at all (never sent by the server).
     Network,
     /// A code this client does not know (sent by a newer server).
@@ -70,10 +77,15 @@ impl ErrorCode {
     pub fn status(self) -> u16 {
         match self {
             ErrorCode::BadRequest | ErrorCode::MalformedJson => 400,
-            ErrorCode::Unauthenticated | ErrorCode::InvalidCredentials => 401,
-            ErrorCode::Forbidden | ErrorCode::EmailUnconfirmed | ErrorCode::AccountDisabled | ErrorCode::OwnRequest => {
-                403
-            }
+            ErrorCode::Unauthenticated
+            | ErrorCode::InvalidCredentials
+            | ErrorCode::SecondFactorRequired
+            | ErrorCode::SecondFactorInvalid => 401,
+            ErrorCode::Forbidden
+            | ErrorCode::EmailUnconfirmed
+            | ErrorCode::AccountDisabled
+            | ErrorCode::SecondFactorEnrolmentRequired
+            | ErrorCode::OwnRequest => 403,
             ErrorCode::NotFound => 404,
             ErrorCode::MethodNotAllowed => 405,
             ErrorCode::Timeout => 408,

@@ -44,6 +44,15 @@ pub mod paths {
     pub const RESET_PASSWORD: &str = "/api/v1/auth/password/reset";
     /// `GET`, `PATCH`: who is logged in.
     pub const ME: &str = "/api/v1/me";
+    /// `POST`: a new authenticator secret (first login of staff, or a customer opting in).
+    pub const SECOND_FACTOR_SETUP: &str = "/api/v1/auth/second-factor/setup";
+    /// `POST`: the first code confirms the enrolment; answers the recovery codes.
+    pub const SECOND_FACTOR_CONFIRM: &str = "/api/v1/auth/second-factor/confirm";
+    /// `POST`: a fresh second-factor check for this session (before money, tariff, limit
+    /// and role changes).
+    pub const SECOND_FACTOR_VERIFY: &str = "/api/v1/me/second-factor/verify";
+    /// `POST`: a customer turns their second factor off.
+    pub const SECOND_FACTOR_DISABLE: &str = "/api/v1/me/second-factor/disable";
     /// `POST`: change one's password.
     pub const CHANGE_PASSWORD: &str = "/api/v1/me/password";
     /// `GET`, `POST`: linked accounts; link one.

@@ -94,6 +94,15 @@ fn error(code: ErrorCode) -> &'static str {
         }
         ErrorCode::OwnRequest => "Another operator must approve this: nobody approves their own request.",
         ErrorCode::UnsupportedFile => "This type of file is not accepted: please upload a PDF, JPEG or PNG file.",
+        ErrorCode::SecondFactorRequired => {
+            "Enter the six-digit code from your authenticator app (or a recovery code) to continue."
+        }
+        ErrorCode::SecondFactorInvalid => {
+            "This code is not right, was already used, or has expired. Wait for the next code and try again."
+        }
+        ErrorCode::SecondFactorEnrolmentRequired => {
+            "Staff logins need a second factor: set up your authenticator app to finish logging in."
+        }
         ErrorCode::Network => "Could not reach the server. Please check your connection and try again.",
         ErrorCode::Unknown => "An unknown error occurred. Please try again later.",
     }

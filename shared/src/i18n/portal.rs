@@ -17,6 +17,8 @@ pub struct PortalMessages {
     pub org: OrgMessages,
     /// Staff users and the audit log.
     pub staff: StaffMessages,
+    /// The second factor.
+    pub second_factor: SecondFactorMessages,
 }
 
 /// Header links.
@@ -315,4 +317,51 @@ pub struct StaffMessages {
     pub no_entries: &'static str,
     /// A role's name.
     pub role: fn(StaffRole) -> &'static str,
+}
+
+/// The second factor: the login's second step, setting up an authenticator, recovery
+/// codes, the profile's switch and the fresh check before sensitive changes.
+pub struct SecondFactorMessages {
+    /// Field: the code from the authenticator app (or a recovery code).
+    pub code: &'static str,
+    /// Under the code field.
+    pub code_hint: &'static str,
+    /// The login's second step.
+    pub login_intro: &'static str,
+    /// Button of the login's second step.
+    pub login_submit: &'static str,
+    /// Heading of the set-up step.
+    pub enrol_title: &'static str,
+    /// Under that heading.
+    pub enrol_intro: &'static str,
+    /// The QR code's accessible name.
+    pub qr_label: &'static str,
+    /// Label of the secret as text.
+    pub secret_label: &'static str,
+    /// Button that starts the set-up (with the password).
+    pub enrol_start: &'static str,
+    /// Button that confirms the set-up.
+    pub enrol_submit: &'static str,
+    /// Heading above the recovery codes.
+    pub recovery_heading: &'static str,
+    /// Under that heading.
+    pub recovery_intro: &'static str,
+    /// Button after the recovery codes.
+    pub recovery_done: &'static str,
+    /// Heading on the profile page.
+    pub settings_heading: &'static str,
+    /// When it is on.
+    pub settings_on: &'static str,
+    /// When it is off.
+    pub settings_off: &'static str,
+    /// For staff.
+    pub settings_staff: &'static str,
+    /// Button that turns it off.
+    pub disable_submit: &'static str,
+    /// After turning it off.
+    pub disabled: &'static str,
+    /// A change that needs a fresh check.
+    pub step_up_intro: &'static str,
+    /// Button of the fresh check.
+    pub step_up_submit: &'static str,
 }

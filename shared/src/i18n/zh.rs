@@ -79,6 +79,9 @@ fn error(code: ErrorCode) -> &'static str {
         ErrorCode::OfferSuperseded => "该文本已有更新版本，请阅读最新版本后再确认。",
         ErrorCode::OwnRequest => "须由另一位操作员审批：不能审批自己提交的申请。",
         ErrorCode::UnsupportedFile => "文件类型不支持：请上传 PDF、JPEG 或 PNG 文件。",
+        ErrorCode::SecondFactorRequired => "请输入身份验证器应用中的 6 位动态验证码（或一个恢复码）以继续。",
+        ErrorCode::SecondFactorInvalid => "验证码不正确、已使用或已过期，请等待下一个验证码后重试。",
+        ErrorCode::SecondFactorEnrolmentRequired => "员工账号需要第二重验证：请先设置身份验证器应用，再完成登录。",
         ErrorCode::Network => "无法连接到服务器，请检查网络后重试。",
         ErrorCode::Unknown => "出现未知错误，请稍后再试。",
     }
