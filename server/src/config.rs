@@ -75,10 +75,24 @@ pub struct Config {
     #[arg(long, env = "GRIDHALL_DOCUMENT_DIR", default_value = "data/documents", global = true)]
     pub document_dir: PathBuf,
 
-    /// Trust the last `X-Forwarded-For` address as the client's (set only behind a proxy
-    /// that writes it).
-    #[arg(long, env = "GRIDHALL_TRUST_PROXY", default_value_t = false, global = true)]
-    pub trust_proxy: bool,
+    /// How many proxies in front of the portal append to `X-Forwarded-For`: the client is
+    /// the address that many entries from the end (0: the connection's own peer; set it
+    /// only to the number of proxies that really write the header).
+    #[arg(long, env = "GRIDHALL_TRUST_PROXY_HOPS", default_value_t = 0,
+          value_parser = clap::value_parser!(u8).range(0..=10), global = true)]
+    pub trust_proxy_hops: u8,
+
+    /// Serve plain http on an address other than loopback (the public URL is `http://`).
+    /// Without it the server refuses to start that way: logins and sessions would cross
+    /// the network in clear.
+    #[arg(long, env = "GRIDHALL_INSECURE_HTTP", default_value_t = false, global = true)]
+    pub insecure_http: bool,
+
+    /// Days a sent email stays in the outbox (for the operators' record) before it is
+    /// deleted; its body is emptied as soon as it is sent.
+    #[arg(long, env = "GRIDHALL_OUTBOX_KEEP_DAYS", default_value_t = 7,
+          value_parser = clap::value_parser!(u32).range(1..=3650), global = true)]
+    pub outbox_keep_days: u32,
 
     /// A bearer token that lets a metrics collector read `/metrics` (staff admins and
     /// auditors may read it with their session anyway).
@@ -171,7 +185,9 @@ impl Config {
             mail_from: "Gridhall <no-reply@gridhall.localhost>".to_owned(),
             mail_dir: PathBuf::from("data/mail"),
             document_dir: PathBuf::from("data/documents"),
-            trust_proxy: false,
+            trust_proxy_hops: 0,
+            insecure_http: false,
+            outbox_keep_days: 7,
             metrics_token: None,
             session_idle_minutes: 30,
             session_max_hours: 12,
@@ -199,6 +215,27 @@ impl Config {
     /// Whether the portal is served over TLS (so cookies must be `Secure`).
     pub fn is_https(&self) -> bool {
         self.public_url().starts_with("https://")
+    }
+
+    /// The session cookie's name: `__Host-gridhall_session` over https (the browser then
+    /// insists on `Secure`, `Path=/` and no `Domain`, so no neighbouring host can plant
+    /// one), `gridhall_session` over plain http (where browsers refuse the prefix).
+    pub fn session_cookie_name(&self) -> &'static str {
+        if self.is_https() { shared::api::auth::SECURE_SESSION_COOKIE } else { shared::api::auth::SESSION_COOKIE }
+    }
+
+    /// Refuses a plain-http public URL on a listen address other than loopback, unless
+    /// `--insecure-http` says so on purpose.
+    pub fn check_transport(&self) -> Result<(), String> {
+        if self.is_https() || self.listen.ip().is_loopback() || self.insecure_http {
+            return Ok(());
+        }
+        Err(format!(
+            "the public URL {} is plain http but the server listens on {}: set GRIDHALL_PUBLIC_URL to the \
+             https:// address the portal is reached at, or pass --insecure-http",
+            self.public_url(),
+            self.listen
+        ))
     }
 }
 
@@ -298,6 +335,26 @@ mod tests {
         config.metrics_token = Some("scrape-secret".into());
         let text = format!("{config:?}");
         assert!(!text.contains("hunter2") && !text.contains("scrape-secret"), "{text}");
+    }
+
+    #[test]
+    fn plain_http_off_loopback_needs_insecure_http() {
+        let mut config = Config::with_database("sqlite://x.db".parse().expect("url"));
+        assert_eq!(config.check_transport(), Ok(()), "loopback over http");
+        config.listen = "0.0.0.0:3000".parse().expect("address");
+        assert!(config.check_transport().expect_err("refused").contains("--insecure-http"));
+        config.public_url = Some("http://95598.example.cn".into());
+        assert!(config.check_transport().is_err());
+        config.public_url = Some("https://95598.example.cn".into());
+        assert_eq!(config.check_transport(), Ok(()));
+        assert_eq!(config.session_cookie_name(), "__Host-gridhall_session");
+        config.public_url = Some("http://95598.example.cn".into());
+        config.insecure_http = true;
+        assert_eq!(config.check_transport(), Ok(()));
+        assert_eq!(config.session_cookie_name(), "gridhall_session");
+        config.listen = "[::1]:3000".parse().expect("address");
+        config.insecure_http = false;
+        assert_eq!(config.check_transport(), Ok(()), "IPv6 loopback");
     }
 
     #[test]

@@ -14,6 +14,7 @@ use crate::state::AppState;
 /// Opens the database, binds the configured address and serves until SIGINT or SIGTERM.
 pub async fn run(config: Config) -> anyhow::Result<()> {
     let listen = config.listen;
+    config.check_transport().map_err(anyhow::Error::msg)?;
     let state = AppState::init(config).await?;
     let listener = TcpListener::bind(listen).await.with_context(|| format!("cannot listen on {listen}"))?;
     tracing::info!(address = %listener.local_addr()?, "Gridhall is serving");

@@ -20,6 +20,7 @@ on_both_backends!(
     api_tokens_are_shown_once_scoped_and_revocable,
     a_staff_admin_invites_changes_and_disables_staff,
     the_audit_log_is_searchable_and_append_only,
+    link_code_requests_answer_alike_and_are_limited_per_recipient,
 );
 
 const PASSWORD: &str = "Lantern-orchard-47-tide";
@@ -83,7 +84,7 @@ async fn a_customer_links_an_account_with_an_emailed_code(server: TestServer) {
         .await;
     assert_eq!(reused.status, StatusCode::UNPROCESSABLE_ENTITY);
     let unknown = server.post(&me, "/api/v1/me/accounts/code", json!({"account_no": "3999999999"})).await;
-    assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+    assert_eq!(unknown.status, StatusCode::ACCEPTED, "the same answer as for a real account");
     let malformed = server.post(&me, "/api/v1/me/accounts/code", json!({"account_no": "12"})).await;
     assert_eq!(malformed.status, StatusCode::UNPROCESSABLE_ENTITY);
 }
@@ -375,4 +376,33 @@ async fn the_audit_log_is_searchable_and_append_only(server: TestServer) {
     let pool = server.state.db.pool();
     assert!(sqlx::query("UPDATE audit_log SET action = 'nothing'").execute(pool).await.is_err());
     assert!(sqlx::query("DELETE FROM audit_log").execute(pool).await.is_err());
+}
+
+/// Issue 11 points 15 and 8: asking for a link code answers the same for an account with an
+/// address on file, one without, and no account at all (the answer does not say which
+/// accounts exist or have an address), and one address is not mailed codes over and over.
+async fn link_code_requests_answer_alike_and_are_limited_per_recipient(server: TestServer) {
+    server.demo_logins().await;
+    let me = server.new_customer("he@example.com", "何", PASSWORD).await;
+    let known = server.post(&me, "/api/v1/me/accounts/code", json!({"account_no": demo::LI_NA_ACCOUNT})).await;
+    let unknown = server.post(&me, "/api/v1/me/accounts/code", json!({"account_no": "3999999999"})).await;
+    assert_eq!((known.status, &known.text), (unknown.status, &unknown.text), "known and unknown answer alike");
+    assert_eq!(known.status, StatusCode::ACCEPTED);
+    // Both are recorded, so the same work is done either way.
+    let recorded: i64 =
+        sqlx::query_scalar("SELECT CAST(COUNT(*) AS BIGINT) FROM audit_log WHERE action = 'account.link_code_sent'")
+            .fetch_one(server.state.db.pool())
+            .await
+            .expect("count");
+    assert_eq!(recorded, 2);
+    // Five codes an hour to one address on file, whoever asks.
+    let other = server.new_customer("lu@example.com", "陆", PASSWORD).await;
+    let mut statuses = Vec::new();
+    for who in [&me, &me, &me, &other, &other] {
+        statuses.push(
+            server.post(who, "/api/v1/me/accounts/code", json!({"account_no": demo::LI_NA_ACCOUNT})).await.status,
+        );
+    }
+    assert_eq!(statuses[..4], [StatusCode::ACCEPTED; 4], "{statuses:?}");
+    assert_eq!(statuses[4], StatusCode::TOO_MANY_REQUESTS, "{statuses:?}");
 }

@@ -30,10 +30,10 @@ on_both_backends!(
     an_adjustment_claimed_once_cannot_be_claimed_again,
     a_no_reading_exception_is_billed_once_its_reading_arrives,
     a_no_reading_exception_left_to_the_next_period_bills_its_energy_once,
-
     issued_records_refuse_every_edit_and_backward_step,
     adjustments_above_the_limit_need_a_second_operator,
     csv_exports_never_run_a_formula,
+    a_held_bill_is_released_and_told_once_to_confirmed_addresses,
 );
 
 struct People {
@@ -1364,3 +1364,49 @@ async fn csv_exports_never_run_a_formula(server: TestServer) {
     }
 }
 
+/// Issue 11 point 17: two operators releasing one held bill at once issue it once and tell
+/// its people once; a bill notice is emailed only to confirmed addresses (an invited
+/// colleague who has not accepted yet sees it in the portal, but gets no email).
+async fn a_held_bill_is_released_and_told_once_to_confirmed_addresses(server: TestServer) {
+    let p = people(&server).await;
+    let invite = json!({"email": "not.yet@huadong.example", "display_name": "未确认", "role": "viewer"});
+    let invited = server.post(&p.org_admin, "/api/v1/org/members", invite).await;
+    assert_eq!(invited.status, StatusCode::CREATED, "{}", invited.body);
+    let invitee = invited.body["user_id"].as_i64().expect("id");
+    read_meters(&server, &p.operator).await;
+    let account = demo::CUSTOMER_ACCOUNT;
+    let hold = json!({"hold": true, "reason": "核查表计"});
+    let held =
+        server.call(&p.operator, Method::PUT, &format!("/api/v1/staff/accounts/{account}/hold"), Some(hold)).await;
+    assert_eq!(held.status, StatusCode::NO_CONTENT, "{}", held.body);
+    let detail = run_billing(&server, &p.operator).await;
+    let bill_id = detail["exceptions"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .find(|e| e["account_no"] == account)
+        .and_then(|e| e["bill_id"].as_i64())
+        .expect("held bill");
+    let path = format!("/api/v1/staff/bills/{bill_id}/actions");
+    let release = json!({"action": "release"});
+    let (first, second) =
+        tokio::join!(server.post(&p.operator, &path, release.clone()), server.post(&p.operator, &path, release));
+    let mut statuses = [first.status, second.status];
+    statuses.sort();
+    assert_eq!(statuses, [StatusCode::OK, StatusCode::CONFLICT], "{} / {}", first.body, second.body);
+    let told =
+        count(&server, &format!("SELECT CAST(COUNT(*) AS BIGINT) FROM notices WHERE link = '/bills/{bill_id}'")).await;
+    let people_told = count(
+        &server,
+        &format!("SELECT CAST(COUNT(DISTINCT user_id) AS BIGINT) FROM notices WHERE link = '/bills/{bill_id}'"),
+    )
+    .await;
+    assert!(people_told >= 1 && told == people_told, "{told} notices for {people_told} people");
+
+    let invitee_notices =
+        count(&server, &format!("SELECT CAST(COUNT(*) AS BIGINT) FROM notices WHERE user_id = {invitee}")).await;
+    assert!(invitee_notices >= 1, "the company's bills are noticed in the portal");
+    let invitee_mail =
+        count(&server, "SELECT CAST(COUNT(*) AS BIGINT) FROM outbox WHERE recipient = 'not.yet@huadong.example'").await;
+    assert_eq!(invitee_mail, 1, "only the invitation goes to an address nobody has confirmed");
+}

@@ -28,6 +28,8 @@ on_both_backends!(
     metrics_are_for_operators,
     pages_render_for_the_session_they_are_asked_with,
     logging_in_leads_only_back_into_the_portal,
+    sent_mail_leaves_no_live_token_in_the_outbox,
+    forgot_password_answers_and_works_alike_for_any_address,
 );
 
 const PASSWORD: &str = "Lantern-orchard-47-tide";
@@ -326,7 +328,7 @@ async fn guessing_passwords_reaches_429(server: TestServer) {
     let email = "zheng@example.com";
     server.new_customer(email, "郑", PASSWORD).await;
     let mut statuses = Vec::new();
-    for attempt in 0..11 {
+    for attempt in 0..12 {
         let answer = server
             .post(&As::Anonymous, "/api/v1/auth/login", json!({"email": email, "password": format!("guess-{attempt}")}))
             .await;
@@ -337,10 +339,10 @@ async fn guessing_passwords_reaches_429(server: TestServer) {
             assert_eq!(answer.code(), "rate_limited");
         }
     }
-    // One login went through in new_customer; nine more wrong guesses are answered, then 429.
-    assert!(statuses[..9].iter().all(|s| *s == StatusCode::UNAUTHORIZED), "{statuses:?}");
-    assert_eq!(statuses[9], StatusCode::TOO_MANY_REQUESTS, "{statuses:?}");
-    // Even the right password waits now.
+    // Failures count per address and client: ten wrong guesses from here are answered, then 429.
+    assert!(statuses[..10].iter().all(|s| *s == StatusCode::UNAUTHORIZED), "{statuses:?}");
+    assert!(statuses[10..].iter().all(|s| *s == StatusCode::TOO_MANY_REQUESTS), "{statuses:?}");
+    // Even the right password waits now, from this client.
     let right = server.post(&As::Anonymous, "/api/v1/auth/login", json!({"email": email, "password": PASSWORD})).await;
     assert_eq!(right.status, StatusCode::TOO_MANY_REQUESTS);
     // Each failure is in the audit log.
@@ -349,7 +351,7 @@ async fn guessing_passwords_reaches_429(server: TestServer) {
             .fetch_one(server.state.db.pool())
             .await
             .expect("count");
-    assert_eq!(failures, 9);
+    assert_eq!(failures, 10);
 }
 
 async fn state_changes_need_json_from_the_portal_itself(server: TestServer) {
@@ -545,4 +547,233 @@ async fn email_waits_out_an_smtp_outage(backend: common::Backend) {
     .await
     .expect("outbox");
     assert_eq!(sent, (1, 1));
+}
+
+/// Issue 11 point 12: an https portal tells browsers to stay on https (HSTS) and names its
+/// session cookie `__Host-…` (Secure, Path=/, no Domain), which every reader of the cookie
+/// follows: the API, the server render's in-process call, the CSRF check.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_https_portal_sends_hsts_and_a_host_only_cookie() {
+    const PORTAL: &str = "https://95598.example.cn";
+    let plain = TestServer::start(common::Backend::Sqlite).await.expect("server");
+    assert!(plain.get("/healthz").await.headers().get("strict-transport-security").is_none(), "not over http");
+    let server = TestServer::start_with(common::Backend::Sqlite, |config| config.public_url = Some(PORTAL.into()))
+        .await
+        .expect("server");
+    let home = server.get("/").await;
+    let hsts = home.headers().get("strict-transport-security").and_then(|v| v.to_str().ok()).unwrap_or("");
+    assert!(hsts.starts_with("max-age=") && hsts.trim_start_matches("max-age=").starts_with("31536000"), "{hsts:?}");
+    // A browser on the portal sends its own origin.
+    let post = |path: &'static str, body: serde_json::Value, cookie: Option<String>, origin: bool| {
+        let server = &server;
+        async move {
+            let mut request =
+                server.client.post(server.url(path)).header(CONTENT_TYPE, "application/json").body(body.to_string());
+            if origin {
+                request = request.header(ORIGIN, PORTAL);
+            }
+            if let Some(cookie) = cookie {
+                request = request.header(COOKIE, cookie);
+            }
+            request.send().await.expect("request")
+        }
+    };
+    let email = "secure@example.com";
+    let registered =
+        post("/api/v1/auth/register", json!({"email": email, "display_name": "秦", "password": PASSWORD}), None, true)
+            .await;
+    assert_eq!(registered.status(), StatusCode::ACCEPTED);
+    let mail = server.mail.wait_for(email, "", WAIT).await;
+    let token = mail.token(&format!("{PORTAL}/confirm")).expect("link to the public URL");
+    assert_eq!(
+        post("/api/v1/auth/confirm", json!({"token": token}), None, true).await.status(),
+        StatusCode::NO_CONTENT
+    );
+    let login = post("/api/v1/auth/login", json!({"email": email, "password": PASSWORD}), None, true).await;
+    assert_eq!(login.status(), StatusCode::OK);
+    let cookie = login
+        .headers()
+        .get_all(reqwest::header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.contains("gridhall_session="))
+        .expect("session cookie")
+        .to_owned();
+    assert!(cookie.starts_with("__Host-gridhall_session="), "{cookie}");
+    assert!(cookie.contains("Secure") && cookie.contains("Path=/") && !cookie.contains("Domain"), "{cookie}");
+    let session = cookie.trim_start_matches("__Host-gridhall_session=").split(';').next().expect("value").to_owned();
+
+    let me = |cookie: String| {
+        let server = &server;
+        async move { server.client.get(server.url("/api/v1/me")).header(COOKIE, cookie).send().await.expect("me") }
+    };
+    assert_eq!(me(format!("__Host-gridhall_session={session}")).await.status(), StatusCode::OK);
+    // A cookie without the prefix (which a neighbouring host could have set) is not read.
+    assert_eq!(me(format!("gridhall_session={session}")).await.status(), StatusCode::UNAUTHORIZED);
+    // The server render calls the API in-process with the browser's cookie.
+    let page = server
+        .client
+        .get(server.url("/account"))
+        .header(COOKIE, format!("__Host-gridhall_session={session}"))
+        .send()
+        .await
+        .expect("page");
+    assert_eq!(page.status(), StatusCode::OK);
+    assert!(page.text().await.expect("html").contains(email));
+    // The CSRF check sees the cookie: a state change with it must say where it comes from.
+    let cookie = Some(format!("__Host-gridhall_session={session}"));
+    assert_eq!(post("/api/v1/auth/logout", json!({}), cookie.clone(), false).await.status(), StatusCode::FORBIDDEN);
+    assert_eq!(post("/api/v1/auth/logout", json!({}), cookie, true).await.status(), StatusCode::NO_CONTENT);
+}
+
+/// Issue 11 point 10: once a message is sent, no row of the outbox holds its link or code,
+/// so a copy of the database cannot use them.
+async fn sent_mail_leaves_no_live_token_in_the_outbox(server: TestServer) {
+    let email = "outbox@example.com";
+    server.new_customer(email, "欧", PASSWORD).await;
+    server.post(&As::Anonymous, "/api/v1/auth/password/forgot", json!({"email": email})).await;
+    let mail = server.mail.wait_for(email, "重设密码", WAIT).await;
+    let token = mail.token(&server.url("/password/reset")).expect("reset link");
+    // Wait until the worker has marked everything sent.
+    for _ in 0..100 {
+        let unsent: i64 = sqlx::query_scalar("SELECT CAST(COUNT(*) AS BIGINT) FROM outbox WHERE sent_at IS NULL")
+            .fetch_one(server.state.db.pool())
+            .await
+            .expect("count");
+        if unsent == 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let pattern = format!("%{token}%");
+    let holding: i64 = sqlx::query_scalar(
+        "SELECT CAST(COUNT(*) AS BIGINT) FROM outbox WHERE body_text LIKE $1 OR body_html LIKE $1 OR subject LIKE $1",
+    )
+    .bind(&pattern)
+    .fetch_one(server.state.db.pool())
+    .await
+    .expect("count");
+    assert_eq!(holding, 0, "a sent message's body still holds the reset token");
+    let links: i64 = sqlx::query_scalar(
+        "SELECT CAST(COUNT(*) AS BIGINT) FROM outbox WHERE body_text LIKE '%token=%' OR body_html LIKE '%token=%'",
+    )
+    .fetch_one(server.state.db.pool())
+    .await
+    .expect("count");
+    assert_eq!(links, 0, "no sent message keeps a confirmation or reset link");
+    // Sent rows are deleted once older than the keep time (the housekeeping job's rule).
+    sqlx::query("UPDATE outbox SET sent_at = sent_at - 8 * 86400 WHERE id = (SELECT MIN(id) FROM outbox)")
+        .execute(server.state.db.pool())
+        .await
+        .expect("age one message");
+    let pruned = gridhall::jobs::outbox::prune(&server.state.db, 7 * 86_400).await.expect("prune");
+    assert_eq!(pruned, 1, "only the message sent more than a week ago");
+    // The link itself still works: only the copy in the database is gone.
+    let reset = server
+        .post(
+            &As::Anonymous,
+            "/api/v1/auth/password/reset",
+            json!({"token": token, "password": "Copper-kettle-river-2031"}),
+        )
+        .await;
+    assert_eq!(reset.status, StatusCode::NO_CONTENT, "{:?}", reset.body);
+}
+
+/// Issue 11 point 17: the Message-ID is the portal's (its sender's domain), not the host
+/// name of whichever server sent it, so a message sent again by another server is the same
+/// message.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn message_ids_do_not_depend_on_the_host() {
+    let server = TestServer::start_with(common::Backend::Sqlite, |config| {
+        config.mail_from = "95598 <no-reply@95598.example.cn>".into();
+    })
+    .await
+    .expect("server");
+    let email = "msgid@example.com";
+    server
+        .post(
+            &As::Anonymous,
+            "/api/v1/auth/register",
+            json!({"email": email, "display_name": "Msg", "password": PASSWORD}),
+        )
+        .await;
+    let mail = server.mail.wait_for(email, "", WAIT).await;
+    assert!(mail.message_id.ends_with("@95598.example.cn"), "{:?}", mail.message_id);
+}
+
+/// Issue 11 point 15: "forgot password" answers alike for a login and for an unknown
+/// address, and does the same work for both (an audit entry either way; mail only to a
+/// real login).
+async fn forgot_password_answers_and_works_alike_for_any_address(server: TestServer) {
+    let logins = server.demo_logins().await;
+    let known = server.post(&As::Anonymous, "/api/v1/auth/password/forgot", json!({"email": demo::CUSTOMER})).await;
+    let unknown =
+        server.post(&As::Anonymous, "/api/v1/auth/password/forgot", json!({"email": "nobody@example.com"})).await;
+    assert_eq!((known.status, &known.body), (unknown.status, &unknown.body));
+    let admin = server.demo_login(&logins, demo::ADMIN).await;
+    let audit = server.read(&admin, "/api/v1/audit?action=password.reset_requested").await;
+    assert_eq!(audit.status, StatusCode::OK, "{}", audit.text);
+    let entries = audit.body["entries"].as_array().cloned().unwrap_or_default();
+    assert_eq!(entries.len(), 2, "both requests are recorded: {}", audit.body);
+}
+
+/// Issue 11 point 8: guesses from one client cannot lock the owner out. Failures count per
+/// (address, client): the guesser is refused, the owner at another address logs in (slowed
+/// down, not refused). Registration mail to one address is limited whatever the client.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stranger_cannot_lock_a_login_out_sqlite() {
+    a_stranger_cannot_lock_a_login_out(common::Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stranger_cannot_lock_a_login_out_postgres() {
+    a_stranger_cannot_lock_a_login_out(common::Backend::Postgres).await;
+}
+
+async fn a_stranger_cannot_lock_a_login_out(backend: common::Backend) {
+    // Behind one proxy: the client is the last X-Forwarded-For address.
+    let Some(server) = TestServer::start_with(backend, |config| config.trust_proxy_hops = 1).await else {
+        return;
+    };
+    let email = "target@example.com";
+    server.new_customer(email, "靶", PASSWORD).await;
+    let from = |client: &'static str, path: &'static str, body: serde_json::Value| {
+        let server = &server;
+        async move {
+            server
+                .client
+                .post(server.url(path))
+                .header(CONTENT_TYPE, "application/json")
+                .header("x-forwarded-for", format!("10.9.9.9, {client}"))
+                .body(body.to_string())
+                .send()
+                .await
+                .expect("request")
+                .status()
+        }
+    };
+    let mut statuses = Vec::new();
+    for attempt in 0..12 {
+        statuses.push(
+            from("203.0.113.9", "/api/v1/auth/login", json!({"email": email, "password": format!("guess-{attempt}")}))
+                .await,
+        );
+    }
+    assert!(statuses[..10].iter().all(|s| *s == StatusCode::UNAUTHORIZED), "{statuses:?}");
+    assert!(statuses[10..].iter().all(|s| *s == StatusCode::TOO_MANY_REQUESTS), "{statuses:?}");
+    let started = std::time::Instant::now();
+    let owner = from("198.51.100.7", "/api/v1/auth/login", json!({"email": email, "password": PASSWORD})).await;
+    assert_eq!(owner, StatusCode::OK, "the owner is not locked out by a stranger's guesses");
+    assert!(started.elapsed() >= Duration::from_secs(1), "past the limit the answer is slowed down");
+
+    let flood = json!({"email": "flood@example.com", "display_name": "Flood", "password": PASSWORD});
+    let mut statuses = Vec::new();
+    for client in ["192.0.2.1", "192.0.2.2", "192.0.2.3", "192.0.2.4"] {
+        statuses.push(from(client, "/api/v1/auth/register", flood.clone()).await);
+    }
+    assert_eq!(
+        statuses,
+        [StatusCode::ACCEPTED, StatusCode::ACCEPTED, StatusCode::ACCEPTED, StatusCode::TOO_MANY_REQUESTS],
+        "registration mail to one address is limited per address"
+    );
 }

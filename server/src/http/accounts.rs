@@ -56,8 +56,7 @@ pub async fn link(
 /// Emails a six-digit code to the address on file of an account, to prove access to it.
 #[utoipa::path(post, path = "/api/v1/me/accounts/code", tag = "accounts", request_body = LinkCodeRequest,
     responses(
-        (status = 202, description = "The code is on its way to the address on file"),
-        (status = 404, description = "No such account, or it has no address on file", body = ApiError),
+        (status = 202, description = "If the account has an address on file, the code is on its way there (the same answer for any account number, so it does not tell which exist)"),
         (status = 429, description = "Too many attempts; see Retry-After", body = ApiError),
     ))]
 pub async fn send_code(

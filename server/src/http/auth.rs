@@ -3,7 +3,7 @@
 //! handlers; pages rendered on the server call the API with the browser's own cookie, so
 //! they pass through here too (one auth path).
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 
 use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
@@ -13,7 +13,6 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use cookie::{Cookie, SameSite};
 use shared::api::ErrorCode;
-use shared::api::auth::SESSION_COOKIE;
 use shared::i18n::Locale;
 
 use super::error::AppError;
@@ -37,15 +36,17 @@ pub enum Principal {
     Integration(Arc<crate::services::billing::integration::IntegrationCaller>),
 }
 
-/// The session token the browser sent, if any.
-pub fn session_token(headers: &HeaderMap) -> Option<String> {
+/// The session token the browser sent, if any, in the cookie of the portal's name
+/// (`Config::session_cookie_name`).
+pub fn session_token(config: &Config, headers: &HeaderMap) -> Option<String> {
+    let name = config.session_cookie_name();
     headers
         .get_all(COOKIE)
         .iter()
         .filter_map(|value| value.to_str().ok())
         .flat_map(Cookie::split_parse)
         .filter_map(Result::ok)
-        .find(|cookie| cookie.name() == SESSION_COOKIE)
+        .find(|cookie| cookie.name() == name)
         .map(|cookie| cookie.value().to_owned())
         .filter(|value| !value.is_empty())
 }
@@ -91,7 +92,7 @@ async fn identify(state: &AppState, headers: &HeaderMap) -> Result<Principal, sq
             None => Principal::Anonymous,
         });
     }
-    if let Some(token) = session_token(headers) {
+    if let Some(token) = session_token(&state.config, headers) {
         return Ok(match sessions::lookup(&state.db, &state.config, &token).await.map_err(lookup_error)? {
             Some(user) => Principal::User(Arc::new(user)),
             None => Principal::Anonymous,
@@ -113,20 +114,31 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0_u8, |diff, (x, y)| diff | (x ^ y)) == 0
 }
 
-/// The client's address: the connection's peer, or behind a trusted proxy the last
-/// address of `X-Forwarded-For`. Calls made in-process by page rendering have none.
+/// The client's address: the connection's peer, or behind `trust_proxy_hops` trusted
+/// proxies the address that many entries from the end of `X-Forwarded-For` (each proxy
+/// appends the address it was called from; entries further left are the client's word).
+/// Calls made in-process by page rendering have none.
 pub fn client_ip(config: &Config, parts: &Parts) -> String {
-    if config.trust_proxy
-        && let Some(forwarded) = parts.headers.get("x-forwarded-for").and_then(|v| v.to_str().ok())
-        && let Some(last) = forwarded.rsplit(',').next().map(str::trim).filter(|s| !s.is_empty())
-    {
-        return last.to_owned();
+    let forwarded: Vec<&str> =
+        parts.headers.get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok()).collect();
+    if let Some(client) = forwarded_client(&forwarded.join(","), usize::from(config.trust_proxy_hops)) {
+        return client.to_string();
     }
     parts
         .extensions
         .get::<ConnectInfo<SocketAddr>>()
         .map(|ConnectInfo(addr)| addr.ip().to_string())
         .unwrap_or_else(|| "in-process".to_owned())
+}
+
+/// The client address `hops` trusted proxies vouch for in an `X-Forwarded-For` list.
+fn forwarded_client(forwarded: &str, hops: usize) -> Option<IpAddr> {
+    if hops == 0 {
+        return None;
+    }
+    let entries: Vec<&str> = forwarded.split(',').map(str::trim).filter(|s| !s.is_empty()).collect();
+    let index = entries.len().checked_sub(hops)?;
+    entries.get(index)?.parse().ok()
 }
 
 /// Everything a handler needs to know about who calls: the principal, the audit actor,
@@ -177,14 +189,14 @@ impl FromRequestParts<AppState> for Caller {
             actor: Actor { user_id, label, ip },
             locale: locale_of(&parts.headers),
             user_agent: parts.headers.get(USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned(),
-            session_token: session_token(&parts.headers),
+            session_token: session_token(&state.config, &parts.headers),
         })
     }
 }
 
 /// The `Set-Cookie` value of a new session.
 pub fn session_cookie(config: &Config, token: &str, expires_at: i64) -> Result<HeaderValue, AppError> {
-    let cookie = Cookie::build((SESSION_COOKIE, token.to_owned()))
+    let cookie = Cookie::build((config.session_cookie_name(), token.to_owned()))
         .path("/")
         .http_only(true)
         .secure(config.is_https())
@@ -196,7 +208,7 @@ pub fn session_cookie(config: &Config, token: &str, expires_at: i64) -> Result<H
 
 /// The `Set-Cookie` value that removes the session cookie.
 pub fn cleared_session_cookie(config: &Config) -> HeaderValue {
-    let cookie = Cookie::build((SESSION_COOKIE, ""))
+    let cookie = Cookie::build((config.session_cookie_name(), ""))
         .path("/")
         .http_only(true)
         .secure(config.is_https())
@@ -219,11 +231,29 @@ mod tests {
 
     #[test]
     fn finds_the_session_among_cookies() {
+        let mut config = Config::with_database("sqlite://x.db".parse().expect("url"));
         let mut headers = HeaderMap::new();
         headers.insert(COOKIE, HeaderValue::from_static("gridhall_lang=en; gridhall_session=abc; x=1"));
-        assert_eq!(session_token(&headers).as_deref(), Some("abc"));
+        assert_eq!(session_token(&config, &headers).as_deref(), Some("abc"));
         headers.insert(COOKIE, HeaderValue::from_static("gridhall_session="));
-        assert_eq!(session_token(&headers), None);
+        assert_eq!(session_token(&config, &headers), None);
+        // Over https only the `__Host-` cookie counts.
+        config.public_url = Some("https://95598.example.cn".into());
+        headers.insert(COOKIE, HeaderValue::from_static("gridhall_session=abc; __Host-gridhall_session=def"));
+        assert_eq!(session_token(&config, &headers).as_deref(), Some("def"));
+        headers.insert(COOKIE, HeaderValue::from_static("gridhall_session=abc"));
+        assert_eq!(session_token(&config, &headers), None);
+    }
+
+    #[test]
+    fn trusts_only_as_many_forwarded_entries_as_there_are_proxies() {
+        let chain = "198.51.100.1, 203.0.113.7, 10.0.0.2";
+        assert_eq!(forwarded_client(chain, 0), None);
+        assert_eq!(forwarded_client(chain, 1), "10.0.0.2".parse().ok());
+        assert_eq!(forwarded_client(chain, 2), "203.0.113.7".parse().ok());
+        assert_eq!(forwarded_client(chain, 4), None, "fewer entries than proxies: the peer counts");
+        assert_eq!(forwarded_client("not-an-address", 1), None);
+        assert_eq!(forwarded_client("2001:db8::1", 1), "2001:db8::1".parse().ok());
     }
 
     #[test]

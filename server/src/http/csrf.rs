@@ -30,7 +30,7 @@ pub fn check(state: &AppState, method: &Method, headers: &HeaderMap, file_upload
     }
     let allowed = match headers.get(ORIGIN).and_then(|v| v.to_str().ok()) {
         Some(origin) => same_origin(origin, headers, state.config.public_url().as_str(), state.config.is_https()),
-        None => session_token(headers).is_none(),
+        None => session_token(&state.config, headers).is_none(),
     };
     if !allowed {
         tracing::warn!(origin = ?headers.get(ORIGIN), "cross-site request refused");

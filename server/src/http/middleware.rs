@@ -79,6 +79,16 @@ pub fn security_headers() -> [SetResponseHeaderLayer<HeaderValue>; 5] {
     ]
 }
 
+/// `Strict-Transport-Security` for a portal served over https: browsers use https only for
+/// a year, so nobody on the network can strip TLS from a later visit. Not for subdomains:
+/// the utility's other hosts are not the portal's to decide.
+pub fn strict_transport_security() -> SetResponseHeaderLayer<HeaderValue> {
+    SetResponseHeaderLayer::overriding(
+        axum::http::header::STRICT_TRANSPORT_SECURITY,
+        HeaderValue::from_static("max-age=31536000"),
+    )
+}
+
 /// The built site's files (`/pkg/*`) are revalidated on every use (`no-cache`: a 304 when
 /// unchanged). Their names do not change between builds, and the Wasm is split into chunks
 /// that must all come from the same build: a browser must never mix a cached chunk with a

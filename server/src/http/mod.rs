@@ -54,6 +54,9 @@ pub fn router(state: AppState) -> Router {
     for header in middleware::security_headers() {
         app = app.layer(header);
     }
+    if state.config.is_https() {
+        app = app.layer(middleware::strict_transport_security());
+    }
     app.layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http().on_failure(DefaultOnFailure::new().level(tracing::Level::WARN)))
 }

@@ -73,7 +73,8 @@ impl utoipa::Modify for SecuritySchemes {
             "session",
             SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
                 shared::api::auth::SESSION_COOKIE,
-                "Set by POST /api/v1/auth/login; HttpOnly, SameSite=Lax",
+                "Set by POST /api/v1/auth/login; HttpOnly, SameSite=Lax. Named `__Host-gridhall_session` \
+                 (Secure, Path=/) when the portal is served over https",
             ))),
         );
         components.add_security_scheme(

@@ -26,7 +26,7 @@ impl Jobs {
         let (stop, stopped) = watch::channel(false);
         let handles = vec![
             tokio::spawn(outbox::run(state.db.clone(), mailer, outbox::Settings::default(), stopped.clone())),
-            tokio::spawn(housekeeping::run(state.db.clone(), stopped.clone())),
+            tokio::spawn(housekeeping::run(state.db.clone(), state.config.outbox_keep_days, stopped.clone())),
             tokio::spawn(deadlines::run(state.clone(), stopped.clone())),
             tokio::spawn(billing::run(state.clone(), stopped)),
         ];

@@ -1,6 +1,11 @@
 //! The outbox worker: takes due messages one at a time under a lease (a conditional
 //! update, so two servers never take the same one), sends each through the mailer, and
-//! marks it sent, or schedules a retry with exponential backoff.
+//! marks it sent, or schedules a retry with exponential backoff. Each claim is its own
+//! lease (the attempt number it took): a worker whose lease ran out and was taken over
+//! changes nothing (the row count says so), and both sent the same Message-ID, so the
+//! receiving server keeps one. A sent message's body is emptied at once (its links and
+//! codes must not outlive the sending in the database) and the row deleted after
+//! `--outbox-keep-days`.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -46,17 +51,18 @@ impl Default for Settings {
 #[derive(Debug)]
 struct Claimed {
     id: i64,
+    /// The attempt this claim made: the lease it holds.
     attempts: i64,
+    created_at: i64,
     email: Email,
 }
 
 /// Runs until told to stop.
 pub async fn run(db: Db, mailer: Arc<Mailer>, settings: Settings, mut stopped: watch::Receiver<bool>) {
-    let host = hostname();
     loop {
         match claim(&db, settings.lease_secs).await {
             Ok(Some(message)) => {
-                deliver(&db, &mailer, &settings, &host, message).await;
+                deliver(&db, &mailer, &settings, message).await;
                 continue;
             }
             Ok(None) => {}
@@ -68,17 +74,18 @@ pub async fn run(db: Db, mailer: Arc<Mailer>, settings: Settings, mut stopped: w
     }
 }
 
-async fn deliver(db: &Db, mailer: &Mailer, settings: &Settings, host: &str, message: Claimed) {
-    // The same Message-ID on every attempt lets a receiving server drop a duplicate.
-    let message_id = format!("<outbox-{}@{host}>", message.id);
+async fn deliver(db: &Db, mailer: &Mailer, settings: &Settings, message: Claimed) {
+    // The same Message-ID on every attempt, from any server, lets a receiving server drop
+    // a duplicate.
+    let message_id = mailer.message_id(message.id, message.created_at);
     match mailer.send(&message_id, &message.email).await {
-        Ok(()) => {
-            if let Err(error) = mark_sent(db, message.id).await {
-                tracing::error!(id = message.id, %error, "outbox: sent but cannot mark as sent");
-            } else {
-                tracing::info!(id = message.id, "outbox: message sent");
+        Ok(()) => match mark_sent(db, message.id, message.attempts).await {
+            Ok(true) => tracing::info!(id = message.id, "outbox: message sent"),
+            Ok(false) => {
+                tracing::warn!(id = message.id, "outbox: sent after the lease ran out; another server took it")
             }
-        }
+            Err(error) => tracing::error!(id = message.id, %error, "outbox: sent but cannot mark as sent"),
+        },
         Err(error) => {
             let gave_up = message.attempts >= settings.max_attempts;
             let delay = retry_delay(settings, message.attempts);
@@ -98,8 +105,10 @@ async fn deliver(db: &Db, mailer: &Mailer, settings: &Settings, host: &str, mess
                     "outbox: not sent"
                 );
             }
-            if let Err(error) = mark_failed(db, message.id, &format!("{error:#}"), delay, gave_up).await {
-                tracing::error!(id = message.id, %error, "outbox: cannot record the failure");
+            match mark_failed(db, &message, &format!("{error:#}"), delay, gave_up).await {
+                Ok(true) => {}
+                Ok(false) => tracing::warn!(id = message.id, "outbox: the lease ran out; another server took it"),
+                Err(error) => tracing::error!(id = message.id, %error, "outbox: cannot record the failure"),
             }
         }
     }
@@ -120,7 +129,7 @@ async fn claim(db: &Db, lease_secs: i64) -> Result<Option<Claimed>, sqlx::Error>
                          AND (lease_until IS NULL OR lease_until <= $2)
                        ORDER BY next_attempt_at, id LIMIT 1)
             AND sent_at IS NULL AND failed_at IS NULL AND (lease_until IS NULL OR lease_until <= $2)
-          RETURNING id, attempts, recipient, subject, body_text, body_html",
+          RETURNING id, attempts, created_at, recipient, subject, body_text, body_html",
     )
     .bind(now + lease_secs)
     .bind(now)
@@ -133,6 +142,7 @@ fn claimed_from_row(row: &AnyRow) -> Result<Claimed, sqlx::Error> {
     Ok(Claimed {
         id: row.try_get("id")?,
         attempts: row.try_get("attempts")?,
+        created_at: row.try_get("created_at")?,
         email: Email {
             to: row.try_get("recipient")?,
             subject: row.try_get("subject")?,
@@ -142,35 +152,50 @@ fn claimed_from_row(row: &AnyRow) -> Result<Claimed, sqlx::Error> {
     })
 }
 
-async fn mark_sent(db: &Db, id: i64) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE outbox SET sent_at = $1, lease_until = NULL, last_error = NULL WHERE id = $2")
-        .bind(now())
-        .bind(id)
-        .execute(db.pool())
-        .await?;
-    Ok(())
+/// Marks a message sent and empties its body, if this worker still holds the lease of
+/// attempt `attempts`; answers whether it did.
+async fn mark_sent(db: &Db, id: i64, attempts: i64) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE outbox SET sent_at = $1, lease_until = NULL, last_error = NULL, body_text = '', body_html = ''
+          WHERE id = $2 AND attempts = $3 AND sent_at IS NULL",
+    )
+    .bind(now())
+    .bind(id)
+    .bind(attempts)
+    .execute(db.pool())
+    .await?;
+    Ok(done.rows_affected() == 1)
 }
 
-async fn mark_failed(db: &Db, id: i64, error: &str, delay: i64, gave_up: bool) -> Result<(), sqlx::Error> {
+/// Records a failed attempt (a message given up on loses its body too: nobody will send
+/// its link), if this worker still holds the lease; answers whether it did.
+async fn mark_failed(db: &Db, message: &Claimed, error: &str, delay: i64, gave_up: bool) -> Result<bool, sqlx::Error> {
     let now = now();
     let error: String = error.chars().take(500).collect();
-    sqlx::query(
+    let done = sqlx::query(
         "UPDATE outbox SET lease_until = NULL, last_error = $1, next_attempt_at = $2,
-                failed_at = CASE WHEN $3 = 1 THEN $4 ELSE NULL END
-          WHERE id = $5",
+                failed_at = CASE WHEN $3 = 1 THEN $4 ELSE NULL END,
+                body_text = CASE WHEN $3 = 1 THEN '' ELSE body_text END,
+                body_html = CASE WHEN $3 = 1 THEN '' ELSE body_html END
+          WHERE id = $5 AND attempts = $6 AND sent_at IS NULL",
     )
     .bind(error)
     .bind(now + delay)
     .bind(i64::from(gave_up))
     .bind(now)
-    .bind(id)
+    .bind(message.id)
+    .bind(message.attempts)
     .execute(db.pool())
     .await?;
-    Ok(())
+    Ok(done.rows_affected() == 1)
 }
 
-fn hostname() -> String {
-    std::env::var("HOSTNAME").ok().filter(|h| !h.is_empty()).unwrap_or_else(|| "gridhall.localhost".to_owned())
+/// Deletes messages sent (or given up on) more than `keep_secs` ago.
+pub async fn prune(db: &Db, keep_secs: i64) -> Result<u64, sqlx::Error> {
+    let before = now() - keep_secs;
+    let result =
+        sqlx::query("DELETE FROM outbox WHERE sent_at < $1 OR failed_at < $1").bind(before).execute(db.pool()).await?;
+    Ok(result.rows_affected())
 }
 
 #[cfg(test)]

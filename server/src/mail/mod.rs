@@ -90,6 +90,13 @@ impl Mailer {
         Ok(Mailer { transport, from })
     }
 
+    /// The Message-ID of outbox message `id`: the same from every server and on every
+    /// attempt (its domain is the sender's, not the host name of the server sending), so
+    /// a receiving server recognises a message sent twice.
+    pub fn message_id(&self, id: i64, created_at: i64) -> String {
+        format!("<outbox-{id}.{created_at}@{}>", self.from.email.domain())
+    }
+
     /// Sends one message; an error means it was not accepted and may be retried.
     pub async fn send(&self, message_id: &str, email: &Email) -> anyhow::Result<()> {
         let message = Message::builder()

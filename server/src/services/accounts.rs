@@ -97,46 +97,67 @@ async fn count_link_attempt(db: &Db, actor: &Actor, user: &SessionUser, account_
         &[
             (rate_limit::LINK_PER_USER, &user.user_id.to_string()),
             (rate_limit::LINK_PER_ACCOUNT, account_no),
-            (rate_limit::LINK_PER_IP, &actor.ip),
+            (rate_limit::LINK_PER_IP, &rate_limit::client_key(&actor.ip)),
         ],
     )
     .await
 }
 
-/// Emails a six-digit code to the account's address on file. Unknown accounts (and
-/// enterprise accounts, which are not linked by customers) are `NotFound`.
+/// Emails a six-digit code to the account's address on file. The answer, and the work
+/// done, are the same for an unknown account, an enterprise account (not linked by
+/// customers) and one without an address on file: only no email is sent, so the answer
+/// does not tell which accounts exist or have an address.
 pub async fn send_link_code(db: &Db, actor: &Actor, user: &SessionUser, account_no: &str) -> Outcome<()> {
     count_link_attempt(db, actor, user, account_no).await?;
-    let account = find_account(db, account_no).await?.ok_or(Fail::Code(ErrorCode::NotFound))?;
-    let Some(address) = account.email_on_file else { return Err(Fail::Code(ErrorCode::NotFound)) };
+    let account = find_account(db, account_no).await?;
+    let recipient = account.as_ref().and_then(|a| a.email_on_file.clone().map(|address| (a.id, address)));
+    // One address is not mailed codes over and over, whoever asks; an account without one
+    // is counted under its number, so the refusal comes at the same point either way.
+    let recipient_key = recipient.as_ref().map_or_else(|| format!("account:{account_no}"), |(_, a)| a.clone());
+    rate_limit::hit(db, rate_limit::LINK_CODE_PER_RECIPIENT, &recipient_key).await?;
     let code = secrets::numeric_code().map_err(|e| Fail::Internal(anyhow::anyhow!("no randomness: {e}")))?;
-    let now = now();
+    let message = templates::render(
+        recipient.as_ref().map_or("nobody@invalid", |(_, a)| a.as_str()),
+        &Template::LinkCode { account_no, code: &code },
+        shared::Locale::Zh,
+    );
     let mut tx = db.begin().await?;
-    // The newest code is the only one that works.
+    if let Some((account_id, _)) = recipient {
+        store_link_code(&mut tx, user, account_id, &code).await?;
+        mail::enqueue(&mut tx, &message).await?;
+    }
+    audit::record(&mut tx, actor, "account.link_code_sent", &format!("account:{account_no}"), json!({})).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Keeps the hash of a new link code; the newest code is the only one that works.
+async fn store_link_code(
+    conn: &mut sqlx::AnyConnection,
+    user: &SessionUser,
+    account_id: i64,
+    code: &str,
+) -> Outcome<()> {
+    let now = now();
     sqlx::query(
         "UPDATE one_time_tokens SET used_at = $1 WHERE user_id = $2 AND account_id = $3 AND purpose = 'link_code' AND used_at IS NULL",
     )
     .bind(now)
     .bind(user.user_id)
-    .bind(account.id)
-    .execute(&mut *tx)
+    .bind(account_id)
+    .execute(&mut *conn)
     .await?;
     sqlx::query(
         "INSERT INTO one_time_tokens (token_hash, purpose, user_id, account_id, created_at, expires_at)
          VALUES ($1, 'link_code', $2, $3, $4, $5)",
     )
-    .bind(code_hash(user.user_id, account.id, &code))
+    .bind(code_hash(user.user_id, account_id, code))
     .bind(user.user_id)
-    .bind(account.id)
+    .bind(account_id)
     .bind(now)
     .bind(now + templates::LINK_CODE_MINUTES * 60)
-    .execute(&mut *tx)
+    .execute(&mut *conn)
     .await?;
-    // The account's address on file decides the language only through the portal default.
-    let message = templates::render(&address, &Template::LinkCode { account_no, code: &code }, shared::Locale::Zh);
-    mail::enqueue(&mut tx, &message).await?;
-    audit::record(&mut tx, actor, "account.link_code_sent", &format!("account:{account_no}"), json!({})).await?;
-    tx.commit().await?;
     Ok(())
 }
 

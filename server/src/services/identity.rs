@@ -121,7 +121,14 @@ pub async fn register(
     let valid = request.validate().map_err(Fail::Fields)?;
     passwords::check_strength(&request.password, &[&valid.email, &valid.display_name])
         .map_err(|problem| Fail::Fields(vec![FieldError::new("password", problem)]))?;
-    rate_limit::hit(db, rate_limit::REGISTER_PER_IP, &actor.ip).await?;
+    rate_limit::hit_all(
+        db,
+        &[
+            (rate_limit::REGISTER_PER_IP, &rate_limit::client_key(&actor.ip)),
+            (rate_limit::REGISTER_PER_EMAIL, &valid.email),
+        ],
+    )
+    .await?;
     let language = request.language.unwrap_or(locale);
     let hash = passwords::hash(request.password.clone()).await.map_err(Fail::Internal)?;
 
@@ -221,7 +228,16 @@ pub async fn login(
     clock: &Clock,
 ) -> Outcome<NewSession> {
     let email = email.trim().to_lowercase();
-    rate_limit::hit_all(db, &[(rate_limit::LOGIN_PER_EMAIL, &email), (rate_limit::LOGIN_PER_IP, &actor.ip)]).await?;
+    // Failures count per (address, client): a guesser is refused from their own client only,
+    // and past the limit for the address every answer is slowed down, never refused.
+    let client = rate_limit::client_key(&actor.ip);
+    let pair = format!("{email}\n{client}");
+    rate_limit::hit(db, rate_limit::LOGIN_PER_IP, &client).await?;
+    rate_limit::refuse_if_used_up(db, rate_limit::LOGIN_FAILURES_PER_CLIENT, &pair).await?;
+    let failures = rate_limit::hits(db, rate_limit::LOGIN_FAILURES_PER_EMAIL, &email).await?;
+    if let Some(delay) = rate_limit::slowdown(rate_limit::LOGIN_FAILURES_PER_EMAIL, failures) {
+        tokio::time::sleep(delay).await;
+    }
     let row = sqlx::query(
         "SELECT id, kind, display_name, password_hash, email_confirmed_at, disabled_at, language FROM users WHERE email = $1",
     )
@@ -231,6 +247,8 @@ pub async fn login(
     let stored: Option<String> = row.as_ref().map(|r| r.try_get("password_hash")).transpose()?.flatten();
     let matches = passwords::verify(password.to_owned(), stored).await.map_err(Fail::Internal)?;
     let Some(row) = row.filter(|_| matches) else {
+        rate_limit::count(db, rate_limit::LOGIN_FAILURES_PER_CLIENT, &pair).await?;
+        rate_limit::count(db, rate_limit::LOGIN_FAILURES_PER_EMAIL, &email).await?;
         let subject = format!("email:{}", shared::api::accounts::email_hint(&email));
         audit::record_alone(db, actor, "login.failed", &subject, json!({})).await?;
         return Err(Fail::Code(ErrorCode::InvalidCredentials));
@@ -299,12 +317,15 @@ pub async fn logout(db: &Db, actor: &Actor, user: &SessionUser, everywhere: bool
 /// Sends a reset link if the address is a login; answers alike either way.
 pub async fn forgot_password(db: &Db, config: &Config, actor: &Actor, email: &str) -> Outcome<()> {
     let email = shared::validation::email(email).map_err(|p| Fail::Fields(vec![FieldError::new("email", p)]))?;
-    rate_limit::hit_all(db, &[(rate_limit::RESET_PER_EMAIL, &email), (rate_limit::RESET_PER_IP, &actor.ip)]).await?;
+    let client = rate_limit::client_key(&actor.ip);
+    rate_limit::hit_all(db, &[(rate_limit::RESET_PER_EMAIL, &email), (rate_limit::RESET_PER_IP, &client)]).await?;
     let mut tx = db.begin().await?;
     let row = sqlx::query("SELECT id, display_name, language FROM users WHERE email = $1 AND disabled_at IS NULL")
         .bind(&email)
         .fetch_optional(&mut *tx)
         .await?;
+    // The same work either way (a token, a rendered message, an audit entry), so neither
+    // the answer nor its time tells whether the address has a login; only the mail differs.
     if let Some(row) = row {
         let user_id: i64 = row.try_get("id")?;
         let name: String = row.try_get("display_name")?;
@@ -317,6 +338,15 @@ pub async fn forgot_password(db: &Db, config: &Config, actor: &Actor, email: &st
         );
         mail::enqueue(&mut tx, &message).await?;
         audit::record(&mut tx, actor, "password.reset_requested", &format!("user:{user_id}"), json!({})).await?;
+    } else {
+        let token = secrets::token().map_err(|e| Fail::Internal(anyhow::anyhow!("no randomness: {e}")))?;
+        let _discarded = templates::render(
+            &email,
+            &Template::ResetPassword { name: "", link: &link(config, "/password/reset", &token) },
+            Locale::default(),
+        );
+        let subject = format!("email:{}", shared::api::accounts::email_hint(&email));
+        audit::record(&mut tx, actor, "password.reset_requested", &subject, json!({"login": false})).await?;
     }
     tx.commit().await?;
     Ok(())
@@ -381,7 +411,7 @@ pub async fn change_password(
     let stored: Option<String> = row.try_get("password_hash")?;
     let name: String = row.try_get("display_name")?;
     let mut problems = Vec::new();
-    rate_limit::hit(db, rate_limit::LOGIN_PER_EMAIL, &user.email).await?;
+    rate_limit::hit(db, rate_limit::PASSWORD_CHANGE_PER_USER, &user.user_id.to_string()).await?;
     if !passwords::verify(current.to_owned(), stored).await.map_err(Fail::Internal)? {
         problems.push(FieldError::new("current_password", Problem::WrongPassword));
     }

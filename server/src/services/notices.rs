@@ -61,7 +61,10 @@ pub async fn notify(
         Email::IfChosen(kind) => NoticeKind::parse_list(&chosen).contains(&kind),
     };
     let disabled: Option<i64> = row.try_get("disabled_at")?;
-    if wants_email && disabled.is_none() {
+    // Only to an address its owner has confirmed (an invited person who has not accepted
+    // yet may not be who the address belongs to); the notice itself is in the portal.
+    let confirmed: Option<i64> = row.try_get("email_confirmed_at")?;
+    if wants_email && disabled.is_none() && confirmed.is_some() {
         let address: String = row.try_get("email")?;
         let name: String = row.try_get("display_name")?;
         let url = format!("{}{link}", public_url.trim_end_matches('/'));

@@ -3,6 +3,9 @@
 //! Each limit counts hits per key in fixed windows. Keys (an email address, an IP) are
 //! stored hashed: the table says how often, not who.
 
+use std::net::{IpAddr, Ipv6Addr};
+use std::time::Duration;
+
 use sqlx::Row;
 
 use super::{Fail, Outcome, now, secrets};
@@ -19,12 +22,20 @@ pub struct Limit {
     pub window_secs: i64,
 }
 
-/// Login attempts for one email address: 10 per 15 minutes.
-pub const LOGIN_PER_EMAIL: Limit = Limit { name: "login:email", max: 10, window_secs: 15 * 60 };
-/// Login attempts from one address: 50 per 15 minutes (an office behind one NAT).
+/// Failed logins for one email address from one client: 10 per 15 minutes, then that
+/// client is refused for that address (the owner elsewhere is not).
+pub const LOGIN_FAILURES_PER_CLIENT: Limit = Limit { name: "login:fail:client", max: 10, window_secs: 15 * 60 };
+/// Failed logins for one email address from anywhere: past 10 per 15 minutes every answer
+/// for it is slowed down ([`slowdown`]), never refused, so nobody can lock a login out.
+pub const LOGIN_FAILURES_PER_EMAIL: Limit = Limit { name: "login:fail:email", max: 10, window_secs: 15 * 60 };
+/// Login attempts from one client: 50 per 15 minutes (an office behind one NAT).
 pub const LOGIN_PER_IP: Limit = Limit { name: "login:ip", max: 50, window_secs: 15 * 60 };
+/// Password changes tried by one login (the current password is checked): 10 per 15 minutes.
+pub const PASSWORD_CHANGE_PER_USER: Limit = Limit { name: "password_change:user", max: 10, window_secs: 15 * 60 };
 /// Registrations from one address: 10 per hour.
 pub const REGISTER_PER_IP: Limit = Limit { name: "register:ip", max: 10, window_secs: 3600 };
+/// Registrations naming one email address (each mails it): 3 per hour.
+pub const REGISTER_PER_EMAIL: Limit = Limit { name: "register:email", max: 3, window_secs: 3600 };
 /// Reset requests for one email address: 5 per hour.
 pub const RESET_PER_EMAIL: Limit = Limit { name: "reset:email", max: 5, window_secs: 3600 };
 /// Reset requests from one address: 20 per hour.
@@ -35,25 +46,93 @@ pub const LINK_PER_USER: Limit = Limit { name: "link:user", max: 10, window_secs
 pub const LINK_PER_ACCOUNT: Limit = Limit { name: "link:account", max: 10, window_secs: 3600 };
 /// Account-link proofs from one address: 30 per hour.
 pub const LINK_PER_IP: Limit = Limit { name: "link:ip", max: 30, window_secs: 3600 };
+/// Link codes mailed to one address on file, whoever asks: 5 per hour.
+pub const LINK_CODE_PER_RECIPIENT: Limit = Limit { name: "link_code:recipient", max: 5, window_secs: 3600 };
 
-/// Every limit, for the documentation test.
-pub const ALL: [Limit; 8] = [
-    LOGIN_PER_EMAIL,
+/// Every limit (the longest window bounds what housekeeping keeps).
+pub const ALL: [Limit; 12] = [
+    LOGIN_FAILURES_PER_CLIENT,
+    LOGIN_FAILURES_PER_EMAIL,
     LOGIN_PER_IP,
+    PASSWORD_CHANGE_PER_USER,
     REGISTER_PER_IP,
+    REGISTER_PER_EMAIL,
     RESET_PER_EMAIL,
     RESET_PER_IP,
     LINK_PER_USER,
     LINK_PER_ACCOUNT,
     LINK_PER_IP,
+    LINK_CODE_PER_RECIPIENT,
 ];
+
+/// The key a client address is counted under: an IPv4 address as it is, an IPv6 address
+/// by its /64 (one subscriber's network; its 2^64 addresses are one client), anything
+/// else (`in-process`) as it is.
+pub fn client_key(ip: &str) -> String {
+    match ip.parse::<IpAddr>() {
+        Ok(IpAddr::V6(v6)) => match v6.to_ipv4_mapped() {
+            Some(v4) => v4.to_string(),
+            None => {
+                let s = v6.segments();
+                let prefix = Ipv6Addr::new(s[0], s[1], s[2], s[3], 0, 0, 0, 0);
+                format!("{prefix}/64")
+            }
+        },
+        Ok(IpAddr::V4(v4)) => v4.to_string(),
+        Err(_) => ip.to_owned(),
+    }
+}
+
+/// How long to hold an answer back once `hits` have passed `limit`: a second more for each
+/// hit past it, at most ten.
+pub fn slowdown(limit: Limit, hits: i64) -> Option<Duration> {
+    let excess = hits - limit.max + 1;
+    (excess > 0).then(|| Duration::from_secs(u64::try_from(excess.min(10)).unwrap_or(10)))
+}
+
+fn bucket(limit: Limit, key: &str) -> String {
+    format!("{}:{}", limit.name, &secrets::hash(key)[..32])
+}
+
+fn window_start(limit: Limit, now: i64) -> i64 {
+    now - now.rem_euclid(limit.window_secs)
+}
+
+/// The hits of `key` in `limit`'s current window, without counting one.
+pub async fn hits(db: &Db, limit: Limit, key: &str) -> Outcome<i64> {
+    let start = window_start(limit, now());
+    let hits: Option<i64> = sqlx::query_scalar("SELECT hits FROM rate_limits WHERE bucket = $1 AND window_start = $2")
+        .bind(bucket(limit, key))
+        .bind(start)
+        .fetch_optional(db.pool())
+        .await?;
+    Ok(hits.unwrap_or(0))
+}
+
+/// Refuses, without counting, once `key` has used up `limit` in this window.
+pub async fn refuse_if_used_up(db: &Db, limit: Limit, key: &str) -> Outcome<()> {
+    if hits(db, limit, key).await? >= limit.max {
+        let now = now();
+        let retry_after = u64::try_from(window_start(limit, now) + limit.window_secs - now).unwrap_or(1).max(1);
+        return Err(Fail::RateLimited(retry_after));
+    }
+    Ok(())
+}
+
+/// Counts one hit of `key` against `limit` (a failure, say) whatever the count.
+pub async fn count(db: &Db, limit: Limit, key: &str) -> Outcome<()> {
+    match hit(db, limit, key).await {
+        Ok(()) | Err(Fail::RateLimited(_)) => Ok(()),
+        Err(other) => Err(other),
+    }
+}
 
 /// Counts one hit of `key` against `limit`; refuses with the seconds until the window
 /// ends once the limit is passed.
 pub async fn hit(db: &Db, limit: Limit, key: &str) -> Outcome<()> {
     let now = now();
-    let window_start = now - now.rem_euclid(limit.window_secs);
-    let bucket = format!("{}:{}", limit.name, &secrets::hash(key)[..32]);
+    let window_start = window_start(limit, now);
+    let bucket = bucket(limit, key);
     // One statement: concurrent hits on any server add up exactly.
     let row = sqlx::query(
         "INSERT INTO rate_limits (bucket, window_start, hits) VALUES ($1, $2, 1)
@@ -96,4 +175,29 @@ pub async fn prune(db: &Db) -> Result<u64, sqlx::Error> {
     let result =
         sqlx::query("DELETE FROM rate_limits WHERE window_start < $1").bind(now() - longest).execute(db.pool()).await?;
     Ok(result.rows_affected())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ipv6_clients_are_counted_by_their_64() {
+        assert_eq!(client_key("2001:db8:1:2:aaaa::1"), client_key("2001:db8:1:2:bbbb:cccc:dddd:9"));
+        assert_eq!(client_key("2001:db8:1:2::1"), "2001:db8:1:2::/64");
+        assert_ne!(client_key("2001:db8:1:2::1"), client_key("2001:db8:1:3::1"));
+        assert_eq!(client_key("::ffff:192.0.2.7"), "192.0.2.7");
+        assert_eq!(client_key("192.0.2.7"), "192.0.2.7");
+        assert_ne!(client_key("192.0.2.7"), client_key("192.0.2.8"));
+        assert_eq!(client_key("in-process"), "in-process");
+    }
+
+    #[test]
+    fn past_the_limit_answers_slow_down_step_by_step() {
+        let limit = LOGIN_FAILURES_PER_EMAIL;
+        assert_eq!(slowdown(limit, 9), None);
+        assert_eq!(slowdown(limit, 10), Some(Duration::from_secs(1)));
+        assert_eq!(slowdown(limit, 12), Some(Duration::from_secs(3)));
+        assert_eq!(slowdown(limit, 1000), Some(Duration::from_secs(10)));
+    }
 }

@@ -8,14 +8,21 @@ use crate::i18n::Locale;
 use crate::roles::{Notice, OrgRole, StaffRole, UserKind};
 use crate::validation::{self as v, Checks, FieldError};
 
-/// The cookie that carries a session token.
+/// The cookie that carries a session token on a plain-http portal (development).
 pub const SESSION_COOKIE: &str = "gridhall_session";
 
-/// Whether a raw `Cookie` header carries a (non-empty) session cookie. A request without
-/// one is certainly anonymous, which lets a server render skip asking the API who it is.
+/// The cookie that carries a session token on an https portal: browsers accept a
+/// `__Host-` cookie only with `Secure`, `Path=/` and no `Domain`.
+pub const SECURE_SESSION_COOKIE: &str = "__Host-gridhall_session";
+
+/// Whether a raw `Cookie` header carries a (non-empty) session cookie of either name. A
+/// request without one is certainly anonymous, which lets a server render skip asking the
+/// API who it is (the API itself reads only the name the portal uses).
 pub fn has_session_cookie(cookie_header: &str) -> bool {
     cookie_header.split(';').any(|pair| {
-        pair.split_once('=').is_some_and(|(name, value)| name.trim() == SESSION_COOKIE && !value.trim().is_empty())
+        pair.split_once('=').is_some_and(|(name, value)| {
+            matches!(name.trim(), SESSION_COOKIE | SECURE_SESSION_COOKIE) && !value.trim().is_empty()
+        })
     })
 }
 
@@ -285,6 +292,7 @@ mod tests {
         assert!(has_session_cookie("gridhall_lang=en; gridhall_session=abc"));
         assert!(!has_session_cookie("gridhall_session=; gridhall_lang=en"));
         assert!(!has_session_cookie("xgridhall_session=abc"));
+        assert!(has_session_cookie("__Host-gridhall_session=abc"));
         assert!(!has_session_cookie(""));
     }
 

@@ -85,7 +85,7 @@ pub(super) const PORTAL: PortalMessages = PortalMessages {
         last_bill_amount: "Last bill amount (yuan)",
         code: "Code",
         send_code: "Send the code",
-        code_sent: "A code was sent to the account's email address on file. It is valid for 15 minutes.",
+        code_sent: "If the account number is right and has an email address on file, a code is on its way there. It is valid for 15 minutes.",
         link_submit: "Link",
         linked,
         logins_heading,

@@ -85,7 +85,7 @@ pub(super) const PORTAL: PortalMessages = PortalMessages {
         last_bill_amount: "最近一期电费金额（元）",
         code: "验证码",
         send_code: "发送验证码",
-        code_sent: "验证码已发送到该户号预留的邮箱，15 分钟内有效。",
+        code_sent: "如果户号正确且预留了邮箱，验证码已发送到该邮箱，15 分钟内有效。",
         link_submit: "绑定",
         linked,
         logins_heading,

@@ -263,11 +263,17 @@ pub async fn act(
             if status != BillStatus::Held {
                 return Err(Fail::Code(ErrorCode::Conflict));
             }
-            sqlx::query("UPDATE bills SET status = 'issued', issued_at = $1 WHERE id = $2 AND status = 'held'")
-                .bind(now)
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
+            // Two operators may release at once: only the one whose update found the bill
+            // still held issues it and tells its people.
+            let released =
+                sqlx::query("UPDATE bills SET status = 'issued', issued_at = $1 WHERE id = $2 AND status = 'held'")
+                    .bind(now)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+            if released.rows_affected() != 1 {
+                return Err(Fail::Code(ErrorCode::Conflict));
+            }
             let issued = Issued {
                 bill_id: id,
                 account_id,
