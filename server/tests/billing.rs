@@ -909,7 +909,7 @@ async fn two_bills_and_an_open_refund(server: &TestServer, p: &People) -> (i64, 
     let refund = json!({"account_no": demo::CUSTOMER_ACCOUNT, "amount": "-10.00", "reason": "抄表差错退费"});
     let made = server.post(&p.operator, "/api/v1/staff/adjustments", refund).await;
     assert_eq!(made.status, StatusCode::CREATED, "{}", made.body);
-    let adjustment = made.body.as_i64().expect("adjustment id");
+    let adjustment = made.body["id"].as_i64().expect("adjustment id");
     (bills[1]["id"].as_i64().expect("id"), bills[0]["id"].as_i64().expect("id"), adjustment)
 }
 

@@ -230,14 +230,7 @@ pub async fn login(
     let email = email.trim().to_lowercase();
     // Failures count per (address, client): a guesser is refused from their own client only,
     // and past the limit for the address every answer is slowed down, never refused.
-    let client = rate_limit::client_key(&actor.ip);
-    let pair = format!("{email}\n{client}");
-    rate_limit::hit(db, rate_limit::LOGIN_PER_IP, &client).await?;
-    rate_limit::refuse_if_used_up(db, rate_limit::LOGIN_FAILURES_PER_CLIENT, &pair).await?;
-    let failures = rate_limit::hits(db, rate_limit::LOGIN_FAILURES_PER_EMAIL, &email).await?;
-    if let Some(delay) = rate_limit::slowdown(rate_limit::LOGIN_FAILURES_PER_EMAIL, failures) {
-        tokio::time::sleep(delay).await;
-    }
+    rate_limit::before_login_check(db, &email, &actor.ip).await?;
     let row = sqlx::query(
         "SELECT id, kind, display_name, password_hash, email_confirmed_at, disabled_at, language FROM users WHERE email = $1",
     )
@@ -247,8 +240,7 @@ pub async fn login(
     let stored: Option<String> = row.as_ref().map(|r| r.try_get("password_hash")).transpose()?.flatten();
     let matches = passwords::verify(password.to_owned(), stored).await.map_err(Fail::Internal)?;
     let Some(row) = row.filter(|_| matches) else {
-        rate_limit::count(db, rate_limit::LOGIN_FAILURES_PER_CLIENT, &pair).await?;
-        rate_limit::count(db, rate_limit::LOGIN_FAILURES_PER_EMAIL, &email).await?;
+        rate_limit::login_failed(db, &email, &actor.ip).await?;
         let subject = format!("email:{}", shared::api::accounts::email_hint(&email));
         audit::record_alone(db, actor, "login.failed", &subject, json!({})).await?;
         return Err(Fail::Code(ErrorCode::InvalidCredentials));
@@ -282,6 +274,7 @@ pub async fn login(
         Err(fail) => {
             drop(tx);
             if matches!(fail, Fail::Code(ErrorCode::SecondFactorInvalid)) {
+                rate_limit::login_failed(db, &email, &actor.ip).await?;
                 audit::record_alone(db, &actor, "login.second_factor_failed", &subject, json!({})).await?;
             }
             return Err(fail);

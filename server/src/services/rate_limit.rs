@@ -83,6 +83,32 @@ pub fn client_key(ip: &str) -> String {
     }
 }
 
+/// Before a login's password or second-factor code is checked: counts the client's
+/// attempt, refuses a client that has used up its failures for this address, and holds the
+/// answer back once the address has too many failures from anywhere (never refused, so a
+/// stranger cannot lock the owner out).
+pub async fn before_login_check(db: &Db, email: &str, ip: &str) -> Outcome<()> {
+    let client = client_key(ip);
+    hit(db, LOGIN_PER_IP, &client).await?;
+    refuse_if_used_up(db, LOGIN_FAILURES_PER_CLIENT, &login_pair(email, &client)).await?;
+    let failures = hits(db, LOGIN_FAILURES_PER_EMAIL, email).await?;
+    if let Some(delay) = slowdown(LOGIN_FAILURES_PER_EMAIL, failures) {
+        tokio::time::sleep(delay).await;
+    }
+    Ok(())
+}
+
+/// A wrong password or second-factor code: counted against (address, client) and against
+/// the address.
+pub async fn login_failed(db: &Db, email: &str, ip: &str) -> Outcome<()> {
+    count(db, LOGIN_FAILURES_PER_CLIENT, &login_pair(email, &client_key(ip))).await?;
+    count(db, LOGIN_FAILURES_PER_EMAIL, email).await
+}
+
+fn login_pair(email: &str, client: &str) -> String {
+    format!("{email}\n{client}")
+}
+
 /// How long to hold an answer back once `hits` have passed `limit`: a second more for each
 /// hit past it, at most ten.
 pub fn slowdown(limit: Limit, hits: i64) -> Option<Duration> {

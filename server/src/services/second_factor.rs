@@ -168,10 +168,15 @@ pub fn is_fresh(user: &SessionUser, clock: &Clock) -> bool {
     user.second_factor_at.is_some_and(|at| (clock.seconds() - at) <= FRESH_SECS)
 }
 
-/// Counts an attempt like a login: a wrong code is a wrong guess at the login.
-// Keep in step with the limits `identity::login` counts.
+/// Gates an attempt like a login's (`rate_limit::before_login_check`): a wrong code is a
+/// wrong guess at the login, counted by [`count_failure`].
 async fn count_attempt(db: &Db, email: &str, actor: &Actor) -> Outcome<()> {
-    rate_limit::hit_all(db, &[(rate_limit::LOGIN_PER_EMAIL, email), (rate_limit::LOGIN_PER_IP, &actor.ip)]).await
+    rate_limit::before_login_check(db, email, &actor.ip).await
+}
+
+/// A wrong password or code, counted as a failed login.
+async fn count_failure(db: &Db, email: &str, actor: &Actor) -> Outcome<()> {
+    rate_limit::login_failed(db, email, &actor.ip).await
 }
 
 /// The login behind an email and password (counted as a login attempt); answers its id,
@@ -187,6 +192,7 @@ async fn by_password(db: &Db, actor: &Actor, email: &str, password: &str) -> Out
     let stored: Option<String> = row.as_ref().map(|r| r.try_get("password_hash")).transpose()?.flatten();
     let matches = passwords::verify(password.to_owned(), stored).await.map_err(Fail::Internal)?;
     let Some(row) = row.filter(|_| matches) else {
+        count_failure(db, &email, actor).await?;
         let subject = format!("email:{}", shared::api::accounts::email_hint(&email));
         audit::record_alone(db, actor, "login.failed", &subject, json!({"second_factor_setup": true})).await?;
         return Err(Fail::Code(ErrorCode::InvalidCredentials));
@@ -259,6 +265,7 @@ pub async fn confirm(
     };
     if !accept_totp(&mut tx, user_id, &secret, code).await? {
         drop(tx);
+        count_failure(db, &actor.label, &actor).await?;
         audit::record_alone(db, &actor, "second_factor.failed", &subject, json!({"step": "enrolment"})).await?;
         return Err(Fail::Code(ErrorCode::SecondFactorInvalid));
     }
@@ -300,6 +307,7 @@ pub async fn verify(db: &Db, clock: &Clock, actor: &Actor, user: &SessionUser, c
     };
     if !accept(&mut tx, user.user_id, &secret, code).await? {
         drop(tx);
+        count_failure(db, &user.email, actor).await?;
         audit::record_alone(db, actor, "second_factor.failed", &subject, json!({"step": "fresh_check"})).await?;
         return Err(Fail::Code(ErrorCode::SecondFactorInvalid));
     }
@@ -322,6 +330,7 @@ pub async fn disable(db: &Db, actor: &Actor, user: &SessionUser, code: &str) -> 
     };
     if !accept(&mut tx, user.user_id, &secret, code).await? {
         drop(tx);
+        count_failure(db, &user.email, actor).await?;
         audit::record_alone(db, actor, "second_factor.failed", &subject, json!({"step": "disable"})).await?;
         return Err(Fail::Code(ErrorCode::SecondFactorInvalid));
     }
