@@ -146,7 +146,7 @@ pub async fn register(
             &mut tx,
             actor,
             "register.existing_address",
-            &format!("user:{}", row.try_get::<i64, _>("id")?),
+            audit::Subject::User(row.try_get::<i64, _>("id")?),
             json!({}),
         )
         .await?;
@@ -175,7 +175,7 @@ pub async fn register(
     );
     mail::enqueue(&mut tx, &email).await?;
     let actor = Actor { user_id: Some(user_id), label: valid.email.clone(), ip: actor.ip.clone() };
-    audit::record(&mut tx, &actor, "register", &format!("user:{user_id}"), json!({"kind": "customer"})).await?;
+    audit::record(&mut tx, &actor, "register", audit::Subject::User(user_id), json!({"kind": "customer"})).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -189,7 +189,7 @@ pub async fn confirm(db: &Db, actor: &Actor, token: &str) -> Outcome<()> {
         .bind(user_id)
         .execute(&mut *tx)
         .await?;
-    audit::record(&mut tx, actor, "email.confirmed", &format!("user:{user_id}"), json!({})).await?;
+    audit::record(&mut tx, actor, "email.confirmed", audit::Subject::User(user_id), json!({})).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -225,15 +225,16 @@ pub async fn login(
     let stored: Option<String> = row.as_ref().map(|r| r.try_get("password_hash")).transpose()?.flatten();
     let matches = passwords::verify(password.to_owned(), stored).await.map_err(Fail::Internal)?;
     let Some(row) = row.filter(|_| matches) else {
-        let subject = format!("email:{}", shared::api::accounts::email_hint(&email));
-        audit::record_alone(db, actor, "login.failed", &subject, json!({})).await?;
+        let hint = shared::api::accounts::email_hint(&email);
+        let subject = audit::Subject::EmailHint(&hint);
+        audit::record_alone(db, actor, "login.failed", subject, json!({})).await?;
         return Err(Fail::Code(ErrorCode::InvalidCredentials));
     };
     let user_id: i64 = row.try_get("id")?;
     let actor = Actor { user_id: Some(user_id), label: email.clone(), ip: actor.ip.clone() };
-    let subject = format!("user:{user_id}");
+    let subject = audit::Subject::User(user_id);
     if row.try_get::<Option<i64>, _>("disabled_at")?.is_some() {
-        audit::record_alone(db, &actor, "login.refused_disabled", &subject, json!({})).await?;
+        audit::record_alone(db, &actor, "login.refused_disabled", subject, json!({})).await?;
         return Err(Fail::Code(ErrorCode::AccountDisabled));
     }
     let mut tx = db.begin().await?;
@@ -248,7 +249,7 @@ pub async fn login(
             locale_of(&language),
         );
         mail::enqueue(&mut tx, &message).await?;
-        audit::record(&mut tx, &actor, "login.refused_unconfirmed", &subject, json!({})).await?;
+        audit::record(&mut tx, &actor, "login.refused_unconfirmed", subject, json!({})).await?;
         tx.commit().await?;
         return Err(Fail::Code(ErrorCode::EmailUnconfirmed));
     }
@@ -256,7 +257,7 @@ pub async fn login(
         sessions::revoke(&mut tx, &secrets::hash(previous)).await?;
     }
     let (token, expires_at) = sessions::create(&mut tx, config, user_id, &actor.ip, user_agent).await?;
-    audit::record(&mut tx, &actor, "login", &subject, json!({})).await?;
+    audit::record(&mut tx, &actor, "login", subject, json!({})).await?;
     tx.commit().await?;
     Ok(NewSession { token, expires_at })
 }
@@ -264,13 +265,13 @@ pub async fn login(
 /// Logs out this session, or every session of the person.
 pub async fn logout(db: &Db, actor: &Actor, user: &SessionUser, everywhere: bool) -> Outcome<()> {
     let mut tx = db.begin().await?;
-    let subject = format!("user:{}", user.user_id);
+    let subject = audit::Subject::User(user.user_id);
     if everywhere {
         let ended = sessions::revoke_all(&mut tx, user.user_id, None).await?;
-        audit::record(&mut tx, actor, "logout.everywhere", &subject, json!({"sessions": ended})).await?;
+        audit::record(&mut tx, actor, "logout.everywhere", subject, json!({"sessions": ended})).await?;
     } else {
         sessions::revoke(&mut tx, &user.session_hash).await?;
-        audit::record(&mut tx, actor, "logout", &subject, json!({})).await?;
+        audit::record(&mut tx, actor, "logout", subject, json!({})).await?;
     }
     tx.commit().await?;
     Ok(())
@@ -296,7 +297,7 @@ pub async fn forgot_password(db: &Db, config: &Config, actor: &Actor, email: &st
             locale_of(&language),
         );
         mail::enqueue(&mut tx, &message).await?;
-        audit::record(&mut tx, actor, "password.reset_requested", &format!("user:{user_id}"), json!({})).await?;
+        audit::record(&mut tx, actor, "password.reset_requested", audit::Subject::User(user_id), json!({})).await?;
     }
     tx.commit().await?;
     Ok(())
@@ -338,7 +339,7 @@ pub async fn reset_password(db: &Db, actor: &Actor, token: &str, password: &str)
     sessions::revoke_all(&mut tx, user_id, None).await?;
     let action = if purpose == Purpose::Invitation { "invitation.accepted" } else { "password.reset" };
     let actor = Actor { user_id: Some(user_id), label: email, ip: actor.ip.clone() };
-    audit::record(&mut tx, &actor, action, &format!("user:{user_id}"), json!({})).await?;
+    audit::record(&mut tx, &actor, action, audit::Subject::User(user_id), json!({})).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -383,7 +384,7 @@ pub async fn change_password(
     let language: String = row.try_get("language")?;
     let message = templates::render(&user.email, &Template::PasswordChanged { name: &name }, locale_of(&language));
     mail::enqueue(&mut tx, &message).await?;
-    audit::record(&mut tx, actor, "password.changed", &format!("user:{}", user.user_id), json!({})).await?;
+    audit::record(&mut tx, actor, "password.changed", audit::Subject::User(user.user_id), json!({})).await?;
     tx.commit().await?;
     Ok(NewSession { token, expires_at })
 }
@@ -457,7 +458,7 @@ pub async fn update_profile(db: &Db, actor: &Actor, user: &SessionUser, change: 
             .await?;
         changed.push("email_notices");
     }
-    audit::record(&mut tx, actor, "profile.changed", &format!("user:{}", user.user_id), json!({ "fields": changed }))
+    audit::record(&mut tx, actor, "profile.changed", audit::Subject::User(user.user_id), json!({ "fields": changed }))
         .await?;
     tx.commit().await?;
     me(db, user).await
