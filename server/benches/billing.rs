@@ -106,7 +106,7 @@ async fn measure(label: &str, url: &str, folder: &tempfile::TempDir) {
     let source = Source {
         kind: "csv",
         file_name: Some("bench.csv".into()),
-        actor: "bench".into(),
+        actor: gridhall::services::Actor { user_id: None, label: "bench".into(), ip: "local".into() },
         regions: vec![],
         locale: shared::Locale::En,
     };

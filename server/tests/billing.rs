@@ -34,6 +34,7 @@ on_both_backends!(
     adjustments_above_the_limit_need_a_second_operator,
     csv_exports_never_run_a_formula,
     a_held_bill_is_released_and_told_once_to_confirmed_addresses,
+    the_audit_log_names_its_subjects_and_records_staff_reads,
 );
 
 struct People {
@@ -1409,4 +1410,69 @@ async fn a_held_bill_is_released_and_told_once_to_confirmed_addresses(server: Te
     let invitee_mail =
         count(&server, "SELECT CAST(COUNT(*) AS BIGINT) FROM outbox WHERE recipient = 'not.yet@huadong.example'").await;
     assert_eq!(invitee_mail, 1, "only the invitation goes to an address nobody has confirmed");
+/// Issue 11, point 14: every audit subject is `kind:id`; imports, an operator's override of
+/// the reading-jump check, approvals and staff reads of a customer's bills and usage are
+/// audited (a customer reading their own is not).
+async fn the_audit_log_names_its_subjects_and_records_staff_reads(server: TestServer) {
+    let p = people(&server).await;
+    let (month, _) = months(&server);
+    let d = |months_back: u32| month.checked_sub_months(chrono::Months::new(months_back)).expect("month").to_string();
+    let history = json!({"readings": [
+        {"meter_no": "E3100012347", "read_on": d(4), "active": "100"},
+        {"meter_no": "E3100012347", "read_on": d(3), "active": "110"},
+    ]});
+    let imported = server.post(&p.operator, "/api/v1/staff/readings", history).await;
+    let import_id = imported.body["import_id"].as_i64().expect("import");
+    let jump =
+        json!({"readings": [{"meter_no": "E3100012347", "read_on": d(2), "active": "900"}], "confirm_jumps": true});
+    assert_eq!(server.post(&p.operator, "/api/v1/staff/readings", jump).await.body["accepted"], 1);
+    read_meters(&server, &p.operator).await;
+    run_billing(&server, &p.operator).await;
+    let account = demo::CUSTOMER_ACCOUNT;
+    assert_eq!(bills_of(&server, &p.customer, account).await.len(), 1);
+    let bill = bills_of(&server, &p.agent, account).await[0]["id"].as_i64().expect("bill");
+    assert_eq!(server.read(&p.agent, &format!("/api/v1/bills/{bill}")).await.status, StatusCode::OK);
+    assert_eq!(server.read(&p.agent, &format!("/api/v1/accounts/{account}/usage")).await.status, StatusCode::OK);
+
+    let entries = |query: &'static str| {
+        let admin = p.admin.clone();
+        let server = &server;
+        async move {
+            let page = server.read(&admin, &format!("/api/v1/audit?{query}")).await;
+            assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+            page.body["entries"].as_array().expect("entries").clone()
+        }
+    };
+    let imports = entries("action=readings.import").await;
+    assert!(imports.iter().any(|e| e["subject"] == format!("import:{import_id}")), "{imports:?}");
+    let jumps = entries("action=readings.jump_confirmed").await;
+    assert_eq!(jumps.len(), 1, "{jumps:?}");
+    assert_eq!(jumps[0]["subject"], "meter:E3100012347");
+    assert_eq!(jumps[0]["actor"], demo::BILLING_OPERATOR);
+    let reads = entries("action=account.").await;
+    let read: Vec<(&str, &str, &str)> = reads
+        .iter()
+        .filter_map(|e| Some((e["action"].as_str()?, e["subject"].as_str()?, e["actor"].as_str()?)))
+        .filter(|(action, _, _)| action.ends_with("_read"))
+        .collect();
+    let subject = format!("account:{account}");
+    assert_eq!(
+        read,
+        [("account.usage_read", subject.as_str(), demo::AGENT), ("account.bills_read", subject.as_str(), demo::AGENT)],
+        "the agent's reads, not the customer's own"
+    );
+    let bill_reads = entries("action=bill.read").await;
+    assert_eq!(bill_reads.len(), 1, "{bill_reads:?}");
+    assert_eq!(bill_reads[0]["subject"], format!("bill:{bill}"));
+    let run = entries("action=billing.run.start").await;
+    assert!(run[0]["subject"].as_str().is_some_and(|s| s.starts_with("run:")), "{run:?}");
+    // Every subject in the log is `kind:id`.
+    for entry in entries("").await {
+        let subject = entry["subject"].as_str().unwrap_or_default();
+        let (kind, id) = subject.split_once(':').unwrap_or_default();
+        assert!(
+            !kind.is_empty() && kind.chars().all(|c| c.is_ascii_lowercase() || c == '_') && !id.is_empty(),
+            "{entry}"
+        );
+    }
 }

@@ -16,6 +16,7 @@ use super::auth::Caller;
 use super::error::{AppError, OrLocale};
 use super::extract::ApiJson;
 use crate::services::applications::{Env, customer, documents};
+use crate::services::audit::{self, Subject};
 use crate::state::AppState;
 
 /// The caller's applications (an enterprise user: their organisation's), newest first.
@@ -62,7 +63,13 @@ pub async fn get(
 ) -> Result<Json<ApplicationDetail>, AppError> {
     let user = caller.user()?;
     let mut conn = state.db.pool().acquire().await.map_err(|e| AppError::database(e, caller.locale))?;
-    Ok(Json(customer::detail(&mut conn, user, id).await.or_locale(caller.locale)?))
+    let detail = customer::detail(&mut conn, user, id).await.or_locale(caller.locale)?;
+    drop(conn);
+    let subject = Subject::Application(id);
+    audit::staff_read(&state.db, &caller.actor, Some(&**user), "application.read", subject)
+        .await
+        .or_locale(caller.locale)?;
+    Ok(Json(detail))
 }
 
 /// Saves a draft's form.
@@ -176,6 +183,10 @@ pub async fn download(
     let env = Env::of(&state).await.or_locale(caller.locale)?;
     let file =
         documents::download(&env, &state.config.document_dir, user, id, document_id).await.or_locale(caller.locale)?;
+    let subject = Subject::Application(id);
+    audit::staff_read(&state.db, &caller.actor, Some(&**user), "application.document_read", subject)
+        .await
+        .or_locale(caller.locale)?;
     let name = percent_encoding::utf8_percent_encode(&file.file_name, percent_encoding::NON_ALPHANUMERIC);
     let disposition = format!("attachment; filename*=UTF-8''{name}");
     Ok((

@@ -158,7 +158,7 @@ async fn import_batch(
         // Only a person who checked a jump may wave it through.
         confirm_jumps: batch.confirm_jumps && kind == "manual",
     };
-    let source = Source { kind, file_name: None, actor: caller.actor.label.clone(), regions, locale: caller.locale };
+    let source = Source { kind, file_name: None, actor: caller.actor.clone(), regions, locale: caller.locale };
     Ok(Json(readings::import(state, source, lines).await.or_locale(caller.locale)?))
 }
 
@@ -259,7 +259,7 @@ pub async fn upload_readings(
     let source = Source {
         kind: "csv",
         file_name: name,
-        actor: caller.actor.label.clone(),
+        actor: caller.actor.clone(),
         regions: regions_of(user),
         locale: caller.locale,
     };

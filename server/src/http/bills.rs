@@ -12,7 +12,10 @@ use shared::api::{ApiError, ErrorCode};
 
 use super::auth::{Caller, Principal};
 use super::error::{AppError, OrLocale};
+use crate::services::audit;
+use crate::services::audit::Subject;
 use crate::services::billing::{Viewer, bills, usage};
+use crate::services::sessions::SessionUser;
 use crate::state::AppState;
 
 /// Who is asking, for the billing services.
@@ -39,7 +42,12 @@ pub async fn list(
     Path(account_no): Path<String>,
 ) -> Result<Json<Vec<BillSummary>>, AppError> {
     let viewer = viewer(&caller)?;
-    Ok(Json(bills::for_account(&state, viewer, &account_no).await.or_locale(caller.locale)?))
+    let bills = bills::for_account(&state, viewer, &account_no).await.or_locale(caller.locale)?;
+    let subject = Subject::Account(&account_no);
+    audit::staff_read(&state.db, &caller.actor, reader(&caller), "account.bills_read", subject)
+        .await
+        .or_locale(caller.locale)?;
+    Ok(Json(bills))
 }
 
 /// A bill: readings, energy by tier or period, every line, adjustments, total, due date.
@@ -55,7 +63,11 @@ pub async fn get(
     Path(id): Path<i64>,
 ) -> Result<Json<BillDetail>, AppError> {
     let viewer = viewer(&caller)?;
-    Ok(Json(bills::detail(&state, viewer, id).await.or_locale(caller.locale)?))
+    let bill = bills::detail(&state, viewer, id).await.or_locale(caller.locale)?;
+    audit::staff_read(&state.db, &caller.actor, reader(&caller), "bill.read", Subject::Bill(id))
+        .await
+        .or_locale(caller.locale)?;
+    Ok(Json(bill))
 }
 
 /// A bill's lines as CSV, in the caller's language.
@@ -72,6 +84,9 @@ pub async fn lines_csv(
 ) -> Result<Response, AppError> {
     let viewer = viewer(&caller)?;
     let bill = bills::detail(&state, viewer, id).await.or_locale(caller.locale)?;
+    audit::staff_read(&state.db, &caller.actor, reader(&caller), "bill.read", Subject::Bill(id))
+        .await
+        .or_locale(caller.locale)?;
     let body = bills::lines_csv(&bill, caller.locale).or_locale(caller.locale)?;
     let disposition = format!("attachment; filename=\"bill-{}-{}.csv\"", bill.summary.account_no, bill.summary.period);
     Ok((
@@ -95,6 +110,9 @@ pub async fn lines_csv(
 pub async fn pdf(State(state): State<AppState>, caller: Caller, Path(id): Path<i64>) -> Result<Response, AppError> {
     let viewer = viewer(&caller)?;
     let bill = bills::detail(&state, viewer, id).await.or_locale(caller.locale)?;
+    audit::staff_read(&state.db, &caller.actor, reader(&caller), "bill.read", Subject::Bill(id))
+        .await
+        .or_locale(caller.locale)?;
     let locale = caller.locale;
     // Setting type is CPU work: off the request threads.
     let body =
@@ -128,7 +146,12 @@ pub async fn account_usage(
     Path(account_no): Path<String>,
 ) -> Result<Json<UsageView>, AppError> {
     let viewer = viewer(&caller)?;
-    Ok(Json(usage::usage(&state, viewer, &account_no).await.or_locale(caller.locale)?))
+    let usage = usage::usage(&state, viewer, &account_no).await.or_locale(caller.locale)?;
+    let subject = Subject::Account(&account_no);
+    audit::staff_read(&state.db, &caller.actor, reader(&caller), "account.usage_read", subject)
+        .await
+        .or_locale(caller.locale)?;
+    Ok(Json(usage))
 }
 
 /// The day of a load curve.
@@ -153,7 +176,17 @@ pub async fn load_curve(
     Query(query): Query<DayQuery>,
 ) -> Result<Json<LoadCurve>, AppError> {
     let viewer = viewer(&caller)?;
-    Ok(Json(usage::load_curve(&state, viewer, &account_no, query.day).await.or_locale(caller.locale)?))
+    let curve = usage::load_curve(&state, viewer, &account_no, query.day).await.or_locale(caller.locale)?;
+    let subject = Subject::Account(&account_no);
+    audit::staff_read(&state.db, &caller.actor, reader(&caller), "account.load_read", subject)
+        .await
+        .or_locale(caller.locale)?;
+    Ok(Json(curve))
+}
+
+/// The logged-in person reading, if any (a token reads for an organisation, not a person).
+fn reader(caller: &Caller) -> Option<&SessionUser> {
+    caller.user().ok().map(|user| &**user)
 }
 
 fn org_of(caller: &Caller) -> Result<i64, AppError> {

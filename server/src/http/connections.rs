@@ -210,7 +210,7 @@ pub async fn add_commitment(
         &state.db,
         &caller.actor,
         "commitment.version_added",
-        &format!("commitment:{}", new.code),
+        crate::services::audit::Subject::Commitment(new.code),
         serde_json::json!({"version": version, "limit": request.limit, "effective_from": request.effective_from}),
     )
     .await

@@ -126,7 +126,7 @@ pub async fn send_link_code(db: &Db, actor: &Actor, user: &SessionUser, account_
         store_link_code(&mut tx, user, account_id, &code).await?;
         mail::enqueue(&mut tx, &message).await?;
     }
-    audit::record(&mut tx, actor, "account.link_code_sent", &format!("account:{account_no}"), json!({})).await?;
+    audit::record(&mut tx, actor, "account.link_code_sent", audit::Subject::Account(account_no), json!({})).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -176,9 +176,9 @@ pub async fn link(
     proof: &CheckedProof,
 ) -> Outcome<AccountSummary> {
     count_link_attempt(db, actor, user, account_no).await?;
-    let subject = format!("account:{account_no}");
+    let subject = audit::Subject::Account(account_no);
     let Some(account) = find_account(db, account_no).await? else {
-        audit::record_alone(db, actor, "account.link_failed", &subject, json!({"reason": "unknown_account"})).await?;
+        audit::record_alone(db, actor, "account.link_failed", subject, json!({"reason": "unknown_account"})).await?;
         return Err(Fail::Code(ErrorCode::ProofMismatch));
     };
     let mut tx = db.begin().await?;
@@ -205,7 +205,7 @@ pub async fn link(
             db,
             actor,
             "account.link_failed",
-            &subject,
+            subject,
             json!({"reason": "wrong_proof", "method": method}),
         )
         .await?;
@@ -223,7 +223,7 @@ pub async fn link(
     .execute(&mut *tx)
     .await?;
     if inserted.rows_affected() == 1 {
-        audit::record(&mut tx, actor, "account.linked", &subject, json!({"method": method})).await?;
+        audit::record(&mut tx, actor, "account.linked", subject, json!({"method": method})).await?;
     }
     tx.commit().await?;
     let sql = format!(
@@ -291,7 +291,7 @@ pub async fn unlink(db: &Db, actor: &Actor, user: &SessionUser, account_no: &str
     if removed.rows_affected() == 0 {
         return Err(Fail::Code(ErrorCode::NotFound));
     }
-    audit::record(&mut tx, actor, "account.unlinked", &format!("account:{account_no}"), json!({"user": user_id}))
+    audit::record(&mut tx, actor, "account.unlinked", audit::Subject::Account(account_no), json!({"user": user_id}))
         .await?;
     tx.commit().await?;
     Ok(())

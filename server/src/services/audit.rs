@@ -1,23 +1,83 @@
 //! The audit log: who did what, when, from where. Rows are only ever added (the database
 //! refuses updates and deletes), in the same transaction as the change they record.
 
+use std::fmt;
+
 use serde_json::Value;
 use shared::api::staff::{AuditEntry, AuditPage, AuditQuery};
+use shared::roles::UserKind;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
+use super::sessions::SessionUser;
 use super::{Actor, Outcome, now, utc};
 use crate::db::Db;
 
 /// Entries per page of the audit log.
 pub const PAGE_SIZE: i64 = 50;
 
-/// Adds an entry. `subject` names what was acted on (`user:12`, `account:3100012345`).
+/// What an entry is about, written `kind:id` (`user:12`, `account:3100012345`, `bill:42`).
+/// A typed value, so that no entry is written with a bare number or free text for a
+/// subject: the log can always be searched by subject.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Subject<'a> {
+    /// A login.
+    User(i64),
+    /// A login attempt for an address with no login: the address's hint only.
+    EmailHint(&'a str),
+    /// An electricity account, by its number.
+    Account(&'a str),
+    /// A bill.
+    Bill(i64),
+    /// A refund or back-billing.
+    Adjustment(i64),
+    /// A billing run.
+    Run(i64),
+    /// An import of readings.
+    Import(i64),
+    /// A meter, by its number.
+    Meter(&'a str),
+    /// A tariff, by its code.
+    Tariff(&'a str),
+    /// A connection application.
+    Application(i64),
+    /// An enterprise's API token.
+    Token(i64),
+    /// An integration token of the utility's own systems.
+    IntegrationToken(i64),
+    /// The working-day calendar of a year.
+    Calendar(i32),
+    /// A published service commitment, by its code.
+    Commitment(&'a str),
+}
+
+impl fmt::Display for Subject<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Subject::User(id) => write!(f, "user:{id}"),
+            Subject::EmailHint(hint) => write!(f, "email:{hint}"),
+            Subject::Account(no) => write!(f, "account:{no}"),
+            Subject::Bill(id) => write!(f, "bill:{id}"),
+            Subject::Adjustment(id) => write!(f, "adjustment:{id}"),
+            Subject::Run(id) => write!(f, "run:{id}"),
+            Subject::Import(id) => write!(f, "import:{id}"),
+            Subject::Meter(no) => write!(f, "meter:{no}"),
+            Subject::Tariff(code) => write!(f, "tariff:{code}"),
+            Subject::Application(id) => write!(f, "application:{id}"),
+            Subject::Token(id) => write!(f, "token:{id}"),
+            Subject::IntegrationToken(id) => write!(f, "integration:{id}"),
+            Subject::Calendar(year) => write!(f, "calendar:{year}"),
+            Subject::Commitment(code) => write!(f, "commitment:{code}"),
+        }
+    }
+}
+
+/// Adds an entry about `subject`.
 pub async fn record(
     conn: &mut AnyConnection,
     actor: &Actor,
     action: &str,
-    subject: &str,
+    subject: Subject<'_>,
     detail: Value,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
@@ -29,7 +89,7 @@ pub async fn record(
     .bind(&actor.label)
     .bind(&actor.ip)
     .bind(action)
-    .bind(subject)
+    .bind(subject.to_string())
     .bind(detail.to_string())
     .execute(conn)
     .await?;
@@ -37,10 +97,26 @@ pub async fn record(
 }
 
 /// Adds an entry on its own (for events that change nothing else, such as a failed login).
-pub async fn record_alone(db: &Db, actor: &Actor, action: &str, subject: &str, detail: Value) -> Outcome<()> {
+pub async fn record_alone(db: &Db, actor: &Actor, action: &str, subject: Subject<'_>, detail: Value) -> Outcome<()> {
     let mut conn = db.pool().acquire().await?;
     record(&mut conn, actor, action, subject, detail).await?;
     Ok(())
+}
+
+/// Records a staff member's read of a customer's personal data (bills, usage, load, an
+/// application and its documents); a customer's or enterprise's read of their own is not
+/// recorded, nor is a token's.
+pub async fn staff_read(
+    db: &Db,
+    actor: &Actor,
+    reader: Option<&SessionUser>,
+    action: &str,
+    subject: Subject<'_>,
+) -> Outcome<()> {
+    match reader {
+        Some(user) if user.kind == UserKind::Staff => record_alone(db, actor, action, subject, Value::Null).await,
+        _ => Ok(()),
+    }
 }
 
 /// A page of entries, newest first, filtered as asked.

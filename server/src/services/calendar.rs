@@ -59,7 +59,7 @@ pub async fn put_year(db: &Db, actor: &Actor, year: &YearCalendar) -> Outcome<()
     .bind(&actor.label)
     .execute(&mut *tx)
     .await?;
-    audit::record(&mut tx, actor, "calendar.year_set", &format!("calendar:{}", year.year), json!({"body": year}))
+    audit::record(&mut tx, actor, "calendar.year_set", audit::Subject::Calendar(year.year), json!({"body": year}))
         .await?;
     tx.commit().await?;
     Ok(())

@@ -154,7 +154,7 @@ pub async fn register(
             &mut tx,
             actor,
             "register.existing_address",
-            &format!("user:{}", row.try_get::<i64, _>("id")?),
+            audit::Subject::User(row.try_get::<i64, _>("id")?),
             json!({}),
         )
         .await?;
@@ -183,7 +183,7 @@ pub async fn register(
     );
     mail::enqueue(&mut tx, &email).await?;
     let actor = Actor { user_id: Some(user_id), label: valid.email.clone(), ip: actor.ip.clone() };
-    audit::record(&mut tx, &actor, "register", &format!("user:{user_id}"), json!({"kind": "customer"})).await?;
+    audit::record(&mut tx, &actor, "register", audit::Subject::User(user_id), json!({"kind": "customer"})).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -197,7 +197,7 @@ pub async fn confirm(db: &Db, actor: &Actor, token: &str) -> Outcome<()> {
         .bind(user_id)
         .execute(&mut *tx)
         .await?;
-    audit::record(&mut tx, actor, "email.confirmed", &format!("user:{user_id}"), json!({})).await?;
+    audit::record(&mut tx, actor, "email.confirmed", audit::Subject::User(user_id), json!({})).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -241,15 +241,16 @@ pub async fn login(
     let matches = passwords::verify(password.to_owned(), stored).await.map_err(Fail::Internal)?;
     let Some(row) = row.filter(|_| matches) else {
         rate_limit::login_failed(db, &email, &actor.ip).await?;
-        let subject = format!("email:{}", shared::api::accounts::email_hint(&email));
-        audit::record_alone(db, actor, "login.failed", &subject, json!({})).await?;
+        let hint = shared::api::accounts::email_hint(&email);
+        let subject = audit::Subject::EmailHint(&hint);
+        audit::record_alone(db, actor, "login.failed", subject, json!({})).await?;
         return Err(Fail::Code(ErrorCode::InvalidCredentials));
     };
     let user_id: i64 = row.try_get("id")?;
     let actor = Actor { user_id: Some(user_id), label: email.clone(), ip: actor.ip.clone() };
-    let subject = format!("user:{user_id}");
+    let subject = audit::Subject::User(user_id);
     if row.try_get::<Option<i64>, _>("disabled_at")?.is_some() {
-        audit::record_alone(db, &actor, "login.refused_disabled", &subject, json!({})).await?;
+        audit::record_alone(db, &actor, "login.refused_disabled", subject, json!({})).await?;
         return Err(Fail::Code(ErrorCode::AccountDisabled));
     }
     let mut tx = db.begin().await?;
@@ -264,7 +265,7 @@ pub async fn login(
             locale_of(&language),
         );
         mail::enqueue(&mut tx, &message).await?;
-        audit::record(&mut tx, &actor, "login.refused_unconfirmed", &subject, json!({})).await?;
+        audit::record(&mut tx, &actor, "login.refused_unconfirmed", subject, json!({})).await?;
         tx.commit().await?;
         return Err(Fail::Code(ErrorCode::EmailUnconfirmed));
     }
@@ -287,7 +288,7 @@ pub async fn login(
     if checked {
         second_factor::mark_fresh(&mut tx, clock, &secrets::hash(&token)).await?;
     }
-    audit::record(&mut tx, &actor, "login", &subject, json!({ "second_factor": checked })).await?;
+    audit::record(&mut tx, &actor, "login", subject, json!({ "second_factor": checked })).await?;
     tx.commit().await?;
     Ok(NewSession { token, expires_at })
 }
@@ -295,13 +296,13 @@ pub async fn login(
 /// Logs out this session, or every session of the person.
 pub async fn logout(db: &Db, actor: &Actor, user: &SessionUser, everywhere: bool) -> Outcome<()> {
     let mut tx = db.begin().await?;
-    let subject = format!("user:{}", user.user_id);
+    let subject = audit::Subject::User(user.user_id);
     if everywhere {
         let ended = sessions::revoke_all(&mut tx, user.user_id, None).await?;
-        audit::record(&mut tx, actor, "logout.everywhere", &subject, json!({"sessions": ended})).await?;
+        audit::record(&mut tx, actor, "logout.everywhere", subject, json!({"sessions": ended})).await?;
     } else {
         sessions::revoke(&mut tx, &user.session_hash).await?;
-        audit::record(&mut tx, actor, "logout", &subject, json!({})).await?;
+        audit::record(&mut tx, actor, "logout", subject, json!({})).await?;
     }
     tx.commit().await?;
     Ok(())
@@ -330,7 +331,7 @@ pub async fn forgot_password(db: &Db, config: &Config, actor: &Actor, email: &st
             locale_of(&language),
         );
         mail::enqueue(&mut tx, &message).await?;
-        audit::record(&mut tx, actor, "password.reset_requested", &format!("user:{user_id}"), json!({})).await?;
+        audit::record(&mut tx, actor, "password.reset_requested", audit::Subject::User(user_id), json!({})).await?;
     } else {
         let token = secrets::token().map_err(|e| Fail::Internal(anyhow::anyhow!("no randomness: {e}")))?;
         let _discarded = templates::render(
@@ -338,8 +339,8 @@ pub async fn forgot_password(db: &Db, config: &Config, actor: &Actor, email: &st
             &Template::ResetPassword { name: "", link: &link(config, "/password/reset", &token) },
             Locale::default(),
         );
-        let subject = format!("email:{}", shared::api::accounts::email_hint(&email));
-        audit::record(&mut tx, actor, "password.reset_requested", &subject, json!({"login": false})).await?;
+        let hint = shared::api::accounts::email_hint(&email);
+        audit::record(&mut tx, actor, "password.reset_requested", audit::Subject::EmailHint(&hint), json!({"login": false})).await?;
     }
     tx.commit().await?;
     Ok(())
@@ -381,7 +382,7 @@ pub async fn reset_password(db: &Db, actor: &Actor, token: &str, password: &str)
     sessions::revoke_all(&mut tx, user_id, None).await?;
     let action = if purpose == Purpose::Invitation { "invitation.accepted" } else { "password.reset" };
     let actor = Actor { user_id: Some(user_id), label: email, ip: actor.ip.clone() };
-    audit::record(&mut tx, &actor, action, &format!("user:{user_id}"), json!({})).await?;
+    audit::record(&mut tx, &actor, action, audit::Subject::User(user_id), json!({})).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -426,7 +427,7 @@ pub async fn change_password(
     let language: String = row.try_get("language")?;
     let message = templates::render(&user.email, &Template::PasswordChanged { name: &name }, locale_of(&language));
     mail::enqueue(&mut tx, &message).await?;
-    audit::record(&mut tx, actor, "password.changed", &format!("user:{}", user.user_id), json!({})).await?;
+    audit::record(&mut tx, actor, "password.changed", audit::Subject::User(user.user_id), json!({})).await?;
     tx.commit().await?;
     Ok(NewSession { token, expires_at })
 }
@@ -501,7 +502,7 @@ pub async fn update_profile(db: &Db, actor: &Actor, user: &SessionUser, change: 
             .await?;
         changed.push("email_notices");
     }
-    audit::record(&mut tx, actor, "profile.changed", &format!("user:{}", user.user_id), json!({ "fields": changed }))
+    audit::record(&mut tx, actor, "profile.changed", audit::Subject::User(user.user_id), json!({ "fields": changed }))
         .await?;
     tx.commit().await?;
     me(db, user).await

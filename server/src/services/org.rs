@@ -93,7 +93,7 @@ pub async fn invite(
         &mut tx,
         actor,
         "org.member_invited",
-        &format!("user:{user_id}"),
+        audit::Subject::User(user_id),
         json!({"org": org_id, "role": request.role}),
     )
     .await?;
@@ -139,8 +139,14 @@ pub async fn change_role(db: &Db, actor: &Actor, org_id: i64, user_id: i64, role
         .execute(&mut *tx)
         .await?;
     sessions::revoke_all(&mut tx, user_id, None).await?;
-    audit::record(&mut tx, actor, "org.role_changed", &format!("user:{user_id}"), json!({"from": current, "to": role}))
-        .await?;
+    audit::record(
+        &mut tx,
+        actor,
+        "org.role_changed",
+        audit::Subject::User(user_id),
+        json!({"from": current, "to": role}),
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -155,7 +161,7 @@ pub async fn remove(db: &Db, actor: &Actor, org_id: i64, user_id: i64) -> Outcom
     sqlx::query("DELETE FROM org_members WHERE user_id = $1").bind(user_id).execute(&mut *tx).await?;
     sqlx::query("UPDATE users SET disabled_at = $1 WHERE id = $2").bind(now()).bind(user_id).execute(&mut *tx).await?;
     sessions::revoke_all(&mut tx, user_id, None).await?;
-    audit::record(&mut tx, actor, "org.member_removed", &format!("user:{user_id}"), json!({"org": org_id})).await?;
+    audit::record(&mut tx, actor, "org.member_removed", audit::Subject::User(user_id), json!({"org": org_id})).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -219,7 +225,7 @@ pub async fn issue_token(
         &mut tx,
         actor,
         "token.issued",
-        &format!("token:{id}"),
+        audit::Subject::Token(id),
         json!({"org": org_id, "scope": request.scope, "prefix": prefix}),
     )
     .await?;
@@ -252,7 +258,7 @@ pub async fn revoke_token(db: &Db, actor: &Actor, org_id: i64, token_id: i64) ->
         // Revoking twice is fine; someone else's token does not exist for this caller.
         return if exists.is_some() { Ok(()) } else { Err(Fail::Code(ErrorCode::NotFound)) };
     }
-    audit::record(&mut tx, actor, "token.revoked", &format!("token:{token_id}"), json!({"org": org_id})).await?;
+    audit::record(&mut tx, actor, "token.revoked", audit::Subject::Token(token_id), json!({"org": org_id})).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -149,7 +149,7 @@ pub async fn invite(
         &mut tx,
         actor,
         "staff.created",
-        &format!("user:{user_id}"),
+        audit::Subject::User(user_id),
         json!({"roles": request.roles, "regions": request.regions}),
     )
     .await?;
@@ -187,7 +187,7 @@ pub async fn update(db: &Db, actor: &Actor, user_id: i64, request: &UpdateStaffR
         &mut tx,
         actor,
         "staff.changed",
-        &format!("user:{user_id}"),
+        audit::Subject::User(user_id),
         json!({"roles": request.roles, "regions": request.regions, "disabled": request.disabled}),
     )
     .await?;

@@ -106,7 +106,7 @@ pub async fn upload(
         &mut tx,
         actor,
         "application.document_uploaded",
-        &format!("application:{id}"),
+        audit::Subject::Application(id),
         json!({"document": doc_id, "kind": kind}),
     )
     .await?;

@@ -172,8 +172,14 @@ pub async fn assign(
     .await?;
     let change = Change { action: "assign", step: None, note: Some(name), detail: json!({"handler_id": target}) };
     super::history(&mut tx, env, actor, id, &change, Some(app.process.status), app.process.status).await?;
-    audit::record(&mut tx, actor, "application.assigned", &format!("application:{id}"), json!({"handler_id": target}))
-        .await?;
+    audit::record(
+        &mut tx,
+        actor,
+        "application.assigned",
+        audit::Subject::Application(id),
+        json!({"handler_id": target}),
+    )
+    .await?;
     if target != user.user_id {
         crate::services::notices::notify(
             &mut tx,
@@ -326,7 +332,7 @@ pub async fn act(
             complete(env, &mut tx, &app, None).await?;
         }
     }
-    audit::record(&mut tx, actor, "application.action", &format!("application:{id}"), json!({"action": action}))
+    audit::record(&mut tx, actor, "application.action", audit::Subject::Application(id), json!({"action": action}))
         .await?;
     tx.commit().await?;
     let mut conn = env.db.pool().acquire().await?;

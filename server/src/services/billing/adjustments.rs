@@ -110,7 +110,7 @@ pub async fn decide(
         "reason": before.reason,
         "requested_by": before.requested_by,
     });
-    audit::record(&mut tx, actor, &format!("billing.adjustment.{decision}"), &format!("adjustment:{id}"), detail)
+    audit::record(&mut tx, actor, &format!("billing.adjustment.{decision}"), audit::Subject::Adjustment(id), detail)
         .await?;
     let row = sqlx::query(sqlx::AssertSqlSafe(select)).bind(id).fetch_one(&mut *tx).await?;
     let view = view_from_row(&row)?;

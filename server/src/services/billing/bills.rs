@@ -283,7 +283,8 @@ pub async fn act(
                 due_on: day(&row.try_get::<String, _>("due_on")?)?,
             };
             notify_issued(&mut tx, &state.config.public_url(), &[issued]).await?;
-            audit::record(&mut tx, actor, "bill.release", &id.to_string(), json!({ "account": account_no })).await?;
+            audit::record(&mut tx, actor, "bill.release", audit::Subject::Bill(id), json!({ "account": account_no }))
+                .await?;
             id
         }
         BillAction::CreditAndRebill { reason } => {
@@ -313,7 +314,7 @@ pub async fn act(
                 .await?;
             let new_id = rebill(&mut tx, state, id, account_id, &label, row.try_get("run_id")?).await?;
             let detail = json!({ "account": account_no, "credited": -total, "reason": reason, "rebill": new_id });
-            audit::record(&mut tx, actor, "bill.credit_and_rebill", &id.to_string(), detail).await?;
+            audit::record(&mut tx, actor, "bill.credit_and_rebill", audit::Subject::Bill(id), detail).await?;
             new_id
         }
     };
@@ -495,8 +496,8 @@ pub async fn adjust(
     .bind(user.user_id)
     .fetch_one(&mut *tx)
     .await?;
-    let detail = json!({ "adjustment": id, "amount_fen": fen, "reason": reason, "status": status });
-    audit::record(&mut tx, actor, "billing.adjustment", &account.account_no, detail).await?;
+    let detail = json!({ "account": account.account_no, "amount_fen": fen, "reason": reason, "status": status });
+    audit::record(&mut tx, actor, "billing.adjustment", audit::Subject::Adjustment(id), detail).await?;
     let row = sqlx::query(
         "SELECT ad.id, a.account_no, ad.amount_fen, ad.reason, ad.status, ad.created_by, ad.created_at, ad.decided_by_label
            FROM billing_adjustments ad JOIN electricity_accounts a ON a.id = ad.account_id WHERE ad.id = $1",

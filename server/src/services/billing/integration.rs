@@ -116,7 +116,7 @@ pub async fn issue(state: &AppState, actor: &Actor, request: &NewIntegrationToke
         &mut tx,
         actor,
         "integration_token.issued",
-        &format!("integration:{id}"),
+        audit::Subject::IntegrationToken(id),
         json!({ "name": name, "region": region, "prefix": prefix }),
     )
     .await?;
@@ -139,7 +139,7 @@ pub async fn revoke(state: &AppState, actor: &Actor, id: i64) -> Outcome<()> {
     if revoked == 0 {
         return Err(Fail::Code(ErrorCode::NotFound));
     }
-    audit::record(&mut tx, actor, "integration_token.revoked", &format!("integration:{id}"), json!({})).await?;
+    audit::record(&mut tx, actor, "integration_token.revoked", audit::Subject::IntegrationToken(id), json!({})).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -6,6 +6,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{NaiveDate, TimeZone};
+use serde_json::json;
 use shared::Locale;
 use shared::api::billing::{
     ImportResult, ImportSummary, IntervalLine, ReadingLine, RejectReason, Rejection, from_milli, parse_day,
@@ -15,7 +16,7 @@ use shared::i18n::billing::reject_reason;
 use sqlx::{AnyConnection, Row};
 
 use super::sql::{Cell, in_list, insert_rows};
-use crate::services::{Outcome, utc};
+use crate::services::{Actor, Outcome, audit, utc};
 use crate::state::AppState;
 
 /// Where readings came from and who sent them.
@@ -24,8 +25,8 @@ pub struct Source {
     pub kind: &'static str,
     /// The file's name, for a file.
     pub file_name: Option<String>,
-    /// The sender, as the audit log names them.
-    pub actor: String,
+    /// The sender, for the import's record and the audit log.
+    pub actor: Actor,
     /// The regions the sender may read for; empty for all.
     pub regions: Vec<String>,
     /// The caller's language, for the reasons.
@@ -75,6 +76,8 @@ struct Interval {
 struct Refusals {
     locale: Locale,
     list: Vec<Rejection>,
+    /// Abnormal jumps accepted because the operator confirmed them: each is audited.
+    confirmed_jumps: Vec<(u64, String, NaiveDate, String)>,
 }
 
 impl Refusals {
@@ -97,7 +100,7 @@ pub async fn import(state: &AppState, source: Source, lines: Lines) -> Outcome<I
     let zone = state.config.time_zone;
     let today = state.clock.today(zone);
     let now = state.clock.seconds();
-    let mut refusals = Refusals { locale: source.locale, list: Vec::new() };
+    let mut refusals = Refusals { locale: source.locale, list: Vec::new(), confirmed_jumps: Vec::new() };
     let total = (lines.readings.len() + lines.intervals.len() + lines.rejected.len()) as u64;
     for (line, meter, reason) in &lines.rejected {
         refusals.add(*line, meter.as_deref(), *reason, None);
@@ -181,7 +184,7 @@ pub async fn import(state: &AppState, source: Source, lines: Lines) -> Outcome<I
     )
     .bind(source.kind)
     .bind(&source.file_name)
-    .bind(&source.actor)
+    .bind(&source.actor.label)
     .bind(total as i64)
     .bind(accepted as i64)
     .bind(refusals.list.len() as i64)
@@ -260,6 +263,18 @@ pub async fn import(state: &AppState, source: Source, lines: Lines) -> Outcome<I
         rows,
     )
     .await?;
+    let detail = json!({
+        "source": source.kind,
+        "file_name": source.file_name,
+        "lines": total,
+        "accepted": accepted,
+        "rejected": refusals.list.len(),
+    });
+    audit::record(&mut tx, &source.actor, "readings.import", audit::Subject::Import(import_id), detail).await?;
+    for (line, meter, day, context) in &refusals.confirmed_jumps {
+        let detail = json!({ "import": import_id, "line": line, "read_on": day, "jump": context });
+        audit::record(&mut tx, &source.actor, "readings.jump_confirmed", audit::Subject::Meter(meter), detail).await?;
+    }
     tx.commit().await?;
     Ok(ImportResult { import_id, lines: total, accepted, rejected: refusals.list })
 }
@@ -395,16 +410,20 @@ async fn check_history(
             refusals.add(reading.line, meter_no, RejectReason::HigherThanNext, Some(context));
             continue;
         }
-        if !lines.confirm_jumps
-            && let (Some((day, value)), Some((average, _))) =
-                (history.floor(reading.day), history.recent_daily(reading.day))
+        if let (Some((day, value)), Some((average, _))) =
+            (history.floor(reading.day), history.recent_daily(reading.day))
         {
             let days = (reading.day - day).num_days().max(1);
             let daily = (reading.active - value) / days;
             if average > 0 && daily > average.saturating_mul(factor) {
                 let context = format!("{} / {} kWh", shown(daily), shown(average));
-                refusals.add(reading.line, meter_no, RejectReason::AbnormalJump, Some(context));
-                continue;
+                if !lines.confirm_jumps {
+                    refusals.add(reading.line, meter_no, RejectReason::AbnormalJump, Some(context));
+                    continue;
+                }
+                // The operator overrode the check: stored, and audited with the import.
+                let meter = meter_no.unwrap_or_default().to_owned();
+                refusals.confirmed_jumps.push((reading.line, meter, reading.day, context));
             }
         }
         history.readings.insert(reading.day, reading.active);

@@ -86,7 +86,7 @@ pub async fn start(state: &AppState, actor: &Actor, request: &StartRun) -> Outco
     let (view, created) = open(state, &period, request.reading_day, &actor.label).await?;
     if created {
         let detail = json!({ "run": view.id, "period": view.period, "reading_day": view.reading_day });
-        audit::record_alone(&state.db, actor, "billing.run.start", &view.period, detail).await?;
+        audit::record_alone(&state.db, actor, "billing.run.start", audit::Subject::Run(view.id), detail).await?;
     }
     Ok((view, created))
 }

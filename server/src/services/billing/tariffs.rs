@@ -139,8 +139,14 @@ pub async fn create(state: &AppState, actor: &Actor, new: &NewTariff) -> Outcome
     if inserted == 0 {
         return Err(Fail::Code(ErrorCode::Conflict));
     }
-    audit::record(&mut tx, actor, "tariff.create", code, json!({ "name_zh": new.name_zh, "name_en": new.name_en }))
-        .await?;
+    audit::record(
+        &mut tx,
+        actor,
+        "tariff.create",
+        audit::Subject::Tariff(code),
+        json!({ "name_zh": new.name_zh, "name_en": new.name_en }),
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -241,7 +247,7 @@ async fn place_version(
         "effective_to": new.effective_to,
         "closed": close.map(|(i, day)| json!({ "version": ids[i], "effective_to": day })),
     });
-    audit::record(&mut tx, actor, "tariff.version", code, detail).await?;
+    audit::record(&mut tx, actor, "tariff.version", audit::Subject::Tariff(code), detail).await?;
     tx.commit().await?;
     Ok(TariffVersionView {
         id,
