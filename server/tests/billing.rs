@@ -1410,6 +1410,8 @@ async fn a_held_bill_is_released_and_told_once_to_confirmed_addresses(server: Te
     let invitee_mail =
         count(&server, "SELECT CAST(COUNT(*) AS BIGINT) FROM outbox WHERE recipient = 'not.yet@huadong.example'").await;
     assert_eq!(invitee_mail, 1, "only the invitation goes to an address nobody has confirmed");
+}
+
 /// Issue 11, point 14: every audit subject is `kind:id`; imports, an operator's override of
 /// the reading-jump check, approvals and staff reads of a customer's bills and usage are
 /// audited (a customer reading their own is not).

@@ -276,7 +276,7 @@ pub async fn login(
             drop(tx);
             if matches!(fail, Fail::Code(ErrorCode::SecondFactorInvalid)) {
                 rate_limit::login_failed(db, &email, &actor.ip).await?;
-                audit::record_alone(db, &actor, "login.second_factor_failed", &subject, json!({})).await?;
+                audit::record_alone(db, &actor, "login.second_factor_failed", subject, json!({})).await?;
             }
             return Err(fail);
         }

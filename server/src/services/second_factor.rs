@@ -193,8 +193,9 @@ async fn by_password(db: &Db, actor: &Actor, email: &str, password: &str) -> Out
     let matches = passwords::verify(password.to_owned(), stored).await.map_err(Fail::Internal)?;
     let Some(row) = row.filter(|_| matches) else {
         count_failure(db, &email, actor).await?;
-        let subject = format!("email:{}", shared::api::accounts::email_hint(&email));
-        audit::record_alone(db, actor, "login.failed", &subject, json!({"second_factor_setup": true})).await?;
+        let hint = shared::api::accounts::email_hint(&email);
+        let subject = audit::Subject::EmailHint(&hint);
+        audit::record_alone(db, actor, "login.failed", subject, json!({"second_factor_setup": true})).await?;
         return Err(Fail::Code(ErrorCode::InvalidCredentials));
     };
     if row.try_get::<Option<i64>, _>("disabled_at")?.is_some() {
@@ -228,7 +229,7 @@ pub async fn setup(db: &Db, actor: &Actor, email: &str, password: &str) -> Outco
     .execute(&mut *tx)
     .await?;
     let actor = Actor { user_id: Some(user_id), label: email.clone(), ip: actor.ip.clone() };
-    audit::record(&mut tx, &actor, "second_factor.setup", &format!("user:{user_id}"), json!({})).await?;
+    audit::record(&mut tx, &actor, "second_factor.setup", audit::Subject::User(user_id), json!({})).await?;
     tx.commit().await?;
     let otpauth_uri =
         authenticator(&secret, &email)?.to_url().map_err(|e| Fail::Internal(anyhow::anyhow!("otpauth: {e}")))?;
@@ -256,7 +257,7 @@ pub async fn confirm(
     let (email, password, code) = request;
     let (user_id, _, email) = by_password(db, actor, email, password).await?;
     let actor = Actor { user_id: Some(user_id), label: email, ip: actor.ip.clone() };
-    let subject = format!("user:{user_id}");
+    let subject = audit::Subject::User(user_id);
     let mut tx = db.begin().await?;
     let secret = match factor(&mut tx, user_id).await? {
         Factor::Pending(secret) => secret,
@@ -266,7 +267,7 @@ pub async fn confirm(
     if !accept_totp(&mut tx, user_id, &secret, code).await? {
         drop(tx);
         count_failure(db, &actor.label, &actor).await?;
-        audit::record_alone(db, &actor, "second_factor.failed", &subject, json!({"step": "enrolment"})).await?;
+        audit::record_alone(db, &actor, "second_factor.failed", subject, json!({"step": "enrolment"})).await?;
         return Err(Fail::Code(ErrorCode::SecondFactorInvalid));
     }
     let now = now();
@@ -290,9 +291,9 @@ pub async fn confirm(
     sessions::revoke_all(&mut tx, user_id, None).await?;
     let (token, expires_at) = sessions::create(&mut tx, config, user_id, &actor.ip, user_agent).await?;
     mark_fresh(&mut tx, clock, &secrets::hash(&token)).await?;
-    audit::record(&mut tx, &actor, "second_factor.enrolled", &subject, json!({"recovery_codes": RECOVERY_CODES}))
+    audit::record(&mut tx, &actor, "second_factor.enrolled", subject, json!({"recovery_codes": RECOVERY_CODES}))
         .await?;
-    audit::record(&mut tx, &actor, "login", &subject, json!({"second_factor": true})).await?;
+    audit::record(&mut tx, &actor, "login", subject, json!({"second_factor": true})).await?;
     tx.commit().await?;
     Ok((NewSession { token, expires_at }, codes))
 }
@@ -300,7 +301,7 @@ pub async fn confirm(
 /// A fresh check for this session (before money, tariff, limit and role changes).
 pub async fn verify(db: &Db, clock: &Clock, actor: &Actor, user: &SessionUser, code: &str) -> Outcome<()> {
     count_attempt(db, &user.email, actor).await?;
-    let subject = format!("user:{}", user.user_id);
+    let subject = audit::Subject::User(user.user_id);
     let mut tx = db.begin().await?;
     let Factor::Active(secret) = factor(&mut tx, user.user_id).await? else {
         return Err(Fail::Code(ErrorCode::SecondFactorEnrolmentRequired));
@@ -308,11 +309,11 @@ pub async fn verify(db: &Db, clock: &Clock, actor: &Actor, user: &SessionUser, c
     if !accept(&mut tx, user.user_id, &secret, code).await? {
         drop(tx);
         count_failure(db, &user.email, actor).await?;
-        audit::record_alone(db, actor, "second_factor.failed", &subject, json!({"step": "fresh_check"})).await?;
+        audit::record_alone(db, actor, "second_factor.failed", subject, json!({"step": "fresh_check"})).await?;
         return Err(Fail::Code(ErrorCode::SecondFactorInvalid));
     }
     mark_fresh(&mut tx, clock, &user.session_hash).await?;
-    audit::record(&mut tx, actor, "second_factor.verified", &subject, json!({})).await?;
+    audit::record(&mut tx, actor, "second_factor.verified", subject, json!({})).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -323,7 +324,7 @@ pub async fn disable(db: &Db, actor: &Actor, user: &SessionUser, code: &str) -> 
         return Err(Fail::Code(ErrorCode::Forbidden));
     }
     count_attempt(db, &user.email, actor).await?;
-    let subject = format!("user:{}", user.user_id);
+    let subject = audit::Subject::User(user.user_id);
     let mut tx = db.begin().await?;
     let Factor::Active(secret) = factor(&mut tx, user.user_id).await? else {
         return Err(Fail::Code(ErrorCode::Conflict));
@@ -331,12 +332,12 @@ pub async fn disable(db: &Db, actor: &Actor, user: &SessionUser, code: &str) -> 
     if !accept(&mut tx, user.user_id, &secret, code).await? {
         drop(tx);
         count_failure(db, &user.email, actor).await?;
-        audit::record_alone(db, actor, "second_factor.failed", &subject, json!({"step": "disable"})).await?;
+        audit::record_alone(db, actor, "second_factor.failed", subject, json!({"step": "disable"})).await?;
         return Err(Fail::Code(ErrorCode::SecondFactorInvalid));
     }
     sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1").bind(user.user_id).execute(&mut *tx).await?;
     sqlx::query("DELETE FROM second_factors WHERE user_id = $1").bind(user.user_id).execute(&mut *tx).await?;
-    audit::record(&mut tx, actor, "second_factor.disabled", &subject, json!({})).await?;
+    audit::record(&mut tx, actor, "second_factor.disabled", subject, json!({})).await?;
     tx.commit().await?;
     Ok(())
 }
