@@ -34,6 +34,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../../../migrations/sqlite/0004_billing.sql"),
         include_str!("../../../migrations/postgres/0004_billing.sql"),
     ),
+    (
+        7,
+        "supply-station limits on staff reads",
+        include_str!("../../../migrations/sqlite/0007_station_limits.sql"),
+        include_str!("../../../migrations/postgres/0007_station_limits.sql"),
+    ),
 ];
 
 /// The migrator for a backend.

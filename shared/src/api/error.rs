@@ -55,6 +55,14 @@ pub enum ErrorCode {
     OfferSuperseded,
     /// The file is not one of the accepted types (judged by its content, not its name).
     UnsupportedFile,
+    /// The change reaches supply stations the caller does not hold (a grant beyond their
+    /// stations, or a change to every station by someone limited to some).
+    StationNotHeld,
+    /// A staff member tried to give themselves a role they do not hold.
+    RoleNotHeld,
+    /// A login linked to an account by the holder's name and last bill (known to others
+    /// than the holder) may not remove the account's other logins.
+    WeakLinkCannotUnlink,
     /// The browser could not reach the server at all (never sent by the server).
     Network,
     /// A code this client does not know (sent by a newer server).
@@ -68,7 +76,12 @@ impl ErrorCode {
         match self {
             ErrorCode::BadRequest | ErrorCode::MalformedJson => 400,
             ErrorCode::Unauthenticated | ErrorCode::InvalidCredentials => 401,
-            ErrorCode::Forbidden | ErrorCode::EmailUnconfirmed | ErrorCode::AccountDisabled => 403,
+            ErrorCode::Forbidden
+            | ErrorCode::EmailUnconfirmed
+            | ErrorCode::AccountDisabled
+            | ErrorCode::StationNotHeld
+            | ErrorCode::RoleNotHeld
+            | ErrorCode::WeakLinkCannotUnlink => 403,
             ErrorCode::NotFound => 404,
             ErrorCode::MethodNotAllowed => 405,
             ErrorCode::Timeout => 408,

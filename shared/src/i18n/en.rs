@@ -93,6 +93,13 @@ fn error(code: ErrorCode) -> &'static str {
             "A newer version of this document has been issued. Please read the latest version before accepting it."
         }
         ErrorCode::UnsupportedFile => "This type of file is not accepted: please upload a PDF, JPEG or PNG file.",
+        ErrorCode::StationNotHeld => {
+            "This reaches supply stations you are not assigned to. Ask an administrator who covers them."
+        }
+        ErrorCode::RoleNotHeld => "You cannot give yourself a role you do not hold. Ask another administrator.",
+        ErrorCode::WeakLinkCannotUnlink => {
+            "You linked this account with the holder's name and last bill, so you cannot remove its other logins. Link it again with a code sent to the address on file, or call 95598."
+        }
         ErrorCode::Network => "Could not reach the server. Please check your connection and try again.",
         ErrorCode::Unknown => "An unknown error occurred. Please try again later.",
     }

@@ -78,6 +78,11 @@ fn error(code: ErrorCode) -> &'static str {
         ErrorCode::StepNotAllowed => "申请当前所处的环节不能办理此项操作，请刷新后查看最新进度。",
         ErrorCode::OfferSuperseded => "该文本已有更新版本，请阅读最新版本后再确认。",
         ErrorCode::UnsupportedFile => "文件类型不支持：请上传 PDF、JPEG 或 PNG 文件。",
+        ErrorCode::StationNotHeld => "此操作涉及您未负责的供电所，请联系负责这些供电所的管理员。",
+        ErrorCode::RoleNotHeld => "您不能给自己授予未持有的角色，请联系其他管理员。",
+        ErrorCode::WeakLinkCannotUnlink => {
+            "您是凭户主姓名和上期电费绑定该户号的，不能解除其他账号的绑定。请用发送到预留邮箱的验证码重新绑定，或拨打 95598。"
+        }
         ErrorCode::Network => "无法连接到服务器，请检查网络后重试。",
         ErrorCode::Unknown => "出现未知错误，请稍后再试。",
     }

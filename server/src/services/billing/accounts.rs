@@ -40,7 +40,7 @@ pub async fn set_billing(
         .execute(&mut *tx)
         .await?;
     let detail = json!({ "tariff": new.tariff_code.trim(), "reading_day": new.reading_day });
-    audit::record(&mut tx, actor, "billing.account", &account.account_no, detail).await?;
+    audit::record(&mut tx, actor, "billing.account", &format!("account:{}", account.account_no), detail).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -68,7 +68,8 @@ pub async fn hold(
         .execute(&mut *tx)
         .await?;
     let action = if reason.is_some() { "billing.hold" } else { "billing.release_hold" };
-    audit::record(&mut tx, actor, action, &account.account_no, json!({ "reason": reason })).await?;
+    audit::record(&mut tx, actor, action, &format!("account:{}", account.account_no), json!({ "reason": reason }))
+        .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -128,7 +129,7 @@ pub async fn change_meter(
         return Err(Fail::Code(ErrorCode::Conflict));
     }
     let detail = json!({ "changed_on": change.changed_on, "final": change.final_reading, "start": change.start_reading, "reason": change.reason.trim() });
-    audit::record(&mut tx, actor, "meter.change", meter_no.trim(), detail).await?;
+    audit::record(&mut tx, actor, "meter.change", &format!("meter:{}", meter_no.trim()), detail).await?;
     tx.commit().await?;
     Ok(())
 }

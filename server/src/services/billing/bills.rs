@@ -282,7 +282,8 @@ pub async fn act(
                 due_on: day(&row.try_get::<String, _>("due_on")?)?,
             };
             notify_issued(&mut tx, &state.config.public_url(), &[issued]).await?;
-            audit::record(&mut tx, actor, "bill.release", &id.to_string(), json!({ "account": account_no })).await?;
+            audit::record(&mut tx, actor, "bill.release", &format!("bill:{id}"), json!({ "account": account_no }))
+                .await?;
             id
         }
         BillAction::CreditAndRebill { reason } => {
@@ -312,7 +313,7 @@ pub async fn act(
                 .await?;
             let new_id = rebill(&mut tx, state, id, account_id, &label, row.try_get("run_id")?).await?;
             let detail = json!({ "account": account_no, "credited": -total, "reason": reason, "rebill": new_id });
-            audit::record(&mut tx, actor, "bill.credit_and_rebill", &id.to_string(), detail).await?;
+            audit::record(&mut tx, actor, "bill.credit_and_rebill", &format!("bill:{id}"), detail).await?;
             new_id
         }
     };
@@ -392,7 +393,7 @@ pub async fn adjust(state: &AppState, actor: &Actor, user: &SessionUser, new: &N
     .fetch_one(&mut *tx)
     .await?;
     let detail = json!({ "adjustment": id, "amount_fen": fen, "reason": reason });
-    audit::record(&mut tx, actor, "billing.adjustment", &account.account_no, detail).await?;
+    audit::record(&mut tx, actor, "billing.adjustment", &format!("account:{}", account.account_no), detail).await?;
     tx.commit().await?;
     Ok(id)
 }
