@@ -126,7 +126,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 roles: vec![shared::roles::StaffRole::Admin],
                 regions: Vec::new(),
             };
-            let (_, link) = crate::services::staff::invite(&db, &config, &actor, &request, language)
+            let (_, link) = crate::services::staff::invite(&db, &config, &actor, None, &request, language)
                 .await
                 .map_err(|fail| anyhow::anyhow!("{}", describe(fail)))?;
             println!("Administrator created. They choose their password here (valid 72 hours, once):");

@@ -21,6 +21,9 @@ on_both_backends!(
     a_staff_admin_invites_changes_and_disables_staff,
     the_audit_log_is_searchable_and_append_only,
     link_code_requests_answer_alike_and_are_limited_per_recipient,
+    an_admin_of_one_station_grants_and_reads_only_there,
+    a_read_only_token_never_writes_and_tokens_end_with_their_admin,
+    a_link_by_name_and_bill_is_told_and_cannot_remove_the_others,
 );
 
 const PASSWORD: &str = "Lantern-orchard-47-tide";
@@ -405,4 +408,230 @@ async fn link_code_requests_answer_alike_and_are_limited_per_recipient(server: T
     }
     assert_eq!(statuses[..4], [StatusCode::ACCEPTED; 4], "{statuses:?}");
     assert_eq!(statuses[4], StatusCode::TOO_MANY_REQUESTS, "{statuses:?}");
+}
+
+/// An admin limited to Pudong (PD01) sees and changes the staff of Pudong only, grants no
+/// station beyond it (nor "every station", to others or themselves), gives themselves no
+/// new role, reads the audit entries of Pudong and their own, changes nothing that reaches
+/// every station, and issues and sees integration tokens of Pudong only.
+async fn an_admin_of_one_station_grants_and_reads_only_there(server: TestServer) {
+    let logins = server.demo_logins().await;
+    gridhall::demo::billing::install(&server.state).await.expect("demo billing");
+    let admin = server.demo_login(&logins, demo::ADMIN).await;
+    let operator = server.demo_login(&logins, demo::BILLING_OPERATOR).await;
+    let pudong = server.new_staff(&admin, "pd.admin@staff.gridhall.example", &["admin"], &["PD01"]).await;
+    let pudong_id = server.read(&pudong, "/api/v1/me").await.body["id"].as_i64().expect("id");
+
+    // Staff: only those within Pudong (the demo agent of PD01 and themselves).
+    let users = server.read(&pudong, "/api/v1/staff/users").await.body;
+    let mut emails: Vec<&str> =
+        users["users"].as_array().expect("users").iter().filter_map(|u| u["email"].as_str()).collect();
+    emails.sort_unstable();
+    assert_eq!(emails, ["pd.admin@staff.gridhall.example", demo::AGENT], "staff beyond Pudong listed");
+    let all = server.read(&admin, "/api/v1/staff/users").await.body;
+    let id_of = |email: &str| {
+        all["users"].as_array().expect("users").iter().find(|u| u["email"] == email).and_then(|u| u["id"].as_i64())
+    };
+    let (agent_id, handler_id, admin_id) =
+        (id_of(demo::AGENT).expect("agent"), id_of(demo::CONNECTION_HANDLER).expect("handler"), id_of(demo::ADMIN));
+
+    // Invitations: within Pudong only.
+    let invite = |email: &str, regions: serde_json::Value| json!({"email": email, "display_name": "新人", "roles": ["agent"], "regions": regions});
+    for regions in [json!([]), json!(["MH02"]), json!(["PD01", "MH02"])] {
+        let refused =
+            server.post(&pudong, "/api/v1/staff/users", invite("x@staff.gridhall.example", regions.clone())).await;
+        assert_eq!(
+            (refused.status, refused.code()),
+            (StatusCode::FORBIDDEN, "station_not_held"),
+            "invited with {regions}: {}",
+            refused.body
+        );
+    }
+    let invited =
+        server.post(&pudong, "/api/v1/staff/users", invite("y@staff.gridhall.example", json!(["PD01"]))).await;
+    assert_eq!(invited.status, StatusCode::CREATED, "{}", invited.body);
+
+    // Changes: never wider, never of staff beyond Pudong, never a new role for themselves.
+    let patch = |id: i64, body: serde_json::Value| {
+        let path = format!("/api/v1/staff/users/{id}");
+        let server = &server;
+        let pudong = pudong.clone();
+        async move { server.call(&pudong, Method::PATCH, &path, Some(body)).await }
+    };
+    let own = patch(pudong_id, json!({"regions": []})).await;
+    assert_eq!((own.status, own.code()), (StatusCode::FORBIDDEN, "station_not_held"), "{}", own.body);
+    let own = patch(pudong_id, json!({"regions": ["PD01", "JD03"]})).await;
+    assert_eq!((own.status, own.code()), (StatusCode::FORBIDDEN, "station_not_held"), "{}", own.body);
+    let own = patch(pudong_id, json!({"roles": ["admin", "billing_operator"]})).await;
+    assert_eq!((own.status, own.code()), (StatusCode::FORBIDDEN, "role_not_held"), "{}", own.body);
+    let wider = patch(agent_id, json!({"regions": ["PD01", "MH02"]})).await;
+    assert_eq!((wider.status, wider.code()), (StatusCode::FORBIDDEN, "station_not_held"), "{}", wider.body);
+    assert_eq!(patch(handler_id, json!({"disabled": true})).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(patch(admin_id.expect("admin"), json!({"disabled": true})).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(patch(agent_id, json!({"roles": ["agent", "supervisor"]})).await.status, StatusCode::NO_CONTENT);
+    let me = server.read(&pudong, "/api/v1/me").await.body;
+    assert_eq!((me["staff_roles"].clone(), me["regions"].clone()), (json!(["admin"]), json!(["PD01"])));
+
+    // The audit log: Pudong's entries and their own, not Jiading's nor other people's logins.
+    let hold = json!({"hold": true, "reason": "核对"});
+    for account in [demo::CUSTOMER_ACCOUNT, "3100012347"] {
+        let path = format!("/api/v1/staff/accounts/{account}/hold");
+        assert_eq!(server.call(&operator, Method::PUT, &path, Some(hold.clone())).await.status, StatusCode::NO_CONTENT);
+    }
+    let page = server.read(&pudong, "/api/v1/audit").await.body;
+    let subjects: Vec<&str> =
+        page["entries"].as_array().expect("entries").iter().filter_map(|e| e["subject"].as_str()).collect();
+    assert!(subjects.contains(&"account:3100012345"), "{subjects:?}");
+    assert!(!subjects.contains(&"account:3100012347"), "Jiading's entry shown to Pudong's admin: {subjects:?}");
+    let actors: Vec<&str> =
+        page["entries"].as_array().expect("entries").iter().filter_map(|e| e["actor"].as_str()).collect();
+    assert!(actors.contains(&"pd.admin@staff.gridhall.example"), "their own actions: {actors:?}");
+    assert!(!actors.contains(&demo::ADMIN), "another admin's entries shown: {actors:?}");
+    let everything = server.read(&admin, "/api/v1/audit?action=billing.hold").await.body;
+    assert_eq!(everything["entries"].as_array().map(Vec::len), Some(2));
+
+    // Changes that reach every station.
+    let tariff = server
+        .post(&pudong, "/api/v1/staff/tariffs", json!({"code": "pd-only", "name_zh": "浦东", "name_en": "Pudong"}))
+        .await;
+    assert_eq!((tariff.status, tariff.code()), (StatusCode::FORBIDDEN, "station_not_held"), "{}", tariff.body);
+    let calendar = server.call(&pudong, Method::PUT, "/api/v1/staff/calendar/2027", Some(json!({}))).await;
+    assert_eq!(calendar.code(), "station_not_held", "{}", calendar.body);
+
+    // Integration tokens: of Pudong only.
+    let everywhere =
+        server.post(&admin, "/api/v1/staff/integration-tokens", json!({"name": "全市", "expires_in_days": 1})).await;
+    assert_eq!(everywhere.status, StatusCode::CREATED, "{}", everywhere.body);
+    let refused =
+        server.post(&pudong, "/api/v1/staff/integration-tokens", json!({"name": "全市", "expires_in_days": 1})).await;
+    assert_eq!((refused.status, refused.code()), (StatusCode::FORBIDDEN, "station_not_held"), "{}", refused.body);
+    let mine = server
+        .post(
+            &pudong,
+            "/api/v1/staff/integration-tokens",
+            json!({"name": "浦东", "expires_in_days": 1, "region": "PD01"}),
+        )
+        .await;
+    assert_eq!(mine.status, StatusCode::CREATED, "{}", mine.body);
+    let listed = server.read(&pudong, "/api/v1/staff/integration-tokens").await.body;
+    assert_eq!(listed.as_array().map(Vec::len), Some(1), "{listed}");
+    assert_eq!(listed[0]["region"], "PD01");
+    let other = everywhere.body["info"]["id"].as_i64().expect("id");
+    let path = format!("/api/v1/staff/integration-tokens/{other}");
+    assert_eq!(server.call(&pudong, Method::DELETE, &path, None).await.status, StatusCode::NOT_FOUND);
+}
+
+/// A read-only token is refused every write, even on a route anyone may call; a
+/// read-write token writes there. Tokens act with their issuing admin's authority: made a
+/// viewer, or removed from the organisation (their login disabled), the admin's tokens stop
+/// at once, while the other admin's keep working.
+async fn a_read_only_token_never_writes_and_tokens_end_with_their_admin(server: TestServer) {
+    let logins = server.demo_logins().await;
+    let admin = server.demo_login(&logins, demo::ORG_ADMIN).await;
+    let issue = |who: As, scope: &'static str| {
+        let server = &server;
+        async move {
+            let issued = server
+                .post(&who, "/api/v1/org/tokens", json!({"name": scope, "scope": scope, "expires_in_days": 1}))
+                .await;
+            assert_eq!(issued.status, StatusCode::CREATED, "{}", issued.body);
+            As::Bearer(issued.body["token"].as_str().expect("secret").to_owned())
+        }
+    };
+    let language = json!({"language": "en"});
+    let read_only = issue(admin.clone(), "read").await;
+    let refused = server.call(&read_only, Method::PUT, "/api/v1/preferences/language", Some(language.clone())).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "a read-only token wrote: {}", refused.body);
+    assert_eq!(server.read(&read_only, "/api/v1/me/accounts").await.status, StatusCode::OK);
+    let read_write = issue(admin.clone(), "read_write").await;
+    let written = server.call(&read_write, Method::PUT, "/api/v1/preferences/language", Some(language)).await;
+    assert!(written.status.is_success(), "{}", written.body);
+
+    // Two more admins, each with a token.
+    let mut others = Vec::new();
+    for email in ["second.admin@huadong.example", "third.admin@huadong.example"] {
+        let invite = json!({"email": email, "display_name": "管理员", "role": "admin"});
+        let invited = server.post(&admin, "/api/v1/org/members", invite).await;
+        assert_eq!(invited.status, StatusCode::CREATED, "{}", invited.body);
+        let mail = server.mail.wait_for(email, "", WAIT).await;
+        let token = mail.token(&server.url("/welcome")).expect("invitation link");
+        let set = server
+            .post(&As::Anonymous, "/api/v1/auth/password/reset", json!({"token": token, "password": PASSWORD}))
+            .await;
+        assert_eq!(set.status, StatusCode::NO_CONTENT, "{}", set.body);
+        let other = server.login(email, PASSWORD).await;
+        let token = issue(other, "read").await;
+        assert_eq!(server.read(&token, "/api/v1/me/accounts").await.status, StatusCode::OK);
+        others.push((invited.body["user_id"].as_i64().expect("id"), token));
+    }
+    let (second, second_token) = &others[0];
+    let (third, third_token) = &others[1];
+    let demoted = server
+        .call(&admin, Method::PATCH, &format!("/api/v1/org/members/{second}"), Some(json!({"role": "viewer"})))
+        .await;
+    assert_eq!(demoted.status, StatusCode::NO_CONTENT);
+    assert_eq!(
+        server.read(second_token, "/api/v1/me/accounts").await.status,
+        StatusCode::UNAUTHORIZED,
+        "the token of an admin made viewer still works"
+    );
+    let removed = server.call(&admin, Method::DELETE, &format!("/api/v1/org/members/{third}"), None).await;
+    assert_eq!(removed.status, StatusCode::NO_CONTENT);
+    assert_eq!(
+        server.read(third_token, "/api/v1/me/accounts").await.status,
+        StatusCode::UNAUTHORIZED,
+        "the token of an admin who left still works"
+    );
+    assert_eq!(
+        server.read(&read_only, "/api/v1/me/accounts").await.status,
+        StatusCode::OK,
+        "the first admin's still works"
+    );
+}
+
+/// Linking by the holder's name and last bill (which landlords, neighbours and former
+/// tenants know) tells the address on file and every other linked login at once, each in
+/// their language, by a notice and an email; and a login linked that way cannot remove
+/// the others (a login linked with the emailed code can).
+async fn a_link_by_name_and_bill_is_told_and_cannot_remove_the_others(server: TestServer) {
+    server.demo_logins().await;
+    let first = server.new_customer("first@example.com", "First", PASSWORD).await;
+    let sent = server.post(&first, "/api/v1/me/accounts/code", json!({"account_no": demo::LI_NA_ACCOUNT})).await;
+    assert_eq!(sent.status, StatusCode::ACCEPTED, "{}", sent.body);
+    let code = server.mail.wait_for("li.na@demo.gridhall.example", "3100012346", WAIT).await.code().expect("code");
+    let proof = json!({"account_no": demo::LI_NA_ACCOUNT, "proof": {"method": "email_code", "code": code}});
+    assert_eq!(server.post(&first, "/api/v1/me/accounts", proof).await.status, StatusCode::CREATED);
+    let english = server.call(&first, Method::PATCH, "/api/v1/me", Some(json!({"language": "en"}))).await;
+    assert!(english.status.is_success(), "{}", english.body);
+    let first_id = server.read(&first, "/api/v1/me").await.body["id"].as_i64().expect("id");
+
+    let second = server.new_customer("second@example.com", "Second", PASSWORD).await;
+    let proof = json!({"account_no": demo::LI_NA_ACCOUNT, "proof": {"method": "bill_amount", "holder_name": "李娜", "last_bill_amount": "86.40"}});
+    let linked = server.post(&second, "/api/v1/me/accounts", proof).await;
+    assert_eq!(linked.status, StatusCode::CREATED, "{}", linked.body);
+    let second_id = server.read(&second, "/api/v1/me").await.body["id"].as_i64().expect("id");
+
+    // The other login: a notice and an email, in English, naming the newcomer (masked).
+    let notices = server.read(&first, "/api/v1/me/notices").await.body;
+    let title = notices["items"][0]["title"].as_str().unwrap_or("");
+    assert_eq!(title, "Account 3100012346 was linked to a new login", "{notices}");
+    assert!(notices["items"][0]["body"].as_str().unwrap_or("").contains("s***@example.com"), "{notices}");
+    let mail = server.mail.wait_for("first@example.com", "linked to a new login", WAIT).await;
+    assert!(mail.text.contains("s***@example.com"), "{}", mail.text);
+    // The address on file, in the portal's default language.
+    let on_file = server.mail.wait_for("li.na@demo.gridhall.example", "被新的账号绑定", WAIT).await;
+    assert!(on_file.text.contains("3100012346"), "{}", on_file.text);
+
+    // The newcomer cannot remove the first login; the first can remove the newcomer.
+    let path = |id: i64| format!("/api/v1/me/accounts/{}/logins/{id}", demo::LI_NA_ACCOUNT);
+    let refused = server.call(&second, Method::DELETE, &path(first_id), None).await;
+    assert_eq!(
+        (refused.status, refused.code()),
+        (StatusCode::FORBIDDEN, "weak_link_cannot_unlink"),
+        "{}",
+        refused.body
+    );
+    let still = server.read(&first, "/api/v1/me/accounts").await.body;
+    assert_eq!(still["accounts"].as_array().map(Vec::len), Some(1), "{still}");
+    assert_eq!(server.call(&first, Method::DELETE, &path(second_id), None).await.status, StatusCode::NO_CONTENT);
 }

@@ -20,6 +20,7 @@ on_both_backends!(
     changes_of_name_and_capacity_change_the_account,
     bad_input_is_refused_and_changes_nothing,
     people_see_only_their_own_applications,
+    only_an_enterprise_admin_acts_on_its_applications,
     deadlines_warn_once_and_escalate_once,
     limits_are_versioned_and_kept_from_acceptance,
     the_calendar_and_the_figures,
@@ -653,6 +654,49 @@ async fn people_see_only_their_own_applications(server: TestServer) {
         server.read(&p.customer, &format!("/api/v1/applications/{org_app}")).await.status,
         StatusCode::NOT_FOUND
     );
+}
+
+/// An enterprise's payer and viewer read its applications but neither start, change,
+/// document, submit, cancel nor accept one: only its admin acts for the company.
+async fn only_an_enterprise_admin_acts_on_its_applications(server: TestServer) {
+    let logins = server.demo_logins().await;
+    let admin = server.demo_login(&logins, demo::ORG_ADMIN).await;
+    let payer = server.demo_login(&logins, demo::ORG_PAYER).await;
+    let mut form = residential_form(&server, "JD03");
+    form["capacity_kva"] = json!("400");
+    form["voltage"] = json!("380v");
+    form["usage"] = json!("车间");
+    let new = json!({"kind": "new_connection", "customer_class": "lv_non_residential", "form": form});
+    let refused = server.post(&payer, "/api/v1/applications", new.clone()).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "a payer started an application: {}", refused.body);
+    let created = server.post(&admin, "/api/v1/applications", new).await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+    let id = created.body["summary"]["id"].as_i64().expect("id");
+    let path = format!("/api/v1/applications/{id}");
+    let saved = server.call(&payer, Method::PUT, &path, Some(json!({"form": form}))).await;
+    assert_eq!(saved.status, StatusCode::FORBIDDEN, "a payer changed the draft: {}", saved.body);
+    let uploaded = upload(&server, &payer, id, "id_or_licence", "scan.pdf", PDF.to_vec()).await;
+    assert_eq!(uploaded.status, StatusCode::FORBIDDEN, "a payer added a document: {}", uploaded.body);
+    for (doc_kind, bytes) in [("id_or_licence", PDF.to_vec()), ("property_proof", PNG.to_vec())] {
+        let answer = upload(&server, &admin, id, doc_kind, "scan.pdf", bytes).await;
+        assert_eq!(answer.status, StatusCode::CREATED, "{}", answer.body);
+    }
+    for action in [
+        json!({"action": "submit"}),
+        json!({"action": "cancel", "reason": "不要了"}),
+        json!({"action": "accept_offer", "step": "contract", "version": 1}),
+    ] {
+        let answer = act(&server, &payer, id, action.clone()).await;
+        assert_eq!(answer.status, StatusCode::FORBIDDEN, "a payer did {action}: {}", answer.body);
+    }
+    // The payer still reads it, and it is as the admin left it.
+    let seen = server.read(&payer, &path).await;
+    assert_eq!(seen.status, StatusCode::OK);
+    assert_eq!(seen.body["summary"]["status"], "draft");
+    assert_eq!(seen.body["documents"].as_array().map(Vec::len), Some(2));
+    // The admin acts.
+    let sent = must_act(&server, &admin, id, json!({"action": "submit"})).await;
+    assert_eq!(sent["summary"]["status"], "submitted");
 }
 
 async fn deadlines_warn_once_and_escalate_once(server: TestServer) {

@@ -30,6 +30,10 @@ enum Who {
     StaffAdmin,
     Auditor,
     Integration,
+    /// A billing operator limited to one supply station (PD01).
+    StationOperator,
+    /// A staff admin limited to one supply station (PD01).
+    StationAdmin,
 }
 
 use Who::*;
@@ -50,6 +54,27 @@ const EVERYONE: &[Who] = &[
     KeyAccountManager,
     StaffAdmin,
     Auditor,
+    StationOperator,
+    StationAdmin,
+];
+/// Everyone but the read-only API token, which never writes whatever the route.
+const EVERYONE_WHO_WRITES: &[Who] = &[
+    Anonymous,
+    Integration,
+    Customer,
+    OtherCustomer,
+    OrgAdmin,
+    OrgPayer,
+    OrgViewer,
+    Agent,
+    Supervisor,
+    ConnectionHandler,
+    BillingOperator,
+    KeyAccountManager,
+    StaffAdmin,
+    Auditor,
+    StationOperator,
+    StationAdmin,
 ];
 const PEOPLE: &[Who] = &[
     Customer,
@@ -64,18 +89,39 @@ const PEOPLE: &[Who] = &[
     KeyAccountManager,
     StaffAdmin,
     Auditor,
+    StationOperator,
+    StationAdmin,
 ];
 const CUSTOMERS: &[Who] = &[Customer, OtherCustomer];
 const ACCOUNT_HOLDERS: &[Who] = &[Customer, OtherCustomer, OrgAdmin, OrgPayer, OrgViewer, Token];
 const ORG_USERS: &[Who] = &[OrgAdmin, OrgPayer, OrgViewer];
 const ORG_ADMINS: &[Who] = &[OrgAdmin];
-const STAFF: &[Who] = &[Agent, Supervisor, ConnectionHandler, BillingOperator, KeyAccountManager, StaffAdmin, Auditor];
-const ADMIN_AUDITOR: &[Who] = &[StaffAdmin, Auditor];
-const ADMIN: &[Who] = &[StaffAdmin];
+const STAFF: &[Who] = &[
+    Agent,
+    Supervisor,
+    ConnectionHandler,
+    BillingOperator,
+    KeyAccountManager,
+    StaffAdmin,
+    Auditor,
+    StationOperator,
+    StationAdmin,
+];
+const ADMIN_AUDITOR: &[Who] = &[StaffAdmin, Auditor, StationAdmin];
+const ADMIN: &[Who] = &[StaffAdmin, StationAdmin];
+/// A change that reaches every supply station (a tariff, the calendar, the time limits): an
+/// admin limited to some stations is refused.
+const ADMIN_OF_EVERY_STATION: &[Who] = &[StaffAdmin];
 /// People who may turn their own second factor off (staff must keep theirs).
 const NOT_STAFF: &[Who] = &[Customer, OtherCustomer, OrgAdmin, OrgPayer, OrgViewer];
 const APPLICANTS: &[Who] = &[Customer, OtherCustomer, OrgAdmin, OrgPayer, OrgViewer];
-const CONNECTION_READERS: &[Who] = &[Supervisor, ConnectionHandler, KeyAccountManager, StaffAdmin, Auditor];
+/// Who may start, change, submit, cancel or accept offers on an application: customers for
+/// themselves, and of an enterprise only its admin (payers and viewers read).
+const APPLICATION_WRITERS: &[Who] = &[Customer, OtherCustomer, OrgAdmin];
+/// Who may add a document: the applicants who may act, and the staff who work applications.
+const DOCUMENT_WRITERS: &[Who] = &[Customer, OtherCustomer, OrgAdmin, Supervisor, ConnectionHandler];
+const CONNECTION_READERS: &[Who] =
+    &[Supervisor, ConnectionHandler, KeyAccountManager, StaffAdmin, Auditor, StationAdmin];
 const CONNECTION_WORKERS: &[Who] = &[Supervisor, ConnectionHandler];
 const BILL_VIEWERS: &[Who] = &[
     Customer,
@@ -90,9 +136,13 @@ const BILL_VIEWERS: &[Who] = &[
     KeyAccountManager,
     StaffAdmin,
     Auditor,
+    StationOperator,
+    StationAdmin,
 ];
-const BILL_OPERATORS: &[Who] = &[BillingOperator, StaffAdmin];
-const BILLING_READERS: &[Who] = &[BillingOperator, StaffAdmin, Auditor];
+const BILL_OPERATORS: &[Who] = &[BillingOperator, StaffAdmin, StationOperator, StationAdmin];
+/// A billing run bills every station: operators limited to some are refused.
+const BILL_OPERATORS_OF_EVERY_STATION: &[Who] = &[BillingOperator, StaffAdmin];
+const BILLING_READERS: &[Who] = &[BillingOperator, StaffAdmin, Auditor, StationOperator, StationAdmin];
 const INTEGRATION: &[Who] = &[Integration];
 
 /// Who may call each route. Bodies are empty or invalid on purpose: an allowed caller gets
@@ -100,11 +150,11 @@ const INTEGRATION: &[Who] = &[Integration];
 fn allowed(method: &Method, path: &str) -> Option<&'static [Who]> {
     Some(match (method.as_str(), path) {
         ("GET", "/api/v1/commitments") => EVERYONE,
-        ("PUT", "/api/v1/preferences/language") => EVERYONE,
+        ("PUT", "/api/v1/preferences/language") => EVERYONE_WHO_WRITES,
         ("GET", "/api/v1/openapi.json" | "/api/v1/docs" | "/healthz" | "/readyz") => EVERYONE,
         ("GET", "/metrics") => ADMIN_AUDITOR,
-        ("POST", "/api/v1/auth/register" | "/api/v1/auth/confirm" | "/api/v1/auth/login") => EVERYONE,
-        ("POST", "/api/v1/auth/password/forgot" | "/api/v1/auth/password/reset") => EVERYONE,
+        ("POST", "/api/v1/auth/register" | "/api/v1/auth/confirm" | "/api/v1/auth/login") => EVERYONE_WHO_WRITES,
+        ("POST", "/api/v1/auth/password/forgot" | "/api/v1/auth/password/reset") => EVERYONE_WHO_WRITES,
         ("POST", "/api/v1/auth/logout") => PEOPLE,
         ("GET" | "PATCH", "/api/v1/me") => PEOPLE,
         ("POST", "/api/v1/me/password") => PEOPLE,
@@ -125,11 +175,12 @@ fn allowed(method: &Method, path: &str) -> Option<&'static [Who]> {
         ("PATCH", "/api/v1/staff/users/{user_id}") => ADMIN,
         ("GET", "/api/v1/staff/regions") => STAFF,
         ("GET", "/api/v1/audit") => ADMIN_AUDITOR,
-        ("GET" | "POST", "/api/v1/applications") => APPLICANTS,
+        ("GET", "/api/v1/applications") => APPLICANTS,
+        ("POST", "/api/v1/applications") => APPLICATION_WRITERS,
         ("GET", "/api/v1/applications/{id}") => PEOPLE,
-        ("PUT", "/api/v1/applications/{id}") => APPLICANTS,
-        ("POST", "/api/v1/applications/{id}/actions") => APPLICANTS,
-        ("POST", "/api/v1/applications/{id}/documents") => PEOPLE,
+        ("PUT", "/api/v1/applications/{id}") => APPLICATION_WRITERS,
+        ("POST", "/api/v1/applications/{id}/actions") => APPLICATION_WRITERS,
+        ("POST", "/api/v1/applications/{id}/documents") => DOCUMENT_WRITERS,
         ("GET", "/api/v1/applications/{id}/documents/{document_id}") => PEOPLE,
         ("GET", "/api/v1/staff/applications" | "/api/v1/staff/applications/dashboard") => CONNECTION_READERS,
         ("POST", "/api/v1/staff/applications/{id}/assign") => CONNECTION_WORKERS,
@@ -138,8 +189,8 @@ fn allowed(method: &Method, path: &str) -> Option<&'static [Who]> {
             CONNECTION_WORKERS
         }
         ("GET", "/api/v1/statistics/connections" | "/api/v1/calendar" | "/api/v1/regions") => EVERYONE,
-        ("PUT", "/api/v1/staff/calendar/{year}") => ADMIN,
-        ("POST", "/api/v1/staff/commitments") => ADMIN,
+        ("PUT", "/api/v1/staff/calendar/{year}") => ADMIN_OF_EVERY_STATION,
+        ("POST", "/api/v1/staff/commitments") => ADMIN_OF_EVERY_STATION,
         ("GET", "/api/v1/me/notices") => PEOPLE,
         ("POST", "/api/v1/me/notices/read") => PEOPLE,
         (
@@ -152,7 +203,7 @@ fn allowed(method: &Method, path: &str) -> Option<&'static [Who]> {
         ("GET", "/api/v1/accounts/{account_no}/usage" | "/api/v1/accounts/{account_no}/load") => BILL_VIEWERS,
         ("GET", "/api/v1/org/bills" | "/api/v1/org/bills.csv") => ORG_USERS,
         ("GET", "/api/v1/tariffs") => EVERYONE,
-        ("POST", "/api/v1/staff/tariffs" | "/api/v1/staff/tariffs/{code}/versions") => ADMIN,
+        ("POST", "/api/v1/staff/tariffs" | "/api/v1/staff/tariffs/{code}/versions") => ADMIN_OF_EVERY_STATION,
         ("PUT", "/api/v1/staff/accounts/{account_no}/billing" | "/api/v1/staff/accounts/{account_no}/hold") => {
             BILL_OPERATORS
         }
@@ -161,13 +212,13 @@ fn allowed(method: &Method, path: &str) -> Option<&'static [Who]> {
             "/api/v1/staff/readings"
             | "/api/v1/staff/readings/file"
             | "/api/v1/staff/meters/{meter_no}/changes"
-            | "/api/v1/staff/billing/runs"
             | "/api/v1/staff/billing/runs/{id}/exceptions/{account_no}/bill"
             | "/api/v1/staff/bills/{id}/actions"
             | "/api/v1/staff/adjustments"
             | "/api/v1/staff/adjustments/{id}/decision",
         ) => BILL_OPERATORS,
         ("GET", "/api/v1/staff/adjustments/pending") => BILL_OPERATORS,
+        ("POST", "/api/v1/staff/billing/runs") => BILL_OPERATORS_OF_EVERY_STATION,
         (
             "GET",
             "/api/v1/staff/readings/imports" | "/api/v1/staff/billing/runs" | "/api/v1/staff/billing/runs/{id}",
@@ -228,6 +279,12 @@ async fn every_route_answers_every_caller_as_expected(server: TestServer) {
         .await;
     assert_eq!(system.status, StatusCode::CREATED, "{}", system.body);
     callers.push((Integration, As::Bearer(system.body["token"].as_str().expect("token").to_owned())));
+    callers.push((
+        StationOperator,
+        server.new_staff(&admin, "pd.operator@staff.gridhall.example", &["billing_operator"], &["PD01"]).await,
+    ));
+    callers
+        .push((StationAdmin, server.new_staff(&admin, "pd.admin@staff.gridhall.example", &["admin"], &["PD01"]).await));
     assert_eq!(callers.len(), EVERYONE.len());
 
     let document = server.read(&As::Anonymous, "/api/v1/openapi.json").await.body;

@@ -35,6 +35,7 @@ on_both_backends!(
     csv_exports_never_run_a_formula,
     a_held_bill_is_released_and_told_once_to_confirmed_addresses,
     the_audit_log_names_its_subjects_and_records_staff_reads,
+    an_operator_of_one_station_bills_and_reads_only_there,
 );
 
 struct People {
@@ -1477,4 +1478,49 @@ async fn the_audit_log_names_its_subjects_and_records_staff_reads(server: TestSe
             "{entry}"
         );
     }
+/// A billing operator limited to Pudong (PD01): a run bills every station, so they may not
+/// start one; they read a run's exceptions and the imports of their station only; and
+/// their corrections stop at their station.
+async fn an_operator_of_one_station_bills_and_reads_only_there(server: TestServer) {
+    let p = people(&server).await;
+    let pudong =
+        server.new_staff(&p.admin, "pd.operator@staff.gridhall.example", &["billing_operator"], &["PD01"]).await;
+    read_meters(&server, &p.operator).await;
+    let (last, _) = months(&server);
+    let period = format!("{:04}-{:02}", last.year(), last.month());
+    let refused = server.post(&pudong, "/api/v1/staff/billing/runs", json!({"period": period, "reading_day": 1})).await;
+    assert_eq!(
+        (refused.status, refused.code()),
+        (StatusCode::FORBIDDEN, "station_not_held"),
+        "an operator of one station started a run for all: {}",
+        refused.body
+    );
+    assert_eq!(count(&server, "SELECT COUNT(*) FROM billing_runs").await, 0);
+    // Every station's operator runs it: two exceptions, both in Jiading (JD03).
+    let detail = run_billing(&server, &p.operator).await;
+    assert_eq!(detail["exceptions"].as_array().map(Vec::len), Some(2), "{detail}");
+    let id = detail["run"]["id"].as_i64().expect("run id");
+    let seen = server.read(&pudong, &format!("/api/v1/staff/billing/runs/{id}")).await;
+    assert_eq!(seen.status, StatusCode::OK);
+    assert_eq!(seen.body["exceptions"], json!([]), "Jiading's exceptions shown to Pudong's operator");
+    // Imports: the all-station import is not theirs to read; their own is.
+    let imports = server.read(&pudong, "/api/v1/staff/readings/imports").await;
+    assert_eq!(imports.body, json!([]), "another station's import shown: {}", imports.body);
+    let day = (months(&server).1 - chrono::Duration::days(1)).to_string();
+    let batch = json!({"readings": [
+        {"meter_no": "E3100012345", "read_on": day, "active": "1250"},
+        {"meter_no": "E3100012347", "read_on": day, "active": "4100"},
+    ]});
+    let own = server.post(&pudong, "/api/v1/staff/readings", batch).await;
+    assert_eq!((own.status, own.body["accepted"].as_u64()), (StatusCode::OK, Some(1)), "{}", own.body);
+    let imports = server.read(&pudong, "/api/v1/staff/readings/imports").await.body;
+    let ids: Vec<i64> = imports.as_array().expect("imports").iter().filter_map(|i| i["id"].as_i64()).collect();
+    assert_eq!(ids, [own.body["import_id"].as_i64().expect("import id")]);
+    assert_eq!(server.read(&p.operator, "/api/v1/staff/readings/imports").await.body.as_array().map(Vec::len), Some(2));
+    // Corrections stop at the station: Jiading's account is not found.
+    let hold = json!({"hold": true, "reason": "核对"});
+    let outside = server.call(&pudong, Method::PUT, "/api/v1/staff/accounts/3100012347/hold", Some(hold.clone())).await;
+    assert_eq!(outside.status, StatusCode::NOT_FOUND);
+    let inside = server.call(&pudong, Method::PUT, "/api/v1/staff/accounts/3100012345/hold", Some(hold)).await;
+    assert_eq!(inside.status, StatusCode::NO_CONTENT, "{}", inside.body);
 }

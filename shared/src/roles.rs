@@ -104,6 +104,110 @@ impl OrgRole {
     }
 }
 
+impl OrgRole {
+    /// Whether this role may act on the organisation's connection applications (start,
+    /// change, document, submit, cancel, accept a scheme or a contract): the admin only;
+    /// payers and viewers read them.
+    pub fn may_apply(self) -> bool {
+        self == OrgRole::Admin
+    }
+}
+
+/// Whether a login may act on connection applications: a customer for themselves, an
+/// enterprise user whose role allows it ([`OrgRole::may_apply`]) for their organisation.
+/// Staff do not apply. The access policy and the pages both ask this.
+pub fn may_apply(kind: UserKind, org_role: Option<OrgRole>) -> bool {
+    match kind {
+        UserKind::Customer => true,
+        UserKind::Enterprise => org_role.is_some_and(OrgRole::may_apply),
+        UserKind::Staff => false,
+    }
+}
+
+/// Supply stations (供电所) a staff member is limited to are a list of station codes; an
+/// empty list is every station. These three rules are the one answer to "may this person
+/// reach that station" for every staff read and write: connection applications, billing,
+/// readings, the audit log and staff administration all ask them.
+pub mod stations {
+    /// Whether someone limited to `mine` reaches `station`.
+    pub fn covers(mine: &[String], station: &str) -> bool {
+        mine.is_empty() || mine.iter().any(|m| m == station)
+    }
+
+    /// Whether someone limited to `mine` reaches every station of `theirs` (an empty
+    /// `theirs` being every station, which only someone unlimited reaches).
+    pub fn covers_all_of(mine: &[String], theirs: &[String]) -> bool {
+        mine.is_empty() || (!theirs.is_empty() && theirs.iter().all(|t| covers(mine, t)))
+    }
+
+    /// Whether two people's stations share at least one (a limited supervisor and the
+    /// handlers they may assign work of their stations to).
+    pub fn meet(mine: &[String], theirs: &[String]) -> bool {
+        mine.is_empty() || theirs.is_empty() || theirs.iter().any(|t| covers(mine, t))
+    }
+
+    /// Whether someone limited to `mine` reaches every station, as a change that acts on
+    /// all of them needs (a billing run, a tariff, the calendar, the time limits).
+    pub fn covers_every(mine: &[String]) -> bool {
+        mine.is_empty()
+    }
+}
+
+/// Why a staff grant is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GrantRefusal {
+    /// The grant, or the person it changes, reaches stations the granter does not hold.
+    Stations,
+    /// The granter would give themselves a role they do not hold.
+    Roles,
+}
+
+/// A staff member who grants: their roles and stations.
+#[derive(Debug, Clone, Copy)]
+pub struct Granter<'a> {
+    /// Their roles.
+    pub roles: &'a [StaffRole],
+    /// Their stations (empty: all).
+    pub stations: &'a [String],
+}
+
+/// Whether `granter` may give roles and stations to a staff member (`None`: nothing asked
+/// of that kind). Nobody grants a station they do not hold: a station-limited admin
+/// invites and changes only staff within their stations, gives only stations among theirs
+/// (never "every station"), and cannot widen their own. Roles are granted by admins (the
+/// policy allows no one else), and nobody gives themselves a role they do not hold.
+/// `target` is the person changed: `None` for a new invitation, else whether it is the
+/// granter themselves and the stations they hold now.
+pub fn may_grant(
+    granter: Granter<'_>,
+    target: Option<(bool, &[String])>,
+    roles: Option<&[StaffRole]>,
+    new_stations: Option<&[String]>,
+) -> Result<(), GrantRefusal> {
+    if let Some((_, current)) = target
+        && !stations::covers_all_of(granter.stations, current)
+    {
+        return Err(GrantRefusal::Stations);
+    }
+    // A new person without a list of stations would reach all of them.
+    let asked = match (target, new_stations) {
+        (_, Some(asked)) => Some(asked),
+        (None, None) => Some(&[][..]),
+        (Some(_), None) => None,
+    };
+    if let Some(asked) = asked
+        && !stations::covers_all_of(granter.stations, asked)
+    {
+        return Err(GrantRefusal::Stations);
+    }
+    if let (Some((true, _)), Some(roles)) = (target, roles)
+        && roles.iter().any(|role| !granter.roles.contains(role))
+    {
+        return Err(GrantRefusal::Roles);
+    }
+    Ok(())
+}
+
 named_set! {
     /// What an API token may do.
     TokenScope {
@@ -166,6 +270,61 @@ mod tests {
             assert_eq!(role.as_str().parse::<OrgRole>(), Ok(*role));
         }
         assert_eq!("root".parse::<StaffRole>(), Err(UnknownName));
+    }
+
+    fn codes(list: &[&str]) -> Vec<String> {
+        list.iter().map(|s| (*s).to_owned()).collect()
+    }
+
+    #[test]
+    fn stations_cover_within_their_list() {
+        let pd = codes(&["PD01"]);
+        assert!(stations::covers(&[], "PD01"));
+        assert!(stations::covers(&pd, "PD01"));
+        assert!(!stations::covers(&pd, "MH02"));
+        assert!(stations::covers_all_of(&[], &[]));
+        assert!(stations::covers_all_of(&pd, &pd));
+        assert!(!stations::covers_all_of(&pd, &[]), "every station is beyond one");
+        assert!(!stations::covers_all_of(&pd, &codes(&["PD01", "MH02"])));
+        assert!(stations::meet(&pd, &[]) && stations::meet(&pd, &codes(&["MH02", "PD01"])));
+        assert!(!stations::meet(&pd, &codes(&["MH02"])));
+        assert!(stations::covers_every(&[]));
+        assert!(!stations::covers_every(&pd));
+    }
+
+    #[test]
+    fn nobody_grants_a_station_or_gives_themselves_a_role_they_do_not_hold() {
+        let pd = codes(&["PD01"]);
+        let limited = Granter { roles: &[StaffRole::Admin], stations: &pd };
+        let unlimited = Granter { roles: &[StaffRole::Admin], stations: &[] };
+        let agent = [StaffRole::Agent];
+        // Invitations.
+        assert_eq!(may_grant(limited, None, Some(&agent), Some(&pd)), Ok(()));
+        assert_eq!(may_grant(limited, None, Some(&agent), Some(&[])), Err(GrantRefusal::Stations));
+        assert_eq!(may_grant(limited, None, Some(&agent), None), Err(GrantRefusal::Stations));
+        assert_eq!(may_grant(limited, None, Some(&agent), Some(&codes(&["MH02"]))), Err(GrantRefusal::Stations));
+        assert_eq!(may_grant(unlimited, None, Some(&agent), Some(&[])), Ok(()));
+        // Changes of someone else.
+        assert_eq!(may_grant(limited, Some((false, &pd)), Some(&agent), None), Ok(()));
+        assert_eq!(may_grant(limited, Some((false, &[])), Some(&agent), None), Err(GrantRefusal::Stations));
+        assert_eq!(may_grant(limited, Some((false, &pd)), None, Some(&[])), Err(GrantRefusal::Stations));
+        // Themselves: never wider, never a new role.
+        assert_eq!(may_grant(limited, Some((true, &pd)), None, Some(&[])), Err(GrantRefusal::Stations));
+        assert_eq!(
+            may_grant(unlimited, Some((true, &[])), Some(&[StaffRole::Admin, StaffRole::BillingOperator]), None),
+            Err(GrantRefusal::Roles)
+        );
+        assert_eq!(may_grant(unlimited, Some((true, &[])), Some(&[StaffRole::Admin]), None), Ok(()));
+    }
+
+    #[test]
+    fn only_customers_and_enterprise_admins_apply() {
+        assert!(may_apply(UserKind::Customer, None));
+        assert!(may_apply(UserKind::Enterprise, Some(OrgRole::Admin)));
+        assert!(!may_apply(UserKind::Enterprise, Some(OrgRole::Payer)));
+        assert!(!may_apply(UserKind::Enterprise, Some(OrgRole::Viewer)));
+        assert!(!may_apply(UserKind::Enterprise, None));
+        assert!(!may_apply(UserKind::Staff, None));
     }
 
     #[test]

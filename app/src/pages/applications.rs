@@ -14,11 +14,13 @@ use shared::api::applications::{
 };
 use shared::connection::{ApplicationKind, ApplicationStatus, CustomerClass, StepState, Voltage, Waiting};
 use shared::i18n::connection as names;
+use shared::roles::may_apply;
 
 use crate::api;
 use crate::components::access::AccessProblem;
 use crate::components::form::{Field, FormError, FormState, Submit};
 use crate::components::page_title::PageTitle;
+use crate::components::session::{Session, use_session};
 use crate::i18n::{use_locale, use_messages};
 use crate::time::format_time;
 
@@ -26,6 +28,7 @@ use crate::time::format_time;
 #[component]
 pub fn ApplicationsPage() -> impl IntoView {
     let t = use_messages();
+    let session = use_session();
     let list = Resource::new(|| (), |_| api::applications());
     let retry = Callback::new(move |_| list.refetch());
     view! {
@@ -33,7 +36,17 @@ pub fn ApplicationsPage() -> impl IntoView {
         <section class="page" aria-labelledby="applications-heading">
             <h1 id="applications-heading">{move || t.get().apply.list_title}</h1>
             <p class="lead">{move || t.get().apply.list_intro}</p>
-            <p><A href="/applications/new" attr:class="button button--primary">{move || t.get().apply.new_button}</A></p>
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match standing(session).await {
+                        Standing::Acts => Some(Either::Left(view! {
+                            <p><A href="/applications/new" attr:class="button button--primary">{move || t.get().apply.new_button}</A></p>
+                        })),
+                        Standing::Reads => Some(Either::Right(view! { <ReadOnlyNote /> })),
+                        Standing::Unknown => None,
+                    }
+                })}
+            </Transition>
             <Transition fallback=move || view! { <p role="status">{move || t.get().portal.auth.loading}</p> }>
                 {move || Suspend::new(async move {
                     match list.await {
@@ -44,6 +57,32 @@ pub fn ApplicationsPage() -> impl IntoView {
             </Transition>
         </section>
     }
+}
+
+/// What the logged-in person may do with applications.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Standing {
+    /// Act on them (`shared::roles::may_apply`): a customer, an enterprise admin.
+    Acts,
+    /// Only follow them: an enterprise's payer or viewer.
+    Reads,
+    /// Not known (not logged in, or the answer failed): offer nothing.
+    Unknown,
+}
+
+async fn standing(session: Session) -> Standing {
+    match session.me.await {
+        Ok(me) if may_apply(me.kind, me.membership.as_ref().map(|m| m.role)) => Standing::Acts,
+        Ok(me) if me.membership.is_some() => Standing::Reads,
+        _ => Standing::Unknown,
+    }
+}
+
+/// Says why a payer or viewer sees no actions.
+#[component]
+fn ReadOnlyNote() -> impl IntoView {
+    let t = use_messages();
+    view! { <p class="notice" data-read-only="true">{move || t.get().apply.admin_acts}</p> }
 }
 
 /// A table of applications, linking to the customer's or the staff's page.
@@ -264,6 +303,28 @@ fn ApplicationFields(
 #[component]
 pub fn NewApplicationPage() -> impl IntoView {
     let t = use_messages();
+    let session = use_session();
+    view! {
+        <PageTitle text=|m| m.apply.new_title />
+        <section class="page" aria-labelledby="new-heading">
+            <h1 id="new-heading">{move || t.get().apply.new_title}</h1>
+            <p class="lead">{move || t.get().apply.new_intro}</p>
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match standing(session).await {
+                        Standing::Reads => Either::Left(view! { <ReadOnlyNote /> }),
+                        Standing::Acts | Standing::Unknown => Either::Right(view! { <NewApplicationForm /> }),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+/// The form of a new application.
+#[component]
+fn NewApplicationForm() -> impl IntoView {
+    let t = use_messages();
     let locale = use_locale();
     let form = FormState::new();
     let kind_text = RwSignal::new(ApplicationKind::NewConnection.as_str().to_owned());
@@ -296,18 +357,13 @@ pub fn NewApplicationPage() -> impl IntoView {
         });
     };
     view! {
-        <PageTitle text=|m| m.apply.new_title />
-        <section class="page" aria-labelledby="new-heading">
-            <h1 id="new-heading">{move || t.get().apply.new_title}</h1>
-            <p class="lead">{move || t.get().apply.new_intro}</p>
-            <form class="form" on:submit=submit novalidate>
-                <Choice name="kind" label=|m| m.apply.kind value=kind_text form options=kinds />
-                <Choice name="customer_class" label=|m| m.apply.class value=class_text form options=classes />
-                <ApplicationFields kind class values form />
-                <FormError form />
-                <Submit form label=|m| m.apply.save_draft />
-            </form>
-        </section>
+        <form class="form" on:submit=submit novalidate>
+            <Choice name="kind" label=|m| m.apply.kind value=kind_text form options=kinds />
+            <Choice name="customer_class" label=|m| m.apply.class value=class_text form options=classes />
+            <ApplicationFields kind class values form />
+            <FormError form />
+            <Submit form label=|m| m.apply.save_draft />
+        </form>
     }
 }
 
@@ -328,17 +384,21 @@ pub fn application_from_route()
 #[component]
 pub fn ApplicationPage() -> impl IntoView {
     let t = use_messages();
+    let session = use_session();
     let (detail, retry, changed) = application_from_route();
     view! {
         <PageTitle text=|m| m.apply.list_title />
         <section class="page" aria-labelledby="application-heading">
             <Transition fallback=move || view! { <p role="status">{move || t.get().portal.auth.loading}</p> }>
                 {move || Suspend::new(async move {
+                    let standing = standing(session).await;
                     match detail.await {
-                        Ok(detail) if detail.summary.status == ApplicationStatus::Draft => {
+                        Ok(detail) if detail.summary.status == ApplicationStatus::Draft && standing == Standing::Acts => {
                             EitherOf3::A(view! { <DraftEditor detail changed /> })
                         }
-                        Ok(detail) => EitherOf3::B(view! { <Timeline detail changed /> }),
+                        // A payer or viewer follows the application, a draft included, and
+                        // is offered no action.
+                        Ok(detail) => EitherOf3::B(view! { <Timeline detail changed acts=standing == Standing::Acts /> }),
                         Err(error) => EitherOf3::C(view! { <AccessProblem error on_retry=retry /> }),
                     }
                 })}
@@ -567,7 +627,12 @@ fn CancelForm(id: i64, changed: Callback<()>) -> impl IntoView {
 
 /// The timeline: what to do next, every step, the offers, documents and history.
 #[component]
-fn Timeline(detail: ApplicationDetail, changed: Callback<()>) -> impl IntoView {
+fn Timeline(
+    detail: ApplicationDetail,
+    changed: Callback<()>,
+    /// Whether the reader may act on it; a payer or viewer only reads.
+    acts: bool,
+) -> impl IntoView {
     let t = use_messages();
     let id = detail.summary.id;
     let status = detail.summary.status;
@@ -584,12 +649,13 @@ fn Timeline(detail: ApplicationDetail, changed: Callback<()>) -> impl IntoView {
                 {detail.meter_no.clone().map(|m| view! { " · " {move || t.get().apply.meter} "：" {m} })}
             </p>
         })}
-        {status.is_open().then(|| view! { <NextSteps id todo=todo.clone() offers=offers.clone() changed /> })}
+        {(!acts).then(|| view! { <ReadOnlyNote /> })}
+        {(acts && status.is_open()).then(|| view! { <NextSteps id todo=todo.clone() offers=offers.clone() changed /> })}
         <StepTable detail=detail.clone() />
         <Offers offers=detail.offers.clone() />
-        <Documents id documents=detail.documents.clone() open=takes_documents changed />
+        <Documents id documents=detail.documents.clone() open=acts && takes_documents changed />
         <History detail=detail.clone() />
-        {(status.is_open() && !energised).then(|| view! { <CancelForm id changed /> })}
+        {(acts && status.is_open() && !energised).then(|| view! { <CancelForm id changed /> })}
     }
 }
 

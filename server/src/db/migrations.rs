@@ -41,6 +41,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../../../migrations/postgres/0005_records.sql"),
     ),
     (
+        7,
+        "supply-station limits on staff reads",
+        include_str!("../../../migrations/sqlite/0007_station_limits.sql"),
+        include_str!("../../../migrations/postgres/0007_station_limits.sql"),
+    ),
+    (
         9,
         "second factor (TOTP and recovery codes)",
         include_str!("../../../migrations/sqlite/0009_second_factor.sql"),

@@ -49,7 +49,9 @@ pub async fn link(
 ) -> Result<(StatusCode, Json<AccountSummary>), AppError> {
     let user = caller.user()?;
     let (account_no, proof) = request.validate().map_err(|errors| AppError::validation(errors, caller.locale))?;
-    let account = accounts::link(&state.db, &caller.actor, user, &account_no, &proof).await.or_locale(caller.locale)?;
+    let account = accounts::link(&state.db, &state.config.public_url(), &caller.actor, user, &account_no, &proof)
+        .await
+        .or_locale(caller.locale)?;
     Ok((StatusCode::CREATED, Json(account)))
 }
 

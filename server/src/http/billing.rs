@@ -169,13 +169,15 @@ pub async fn integration_tokens(
     State(state): State<AppState>,
     caller: Caller,
 ) -> Result<Json<Vec<IntegrationTokenInfo>>, AppError> {
-    Ok(Json(integration::list(&state).await.or_locale(caller.locale)?))
+    let user = caller.user()?;
+    Ok(Json(integration::list(&state, &regions_of(user)).await.or_locale(caller.locale)?))
 }
 
 /// Issues an integration token; its secret is in this answer only.
 #[utoipa::path(post, path = "/api/v1/staff/integration-tokens", tag = "billing", request_body = NewIntegrationToken,
     responses(
         (status = 201, description = "Issued", body = CreatedIntegrationToken),
+        (status = 403, description = "`station_not_held`: a station beyond the caller's (or every station)", body = ApiError),
         (status = 422, description = "A field is wrong", body = ApiError),
     ))]
 pub async fn issue_integration_token(
@@ -183,7 +185,8 @@ pub async fn issue_integration_token(
     caller: Caller,
     ApiJson(request): ApiJson<NewIntegrationToken>,
 ) -> Result<(StatusCode, Json<CreatedIntegrationToken>), AppError> {
-    let created = integration::issue(&state, &caller.actor, &request).await.or_locale(caller.locale)?;
+    let user = caller.user()?;
+    let created = integration::issue(&state, &caller.actor, &user.regions, &request).await.or_locale(caller.locale)?;
     Ok((StatusCode::CREATED, Json(created)))
 }
 
@@ -199,7 +202,8 @@ pub async fn revoke_integration_token(
     caller: Caller,
     Path(token_id): Path<i64>,
 ) -> Result<StatusCode, AppError> {
-    integration::revoke(&state, &caller.actor, token_id).await.or_locale(caller.locale)?;
+    let user = caller.user()?;
+    integration::revoke(&state, &caller.actor, &user.regions, token_id).await.or_locale(caller.locale)?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -270,7 +274,8 @@ pub async fn upload_readings(
 #[utoipa::path(get, path = "/api/v1/staff/readings/imports", tag = "billing",
     responses((status = 200, description = "Newest first", body = Vec<ImportSummary>)))]
 pub async fn imports(State(state): State<AppState>, caller: Caller) -> Result<Json<Vec<ImportSummary>>, AppError> {
-    Ok(Json(readings::recent(&state).await.or_locale(caller.locale)?))
+    let user = caller.user()?;
+    Ok(Json(readings::recent(&state, &regions_of(user)).await.or_locale(caller.locale)?))
 }
 
 /// Records a meter exchange or register reset, so the next reading may be lower.
@@ -329,7 +334,8 @@ pub async fn get_run(
     caller: Caller,
     Path(id): Path<i64>,
 ) -> Result<Json<RunDetail>, AppError> {
-    Ok(Json(run::detail(&state, id).await.or_locale(caller.locale)?))
+    let user = caller.user()?;
+    Ok(Json(run::detail(&state, id, &regions_of(user)).await.or_locale(caller.locale)?))
 }
 
 /// Bills an account the run listed with no reading, once its reading has come in.

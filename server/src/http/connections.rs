@@ -47,12 +47,16 @@ pub async fn handlers(
     State(state): State<AppState>,
     caller: Caller,
 ) -> Result<Json<shared::api::applications::HandlersResponse>, AppError> {
-    let handlers = crate::services::staff::list(&state.db)
+    let user = caller.user()?;
+    let handlers = crate::services::staff::everyone(&state.db)
         .await
         .or_locale(caller.locale)?
         .into_iter()
         .filter(|u| {
-            !u.disabled && !u.invitation_pending && u.roles.contains(&shared::roles::StaffRole::ConnectionHandler)
+            !u.disabled
+                && !u.invitation_pending
+                && u.roles.contains(&shared::roles::StaffRole::ConnectionHandler)
+                && shared::roles::stations::meet(&user.regions, &u.regions)
         })
         .map(|u| shared::api::applications::Handler { id: u.id, display_name: u.display_name, regions: u.regions })
         .collect();

@@ -8,7 +8,7 @@ use axum::http::Method;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use shared::api::ErrorCode;
-use shared::roles::{OrgRole, StaffRole, UserKind};
+use shared::roles::{OrgRole, StaffRole, TokenScope, UserKind, may_apply, stations};
 
 use super::auth::{Principal, has_metrics_token};
 use super::error::AppError;
@@ -30,12 +30,21 @@ pub enum Rule {
     AccountHolder,
     /// A logged-in customer or enterprise user (not staff, not a token).
     AccountHolderUser,
+    /// Who acts on connection applications: a customer, or an enterprise user whose role
+    /// allows it (`shared::roles::may_apply`: the admin; payers and viewers only read).
+    Applicant,
+    /// An applicant (as `Applicant`), or staff holding one of these roles.
+    ApplicantOrStaff(&'static [StaffRole]),
     /// Any user of an enterprise.
     OrgMember,
     /// An enterprise's admin.
     OrgAdmin,
     /// Staff holding one of these roles.
     Staff(&'static [StaffRole]),
+    /// Staff holding one of these roles and every supply station: a change that reaches
+    /// every station (a billing run, a tariff, the calendar, the time limits) is not for
+    /// someone limited to some (`shared::roles::stations::covers_every`).
+    StaffEverywhere(&'static [StaffRole]),
     /// Whoever has accounts (as `AccountHolder`), or staff holding one of these roles.
     AccountHolderOrStaff(&'static [StaffRole]),
     /// One of the utility's systems with an integration token.
@@ -98,11 +107,11 @@ pub const RULES: &[(Method, &str, Rule)] = &[
     (Method::GET, "/api/v1/staff/regions", Rule::Staff(StaffRole::ALL)),
     (Method::GET, "/api/v1/audit", Rule::Staff(&[Admin, Auditor])),
     (Method::GET, "/api/v1/applications", Rule::AccountHolderUser),
-    (Method::POST, "/api/v1/applications", Rule::AccountHolderUser),
+    (Method::POST, "/api/v1/applications", Rule::Applicant),
     (Method::GET, "/api/v1/applications/{id}", Rule::LoggedIn),
-    (Method::PUT, "/api/v1/applications/{id}", Rule::AccountHolderUser),
-    (Method::POST, "/api/v1/applications/{id}/actions", Rule::AccountHolderUser),
-    (Method::POST, "/api/v1/applications/{id}/documents", Rule::LoggedIn),
+    (Method::PUT, "/api/v1/applications/{id}", Rule::Applicant),
+    (Method::POST, "/api/v1/applications/{id}/actions", Rule::Applicant),
+    (Method::POST, "/api/v1/applications/{id}/documents", Rule::ApplicantOrStaff(CONNECTION_WORKERS)),
     (Method::GET, "/api/v1/applications/{id}/documents/{document_id}", Rule::LoggedIn),
     (Method::GET, "/api/v1/staff/applications", Rule::Staff(CONNECTION_READERS)),
     (Method::GET, "/api/v1/staff/applications/dashboard", Rule::Staff(CONNECTION_READERS)),
@@ -113,8 +122,8 @@ pub const RULES: &[(Method, &str, Rule)] = &[
     (Method::GET, "/api/v1/statistics/connections", Rule::Public),
     (Method::GET, "/api/v1/calendar", Rule::Public),
     (Method::GET, "/api/v1/regions", Rule::Public),
-    (Method::PUT, "/api/v1/staff/calendar/{year}", Rule::Staff(&[Admin])),
-    (Method::POST, "/api/v1/staff/commitments", Rule::Staff(&[Admin])),
+    (Method::PUT, "/api/v1/staff/calendar/{year}", Rule::StaffEverywhere(&[Admin])),
+    (Method::POST, "/api/v1/staff/commitments", Rule::StaffEverywhere(&[Admin])),
     (Method::GET, "/api/v1/me/notices", Rule::LoggedIn),
     (Method::POST, "/api/v1/me/notices/read", Rule::LoggedIn),
     (Method::GET, "/api/v1/accounts/{account_no}/bills", Rule::AccountHolderOrStaff(BILL_READERS)),
@@ -126,8 +135,8 @@ pub const RULES: &[(Method, &str, Rule)] = &[
     (Method::GET, "/api/v1/org/bills", Rule::OrgMember),
     (Method::GET, "/api/v1/org/bills.csv", Rule::OrgMember),
     (Method::GET, "/api/v1/tariffs", Rule::Public),
-    (Method::POST, "/api/v1/staff/tariffs", Rule::Staff(&[Admin])),
-    (Method::POST, "/api/v1/staff/tariffs/{code}/versions", Rule::Staff(&[Admin])),
+    (Method::POST, "/api/v1/staff/tariffs", Rule::StaffEverywhere(&[Admin])),
+    (Method::POST, "/api/v1/staff/tariffs/{code}/versions", Rule::StaffEverywhere(&[Admin])),
     (Method::PUT, "/api/v1/staff/accounts/{account_no}/billing", Rule::Staff(BILL_OPERATORS)),
     (Method::PUT, "/api/v1/staff/accounts/{account_no}/hold", Rule::Staff(BILL_OPERATORS)),
     (Method::POST, "/api/v1/staff/readings", Rule::Staff(BILL_OPERATORS)),
@@ -135,7 +144,7 @@ pub const RULES: &[(Method, &str, Rule)] = &[
     (Method::GET, "/api/v1/staff/readings/imports", Rule::Staff(&[StaffRole::BillingOperator, Admin, Auditor])),
     (Method::POST, "/api/v1/staff/meters/{meter_no}/changes", Rule::Staff(BILL_OPERATORS)),
     (Method::GET, "/api/v1/staff/billing/runs", Rule::Staff(&[StaffRole::BillingOperator, Admin, Auditor])),
-    (Method::POST, "/api/v1/staff/billing/runs", Rule::Staff(BILL_OPERATORS)),
+    (Method::POST, "/api/v1/staff/billing/runs", Rule::StaffEverywhere(BILL_OPERATORS)),
     (Method::GET, "/api/v1/staff/billing/runs/{id}", Rule::Staff(&[StaffRole::BillingOperator, Admin, Auditor])),
     (Method::POST, "/api/v1/staff/billing/runs/{id}/exceptions/{account_no}/bill", Rule::Staff(BILL_OPERATORS)),
     (Method::POST, "/api/v1/staff/bills/{id}/actions", Rule::Staff(BILL_OPERATORS)),
@@ -192,10 +201,20 @@ pub enum Decision {
     LogIn,
     /// 403: not for this caller.
     Deny,
+    /// 403: the caller holds the role but not every station the route reaches.
+    DenyStations,
 }
 
-/// Applies a rule to a caller.
-pub fn decide(rule: Rule, principal: &Principal, metrics_token: bool) -> Decision {
+/// Applies a rule to a caller. `writes` is whether the request changes anything (any
+/// method but GET and HEAD).
+pub fn decide(rule: Rule, principal: &Principal, metrics_token: bool, writes: bool) -> Decision {
+    // A read-only API token never writes, whatever the route's rule says.
+    if let Principal::Token(token) = principal
+        && writes
+        && token.scope == TokenScope::Read
+    {
+        return Decision::Deny;
+    }
     let allowed = match (rule, principal) {
         (Rule::Public, _) => true,
         (Rule::Operator, _) if metrics_token => true,
@@ -207,9 +226,19 @@ pub fn decide(rule: Rule, principal: &Principal, metrics_token: bool) -> Decisio
         (Rule::AccountHolderUser, Principal::User(user)) => {
             matches!(user.kind, UserKind::Customer | UserKind::Enterprise)
         }
+        (Rule::Applicant, Principal::User(user)) => may_apply(user.kind, user.org.map(|(_, role)| role)),
+        (Rule::ApplicantOrStaff(roles), Principal::User(user)) => {
+            may_apply(user.kind, user.org.map(|(_, role)| role)) || roles.iter().any(|role| user.has_role(*role))
+        }
         (Rule::OrgMember, Principal::User(user)) => user.kind == UserKind::Enterprise && user.org.is_some(),
         (Rule::OrgAdmin, Principal::User(user)) => matches!(user.org, Some((_, OrgRole::Admin))),
         (Rule::Staff(roles), Principal::User(user)) => roles.iter().any(|role| user.has_role(*role)),
+        (Rule::StaffEverywhere(roles), Principal::User(user)) if roles.iter().any(|role| user.has_role(*role)) => {
+            if !stations::covers_every(&user.regions) {
+                return Decision::DenyStations;
+            }
+            true
+        }
         (Rule::AccountHolderOrStaff(_), Principal::Token(_)) => true,
         (Rule::Integration, Principal::Integration(_)) => true,
         (Rule::AccountHolderOrStaff(roles), Principal::User(user)) => {
@@ -247,7 +276,8 @@ pub async fn authorize(State(state): State<AppState>, request: Request, next: Ne
     }
     let principal = request.extensions().get::<Principal>().cloned().unwrap_or(Principal::Anonymous);
     let metrics_token = rule == Rule::Operator && has_metrics_token(&state.config, request.headers());
-    match decide(rule, &principal, metrics_token) {
+    let writes = !matches!(*request.method(), Method::GET | Method::HEAD);
+    match decide(rule, &principal, metrics_token, writes) {
         Decision::Allow => {
             // A session that may make the change, but has not shown its second factor lately.
             if let Principal::User(user) = &principal
@@ -260,6 +290,7 @@ pub async fn authorize(State(state): State<AppState>, request: Request, next: Ne
         }
         Decision::LogIn => AppError::new(ErrorCode::Unauthenticated, locale).into_response(),
         Decision::Deny => AppError::new(ErrorCode::Forbidden, locale).into_response(),
+        Decision::DenyStations => AppError::new(ErrorCode::StationNotHeld, locale).into_response(),
     }
 }
 
@@ -288,8 +319,25 @@ mod tests {
 
     #[test]
     fn anonymous_callers_are_asked_to_log_in_and_others_refused() {
-        assert_eq!(decide(Rule::Customer, &Principal::Anonymous, false), Decision::LogIn);
-        assert_eq!(decide(Rule::Public, &Principal::Anonymous, false), Decision::Allow);
-        assert_eq!(decide(Rule::Operator, &Principal::Anonymous, true), Decision::Allow);
+        assert_eq!(decide(Rule::Customer, &Principal::Anonymous, false, false), Decision::LogIn);
+        assert_eq!(decide(Rule::Public, &Principal::Anonymous, false, false), Decision::Allow);
+        assert_eq!(decide(Rule::Operator, &Principal::Anonymous, true, false), Decision::Allow);
+    }
+
+    #[test]
+    fn a_read_only_token_never_writes_whatever_the_rule() {
+        let token = |scope| {
+            Principal::Token(std::sync::Arc::new(crate::services::sessions::TokenCaller {
+                token_id: 1,
+                org_id: 1,
+                scope,
+                prefix: "ghall_x".into(),
+            }))
+        };
+        for rule in [Rule::Public, Rule::AccountHolder, Rule::AccountHolderOrStaff(&[])] {
+            assert_eq!(decide(rule, &token(TokenScope::Read), false, true), Decision::Deny, "{rule:?}");
+            assert_eq!(decide(rule, &token(TokenScope::Read), false, false), Decision::Allow, "{rule:?}");
+            assert_eq!(decide(rule, &token(TokenScope::ReadWrite), false, true), Decision::Allow, "{rule:?}");
+        }
     }
 }

@@ -21,14 +21,15 @@ use crate::state::AppState;
         (status = 403, description = "Only admins and auditors", body = ApiError),
     ))]
 pub async fn list(State(state): State<AppState>, caller: Caller) -> Result<Json<StaffUsersResponse>, AppError> {
-    Ok(Json(StaffUsersResponse { users: staff::list(&state.db).await.or_locale(caller.locale)? }))
+    let user = caller.user()?;
+    Ok(Json(StaffUsersResponse { users: staff::list(&state.db, user).await.or_locale(caller.locale)? }))
 }
 
 /// Creates a staff user and emails them an invitation to choose a password.
 #[utoipa::path(post, path = "/api/v1/staff/users", tag = "staff", request_body = CreateStaffRequest,
     responses(
         (status = 201, description = "Created; the invitation is on its way", body = StaffUsersResponse),
-        (status = 403, description = "Only admins", body = ApiError),
+        (status = 403, description = "Only admins; `station_not_held`: stations beyond the admin's", body = ApiError),
         (status = 409, description = "The address already has a login", body = ApiError),
         (status = 422, description = "A field is wrong", body = ApiError),
     ))]
@@ -37,11 +38,12 @@ pub async fn create(
     caller: Caller,
     ApiJson(request): ApiJson<CreateStaffRequest>,
 ) -> Result<(StatusCode, Json<StaffUsersResponse>), AppError> {
-    let (user_id, _link) = staff::invite(&state.db, &state.config, &caller.actor, &request, caller.locale)
+    let user = caller.user()?;
+    let (user_id, _link) = staff::invite(&state.db, &state.config, &caller.actor, Some(user), &request, caller.locale)
         .await
         .or_locale(caller.locale)?;
     let users =
-        staff::list(&state.db).await.or_locale(caller.locale)?.into_iter().filter(|u| u.id == user_id).collect();
+        staff::list(&state.db, user).await.or_locale(caller.locale)?.into_iter().filter(|u| u.id == user_id).collect();
     Ok((StatusCode::CREATED, Json(StaffUsersResponse { users })))
 }
 
@@ -50,8 +52,8 @@ pub async fn create(
     params(("user_id" = i64, Path, description = "The staff user")),
     responses(
         (status = 204, description = "Changed"),
-        (status = 403, description = "Only admins", body = ApiError),
-        (status = 404, description = "No such staff user", body = ApiError),
+        (status = 403, description = "Only admins; `station_not_held`: stations beyond the admin's; `role_not_held`: a role the admin gives themselves", body = ApiError),
+        (status = 404, description = "No such staff user within the admin's stations", body = ApiError),
         (status = 409, description = "Admins cannot disable themselves or drop their own admin role", body = ApiError),
         (status = 422, description = "A field is wrong", body = ApiError),
     ))]
@@ -61,7 +63,8 @@ pub async fn update(
     Path(user_id): Path<i64>,
     ApiJson(request): ApiJson<UpdateStaffRequest>,
 ) -> Result<StatusCode, AppError> {
-    staff::update(&state.db, &caller.actor, user_id, &request).await.or_locale(caller.locale)?;
+    let user = caller.user()?;
+    staff::update(&state.db, &caller.actor, user, user_id, &request).await.or_locale(caller.locale)?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -88,5 +91,7 @@ pub async fn audit_log(
     query: Result<Query<AuditQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<AuditPage>, AppError> {
     let Query(query) = query.map_err(|_| AppError::new(ErrorCode::BadRequest, caller.locale))?;
-    Ok(Json(audit::search(&state.db, &query).await.or_locale(caller.locale)?))
+    let user = caller.user()?;
+    let reader = audit::Reader { user_id: user.user_id, regions: &user.regions };
+    Ok(Json(audit::search(&state.db, reader, &query).await.or_locale(caller.locale)?))
 }

@@ -10,7 +10,7 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use super::sessions::{SessionUser, TokenCaller};
-use super::{Actor, Fail, Outcome, audit, now, rate_limit, secrets, utc};
+use super::{Actor, Fail, Outcome, audit, notices, now, rate_limit, secrets, utc};
 use crate::db::Db;
 use crate::mail::templates::{self, Template};
 use crate::mail::{self};
@@ -170,6 +170,7 @@ fn code_hash(user_id: i64, account_id: i64, code: &str) -> String {
 /// Links an account to the customer after checking the proof.
 pub async fn link(
     db: &Db,
+    public_url: &str,
     actor: &Actor,
     user: &SessionUser,
     account_no: &str,
@@ -213,8 +214,10 @@ pub async fn link(
     }
     let now = now();
     let inserted = sqlx::query(
+        // A link proven again by the code sent to the address on file becomes a strong one.
         "INSERT INTO account_links (account_id, user_id, proof, linked_at) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (account_id, user_id) DO NOTHING",
+         ON CONFLICT (account_id, user_id) DO UPDATE SET proof = excluded.proof
+          WHERE excluded.proof = 'email_code' AND account_links.proof <> 'email_code'",
     )
     .bind(account.id)
     .bind(user.user_id)
@@ -224,6 +227,9 @@ pub async fn link(
     .await?;
     if inserted.rows_affected() == 1 {
         audit::record(&mut tx, actor, "account.linked", subject, json!({"method": method})).await?;
+        if method == "bill_amount" {
+            tell_of_weak_link(&mut tx, public_url, &account, account_no, user).await?;
+        }
     }
     tx.commit().await?;
     let sql = format!(
@@ -233,6 +239,63 @@ pub async fn link(
     let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(user.user_id).bind(account.id).fetch_one(db.pool()).await?;
     Ok(summary_from_row(&row, true)?)
 }
+
+/// A link by the holder's name and last bill is a weak proof (landlords, neighbours and
+/// former tenants know both): the account's address on file and every other login linked
+/// to it are told at once, in their language, in the transaction of the link (a notice in
+/// the portal and an email through the outbox).
+async fn tell_of_weak_link(
+    conn: &mut sqlx::AnyConnection,
+    public_url: &str,
+    account: &Account,
+    account_no: &str,
+    user: &SessionUser,
+) -> Outcome<()> {
+    let who = email_hint(&user.email);
+    let texts = |locale: shared::Locale| {
+        let link = &locale.messages().portal.link;
+        ((link.linked_by_name_title)(account_no), (link.linked_by_name_body)(account_no, &who))
+    };
+    let others = sqlx::query(
+        "SELECT u.id, u.email FROM account_links l JOIN users u ON u.id = l.user_id
+          WHERE l.account_id = $1 AND l.user_id <> $2 ORDER BY u.id",
+    )
+    .bind(account.id)
+    .bind(user.user_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut told = Vec::new();
+    for row in &others {
+        let id: i64 = row.try_get("id")?;
+        told.push(row.try_get::<String, _>("email")?.to_lowercase());
+        let subject = format!("account:{account_no}");
+        notices::notify(&mut *conn, public_url, id, &subject, notices::Email::Always, ACCOUNTS_PAGE, texts).await?;
+    }
+    // The address on file, unless a login told above has it (or it is the new login's).
+    if let Some(address) = &account.email_on_file
+        && !told.contains(&address.to_lowercase())
+        && address.to_lowercase() != user.email.to_lowercase()
+    {
+        // Its language is that of a login with the address, else the portal's default.
+        let language: Option<String> = sqlx::query_scalar("SELECT language FROM users WHERE email = $1")
+            .bind(address.to_lowercase())
+            .fetch_optional(&mut *conn)
+            .await?;
+        let locale: shared::Locale = language.and_then(|l| l.parse().ok()).unwrap_or_default();
+        let (title, body) = texts(locale);
+        let url = format!("{}{ACCOUNTS_PAGE}", public_url.trim_end_matches('/'));
+        let message = templates::render(
+            address,
+            &Template::Notice { name: &account.holder_name, title: &title, body: &body, link: &url },
+            locale,
+        );
+        mail::enqueue(&mut *conn, &message).await?;
+    }
+    Ok(())
+}
+
+/// The page where a customer sees their accounts and who is linked to them.
+const ACCOUNTS_PAGE: &str = "/account/accounts";
 
 /// Names compare without spaces and case ("Zhang Wei" = "zhang wei" = "ZhangWei").
 fn normalise_name(name: &str) -> String {
@@ -280,9 +343,28 @@ pub async fn logins(db: &Db, user: &SessionUser, account_no: &str) -> Outcome<Ve
 }
 
 /// Removes a login's link to an account the caller is linked to (their own, or another's).
+/// A login linked by the holder's name and last bill (a proof others may know) removes
+/// its own link only, never another login's.
 pub async fn unlink(db: &Db, actor: &Actor, user: &SessionUser, account_no: &str, user_id: i64) -> Outcome<()> {
     let account_id = linked_account_id(db, user, account_no).await?;
     let mut tx = db.begin().await?;
+    if user_id != user.user_id {
+        // Refused only when there is another login to remove (else: not found, below).
+        let proofs: Vec<(i64, String)> =
+            sqlx::query("SELECT user_id, proof FROM account_links WHERE account_id = $1 AND user_id IN ($2, $3)")
+                .bind(account_id)
+                .bind(user.user_id)
+                .bind(user_id)
+                .fetch_all(&mut *tx)
+                .await?
+                .iter()
+                .map(|row| Ok((row.try_get("user_id")?, row.try_get("proof")?)))
+                .collect::<Result<_, sqlx::Error>>()?;
+        let weak = proofs.iter().any(|(id, proof)| *id == user.user_id && proof == "bill_amount");
+        if weak && proofs.iter().any(|(id, _)| *id == user_id) {
+            return Err(Fail::Code(ErrorCode::WeakLinkCannotUnlink));
+        }
+    }
     let removed = sqlx::query("DELETE FROM account_links WHERE account_id = $1 AND user_id = $2")
         .bind(account_id)
         .bind(user_id)

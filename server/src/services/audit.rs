@@ -80,9 +80,10 @@ pub async fn record(
     subject: Subject<'_>,
     detail: Value,
 ) -> Result<(), sqlx::Error> {
+    let region = region_of(conn, subject).await?;
     sqlx::query(
-        "INSERT INTO audit_log (at, actor_id, actor_label, ip, action, subject, detail)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        "INSERT INTO audit_log (at, actor_id, actor_label, ip, action, subject, detail, region)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
     .bind(now())
     .bind(actor.user_id)
@@ -91,9 +92,46 @@ pub async fn record(
     .bind(action)
     .bind(subject.to_string())
     .bind(detail.to_string())
+    .bind(region)
     .execute(conn)
     .await?;
     Ok(())
+}
+
+/// The supply station a subject belongs to, so that staff limited to stations read the
+/// entries of theirs: an account's, a bill's or a meter's account's, an application's, an
+/// integration token's. `None` for subjects of no one station (people, tariffs, the
+/// calendar) and for anything not found.
+async fn region_of(conn: &mut AnyConnection, subject: Subject<'_>) -> Result<Option<String>, sqlx::Error> {
+    let by_id = |sql: &'static str, id: i64| sqlx::query_scalar::<_, Option<String>>(sql).bind(id);
+    let by_key = |sql: &'static str, key: &str| sqlx::query_scalar::<_, Option<String>>(sql).bind(key.to_owned());
+    let query = match subject {
+        Subject::Account(no) => by_key("SELECT region FROM electricity_accounts WHERE account_no = $1", no),
+        Subject::Meter(no) => by_key(
+            "SELECT a.region FROM meters m JOIN electricity_accounts a ON a.id = m.account_id WHERE m.meter_no = $1",
+            no,
+        ),
+        Subject::Bill(id) => by_id(
+            "SELECT a.region FROM bills b JOIN electricity_accounts a ON a.id = b.account_id WHERE b.id = $1",
+            id,
+        ),
+        Subject::Adjustment(id) => by_id(
+            "SELECT a.region FROM billing_adjustments ad JOIN electricity_accounts a ON a.id = ad.account_id
+              WHERE ad.id = $1",
+            id,
+        ),
+        Subject::Application(id) => by_id("SELECT region FROM applications WHERE id = $1", id),
+        Subject::IntegrationToken(id) => by_id("SELECT region FROM integration_tokens WHERE id = $1", id),
+        Subject::User(_)
+        | Subject::EmailHint(_)
+        | Subject::Run(_)
+        | Subject::Import(_)
+        | Subject::Tariff(_)
+        | Subject::Token(_)
+        | Subject::Calendar(_)
+        | Subject::Commitment(_) => return Ok(None),
+    };
+    Ok(query.fetch_optional(conn).await?.flatten())
 }
 
 /// Adds an entry on its own (for events that change nothing else, such as a failed login).
@@ -119,30 +157,53 @@ pub async fn staff_read(
     }
 }
 
-/// A page of entries, newest first, filtered as asked.
-pub async fn search(db: &Db, query: &AuditQuery) -> Outcome<AuditPage> {
+/// Who reads the log: their id and the stations they are limited to (empty: every one).
+#[derive(Debug, Clone, Copy)]
+pub struct Reader<'a> {
+    /// Their user id.
+    pub user_id: i64,
+    /// Their stations.
+    pub regions: &'a [String],
+}
+
+/// A page of entries, newest first, filtered as asked. A reader limited to stations reads
+/// the entries of their stations and of their own actions, nothing else
+/// (`shared::roles::stations`).
+pub async fn search(db: &Db, reader: Reader<'_>, query: &AuditQuery) -> Outcome<AuditPage> {
     // Filters are bound parameters; an absent one is NULL and matches everything.
     let actor =
         query.actor.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(|s| format!("%{}%", escape_like(s)));
     let action =
         query.action.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(|s| format!("{}%", escape_like(s)));
     let subject = query.subject.as_deref().map(str::trim).filter(|s| !s.is_empty());
-    let rows = sqlx::query(
+    let within = if shared::roles::stations::covers_every(reader.regions) {
+        String::new()
+    } else {
+        let places: Vec<String> = (7..reader.regions.len() + 7).map(|n| format!("${n}")).collect();
+        format!(" AND (actor_id = $6 OR region IN ({}))", places.join(", "))
+    };
+    let sql = format!(
         "SELECT id, at, actor_label, ip, action, subject, detail FROM audit_log
           WHERE ($1 IS NULL OR actor_label LIKE $1 ESCAPE '\\')
             AND ($2 IS NULL OR action LIKE $2 ESCAPE '\\')
             AND ($3 IS NULL OR subject = $3)
-            AND ($4 IS NULL OR id < $4)
+            AND ($4 IS NULL OR id < $4){within}
           ORDER BY id DESC
-          LIMIT $5",
-    )
-    .bind(actor)
-    .bind(action)
-    .bind(subject)
-    .bind(query.before)
-    .bind(PAGE_SIZE + 1)
-    .fetch_all(db.pool())
-    .await?;
+          LIMIT $5"
+    );
+    let mut rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(actor)
+        .bind(action)
+        .bind(subject)
+        .bind(query.before)
+        .bind(PAGE_SIZE + 1);
+    if !within.is_empty() {
+        rows = rows.bind(reader.user_id);
+        for region in reader.regions {
+            rows = rows.bind(region);
+        }
+    }
+    let rows = rows.fetch_all(db.pool()).await?;
     let mut entries = rows.iter().map(entry_from_row).collect::<Result<Vec<_>, _>>()?;
     let next_before = if entries.len() > PAGE_SIZE as usize {
         entries.truncate(PAGE_SIZE as usize);

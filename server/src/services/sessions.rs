@@ -165,12 +165,18 @@ pub async fn staff_grants(db: &Db, user_id: i64) -> Result<(Vec<StaffRole>, Vec<
     Ok((roles, regions))
 }
 
-/// The caller behind an API token, if it is live; notes when it was used.
+/// The caller behind an API token, if it is live; notes when it was used. A token acts
+/// with the authority of the admin who issued it: it works only while they are still an
+/// admin of its organisation and their login is not disabled (removed from the
+/// organisation, made payer or viewer, or disabled, their tokens stop at once).
 pub async fn lookup_token(db: &Db, token: &str) -> Outcome<Option<TokenCaller>> {
     let now = now();
     let row = sqlx::query(
-        "SELECT id, org_id, scope, prefix, last_used_at FROM api_tokens
-          WHERE token_hash = $1 AND revoked_at IS NULL AND expires_at > $2",
+        "SELECT t.id, t.org_id, t.scope, t.prefix, t.last_used_at
+           FROM api_tokens t
+           JOIN users u ON u.id = t.created_by AND u.disabled_at IS NULL
+           JOIN org_members m ON m.user_id = t.created_by AND m.org_id = t.org_id AND m.role = 'admin'
+          WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND t.expires_at > $2",
     )
     .bind(secrets::hash(token))
     .bind(now)

@@ -7,11 +7,12 @@ use serde_json::json;
 use shared::api::ErrorCode;
 use shared::api::staff::{CreateStaffRequest, Region, StaffUser, UpdateStaffRequest};
 use shared::i18n::Locale;
-use shared::roles::StaffRole;
+use shared::roles::{GrantRefusal, Granter, StaffRole, may_grant, stations};
 use shared::validation::{FieldError, Problem};
 use sqlx::{AnyConnection, Row};
 
 use super::identity::{self, Purpose};
+use super::sessions::SessionUser;
 use super::{Actor, Fail, Outcome, audit, now, sessions};
 use crate::config::Config;
 use crate::db::Db;
@@ -29,8 +30,18 @@ pub async fn regions(db: &Db) -> Outcome<Vec<Region>> {
         .collect::<Result<_, sqlx::Error>>()?)
 }
 
-/// Every staff user with roles and regions.
-pub async fn list(db: &Db) -> Outcome<Vec<StaffUser>> {
+/// Every staff user with roles and regions that the reader's stations cover
+/// (`shared::roles::stations::covers_all_of`: someone limited to stations sees the staff
+/// within them, not those of other stations or of every station).
+pub async fn list(db: &Db, reader: &SessionUser) -> Outcome<Vec<StaffUser>> {
+    let mut users = everyone(db).await?;
+    users.retain(|u| stations::covers_all_of(&reader.regions, &u.regions));
+    Ok(users)
+}
+
+/// Every staff user with roles and regions, unfiltered (for callers that filter by a rule
+/// of their own).
+pub async fn everyone(db: &Db) -> Outcome<Vec<StaffUser>> {
     let rows = sqlx::query(
         "SELECT id, display_name, email, CASE WHEN disabled_at IS NULL THEN 0 ELSE 1 END AS disabled,
                 CASE WHEN password_hash IS NULL THEN 1 ELSE 0 END AS pending
@@ -117,16 +128,31 @@ async fn set_grants(
     Ok(())
 }
 
+fn refusal(refusal: GrantRefusal) -> Fail {
+    match refusal {
+        GrantRefusal::Stations => Fail::Code(ErrorCode::StationNotHeld),
+        GrantRefusal::Roles => Fail::Code(ErrorCode::RoleNotHeld),
+    }
+}
+
 /// Creates a staff user without a password and returns their id and the invitation link
 /// (also emailed to them).
+///
+/// `granter` is the admin inviting (`None` from the command line, which holds every grant):
+/// nobody grants a station they do not hold (`shared::roles::may_grant`).
 pub async fn invite(
     db: &Db,
     config: &Config,
     actor: &Actor,
+    granter: Option<&SessionUser>,
     request: &CreateStaffRequest,
     locale: Locale,
 ) -> Outcome<(i64, String)> {
     let (email, name) = request.validate().map_err(Fail::Fields)?;
+    if let Some(granter) = granter {
+        let granter = Granter { roles: &granter.staff_roles, stations: &granter.regions };
+        may_grant(granter, None, Some(&request.roles), Some(&request.regions)).map_err(refusal)?;
+    }
     let mut tx = db.begin().await?;
     identity::refuse_taken_email(&mut tx, &email).await?;
     let user_id: i64 = sqlx::query(
@@ -160,7 +186,16 @@ pub async fn invite(
 /// Changes roles, regions or the disabled flag. A change of privileges ends the person's
 /// sessions. An admin cannot disable themselves or take away their own admin role (so
 /// there is always someone to undo a mistake).
-pub async fn update(db: &Db, actor: &Actor, user_id: i64, request: &UpdateStaffRequest) -> Outcome<()> {
+///
+/// Nobody grants a station they do not hold, changes staff beyond their stations (they
+/// are not found), or gives themselves a role they do not hold (`shared::roles::may_grant`).
+pub async fn update(
+    db: &Db,
+    actor: &Actor,
+    granter: &SessionUser,
+    user_id: i64,
+    request: &UpdateStaffRequest,
+) -> Outcome<()> {
     request.validate().map_err(Fail::Fields)?;
     let mut tx = db.begin().await?;
     let kind: Option<String> =
@@ -168,11 +203,23 @@ pub async fn update(db: &Db, actor: &Actor, user_id: i64, request: &UpdateStaffR
     if kind.as_deref() != Some("staff") {
         return Err(Fail::Code(ErrorCode::NotFound));
     }
+    let current: Vec<String> = sqlx::query_scalar("SELECT region FROM staff_regions WHERE user_id = $1")
+        .bind(user_id)
+        .fetch_all(&mut *tx)
+        .await?;
+    // Staff beyond the admin's stations are not theirs to see, let alone change.
+    if !stations::covers_all_of(&granter.regions, &current) {
+        return Err(Fail::Code(ErrorCode::NotFound));
+    }
+
     if actor.user_id == Some(user_id)
         && (request.disabled == Some(true) || request.roles.as_ref().is_some_and(|r| !r.contains(&StaffRole::Admin)))
     {
         return Err(Fail::Code(ErrorCode::Conflict));
     }
+    let grants = Granter { roles: &granter.staff_roles, stations: &granter.regions };
+    let target = Some((granter.user_id == user_id, current.as_slice()));
+    may_grant(grants, target, request.roles.as_deref(), request.regions.as_deref()).map_err(refusal)?;
     set_grants(&mut tx, user_id, request.roles.as_deref(), request.regions.as_deref()).await?;
     if let Some(disabled) = request.disabled {
         sqlx::query("UPDATE users SET disabled_at = CASE WHEN $1 = 1 THEN COALESCE(disabled_at, $2) ELSE NULL END WHERE id = $3")

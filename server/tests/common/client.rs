@@ -174,6 +174,27 @@ impl TestServer {
         self.login(email, password).await
     }
 
+    /// A staff member invited by `admin` with these roles and supply stations, who has
+    /// chosen their password from the invitation and logged in.
+    pub async fn new_staff(&self, admin: &As, email: &str, roles: &[&str], regions: &[&str]) -> As {
+        let invited = self
+            .post(
+                admin,
+                "/api/v1/staff/users",
+                json!({"email": email, "display_name": email, "roles": roles, "regions": regions}),
+            )
+            .await;
+        assert_eq!(invited.status, StatusCode::CREATED, "{:?}", invited.body);
+        let mail = self.mail.wait_for(email, "", Duration::from_secs(15)).await;
+        let token = mail.token(&self.url("/welcome")).expect("invitation link");
+        let password = "Lantern-orchard-47-tide";
+        let answer = self
+            .post(&As::Anonymous, "/api/v1/auth/password/reset", json!({"token": token, "password": password}))
+            .await;
+        assert_eq!(answer.status, StatusCode::NO_CONTENT, "{:?}", answer.body);
+        self.login(email, password).await
+    }
+
     /// Loads the demo data; answers the password of each demo login by email (and
     /// remembers the demo staff's authenticator secrets, so their logins send codes).
     pub async fn demo_logins(&self) -> std::collections::HashMap<String, String> {

@@ -65,6 +65,14 @@ pub enum ErrorCode {
     SecondFactorInvalid,
     /// Staff must set up their authenticator app before their first login.
     SecondFactorEnrolmentRequired,
+    /// The change reaches supply stations the caller does not hold (a grant beyond their
+    /// stations, or a change to every station by someone limited to some).
+    StationNotHeld,
+    /// A staff member tried to give themselves a role they do not hold.
+    RoleNotHeld,
+    /// A login linked to an account by the holder's name and last bill (known to others
+    /// than the holder) may not remove the account's other logins.
+    WeakLinkCannotUnlink,
     /// The browser could not reach the server at all (never sent by the server).
     Network,
     /// A code this client does not know (sent by a newer server).
@@ -85,7 +93,10 @@ impl ErrorCode {
             | ErrorCode::EmailUnconfirmed
             | ErrorCode::AccountDisabled
             | ErrorCode::SecondFactorEnrolmentRequired
-            | ErrorCode::OwnRequest => 403,
+            | ErrorCode::OwnRequest
+            | ErrorCode::StationNotHeld
+            | ErrorCode::RoleNotHeld
+            | ErrorCode::WeakLinkCannotUnlink => 403,
             ErrorCode::NotFound => 404,
             ErrorCode::MethodNotAllowed => 405,
             ErrorCode::Timeout => 408,

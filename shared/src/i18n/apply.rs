@@ -19,6 +19,8 @@ pub struct ApplyMessages {
     pub list_intro: &'static str,
     /// Start a new application.
     pub new_button: &'static str,
+    /// Shown to an enterprise's payers and viewers instead of the actions.
+    pub admin_acts: &'static str,
     /// No applications yet.
     pub empty: &'static str,
     /// Column: reference.
@@ -329,6 +331,7 @@ pub const ZH: ApplyMessages = ApplyMessages {
     list_title: "我的办电申请",
     list_intro: "新装、增容、减容、临时用电、更名过户，一次申请，全程在线查看进度。",
     new_button: "我要办电",
+    admin_acts: "贵公司的办电申请由企业管理员办理；您可以查看进度。",
     empty: "您还没有办电申请。",
     col_reference: "申请编号",
     col_kind: "业务类型",
@@ -490,6 +493,7 @@ pub const EN: ApplyMessages = ApplyMessages {
     list_title: "My connection applications",
     list_intro: "New connections, capacity changes, temporary supply, change of name: apply once and follow every step online.",
     new_button: "Apply for a connection",
+    admin_acts: "Your company's administrator acts on its connection applications; you can follow them here.",
     empty: "You have no connection applications yet.",
     col_reference: "Reference",
     col_kind: "Kind",

@@ -103,6 +103,13 @@ fn error(code: ErrorCode) -> &'static str {
         ErrorCode::SecondFactorEnrolmentRequired => {
             "Staff logins need a second factor: set up your authenticator app to finish logging in."
         }
+        ErrorCode::StationNotHeld => {
+            "This reaches supply stations you are not assigned to. Ask an administrator who covers them."
+        }
+        ErrorCode::RoleNotHeld => "You cannot give yourself a role you do not hold. Ask another administrator.",
+        ErrorCode::WeakLinkCannotUnlink => {
+            "You linked this account with the holder's name and last bill, so you cannot remove its other logins. Link it again with a code sent to the address on file, or call 95598."
+        }
         ErrorCode::Network => "Could not reach the server. Please check your connection and try again.",
         ErrorCode::Unknown => "An unknown error occurred. Please try again later.",
     }

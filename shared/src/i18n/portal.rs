@@ -197,6 +197,11 @@ pub struct LinkMessages {
     pub remove: &'static str,
     /// Marks the caller.
     pub you: &'static str,
+    /// The notice to an account's address on file and its other logins when someone links
+    /// it by the holder's name and last bill: title, for the account number.
+    pub linked_by_name_title: fn(&str) -> String,
+    /// Its text, for the account number and the new login's masked address.
+    pub linked_by_name_body: fn(&str, &str) -> String,
     /// A payment mode's name.
     pub payment_mode: fn(&str) -> &'static str,
 }

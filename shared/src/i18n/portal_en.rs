@@ -89,6 +89,8 @@ pub(super) const PORTAL: PortalMessages = PortalMessages {
         link_submit: "Link",
         linked,
         logins_heading,
+        linked_by_name_title,
+        linked_by_name_body,
         show_logins: "Who is linked",
         remove: "Unlink",
         you: " (you)",
@@ -229,4 +231,14 @@ fn staff_role(role: StaffRole) -> &'static str {
         StaffRole::Admin => "Administrator",
         StaffRole::Auditor => "Auditor",
     }
+}
+
+fn linked_by_name_title(account_no: &str) -> String {
+    format!("Account {account_no} was linked to a new login")
+}
+
+fn linked_by_name_body(account_no: &str, who: &str) -> String {
+    format!(
+        "The login {who} linked account {account_no} with the holder's name and the last bill amount. If you do not know who that is, log in, check who is linked under My accounts, and call 95598. A login linked this way cannot remove the other logins."
+    )
 }

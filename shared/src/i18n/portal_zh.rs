@@ -89,6 +89,8 @@ pub(super) const PORTAL: PortalMessages = PortalMessages {
         link_submit: "绑定",
         linked,
         logins_heading,
+        linked_by_name_title,
+        linked_by_name_body,
         show_logins: "查看绑定的账号",
         remove: "解除绑定",
         you: "（您）",
@@ -229,4 +231,14 @@ fn staff_role(role: StaffRole) -> &'static str {
         StaffRole::Admin => "系统管理员",
         StaffRole::Auditor => "审计员",
     }
+}
+
+fn linked_by_name_title(account_no: &str) -> String {
+    format!("户号 {account_no} 被新的账号绑定")
+}
+
+fn linked_by_name_body(account_no: &str, who: &str) -> String {
+    format!(
+        "账号 {who} 凭户主姓名和上期电费金额绑定了户号 {account_no}。如果不是您或您认识的人，请登录后在“我的户号”中查看绑定的账号，并拨打 95598。凭姓名和金额绑定的账号不能解除其他账号的绑定。"
+    )
 }

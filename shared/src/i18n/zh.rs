@@ -82,6 +82,11 @@ fn error(code: ErrorCode) -> &'static str {
         ErrorCode::SecondFactorRequired => "请输入身份验证器应用中的 6 位动态验证码（或一个恢复码）以继续。",
         ErrorCode::SecondFactorInvalid => "验证码不正确、已使用或已过期，请等待下一个验证码后重试。",
         ErrorCode::SecondFactorEnrolmentRequired => "员工账号需要第二重验证：请先设置身份验证器应用，再完成登录。",
+        ErrorCode::StationNotHeld => "此操作涉及您未负责的供电所，请联系负责这些供电所的管理员。",
+        ErrorCode::RoleNotHeld => "您不能给自己授予未持有的角色，请联系其他管理员。",
+        ErrorCode::WeakLinkCannotUnlink => {
+            "您是凭户主姓名和上期电费绑定该户号的，不能解除其他账号的绑定。请用发送到预留邮箱的验证码重新绑定，或拨打 95598。"
+        }
         ErrorCode::Network => "无法连接到服务器，请检查网络后重试。",
         ErrorCode::Unknown => "出现未知错误，请稍后再试。",
     }

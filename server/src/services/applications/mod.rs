@@ -207,9 +207,13 @@ fn step_from_row(row: &AnyRow) -> Result<StepRow, sqlx::Error> {
     })
 }
 
-/// Whether a staff member's regions cover an application's.
+/// Whether a staff member's stations cover an application's (one without a station yet,
+/// a draft, only someone who covers every station).
 pub fn region_allowed(user: &SessionUser, region: Option<&str>) -> bool {
-    user.regions.is_empty() || region.is_some_and(|r| user.regions.iter().any(|mine| mine == r))
+    match region {
+        Some(region) => shared::roles::stations::covers(&user.regions, region),
+        None => shared::roles::stations::covers_every(&user.regions),
+    }
 }
 
 /// Staff roles that see connection applications.

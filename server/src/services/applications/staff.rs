@@ -143,7 +143,10 @@ pub async fn assign(
         return Err(Fail::Code(ErrorCode::StepNotAllowed));
     }
     let grants = crate::services::sessions::staff_grants(env.db, target).await?;
-    let covers = grants.1.is_empty() || app.region.as_ref().is_some_and(|r| grants.1.contains(r));
+    let covers = match &app.region {
+        Some(region) => shared::roles::stations::covers(&grants.1, region),
+        None => shared::roles::stations::covers_every(&grants.1),
+    };
     if !grants.0.contains(&StaffRole::ConnectionHandler) || !covers {
         return Err(Fail::Fields(vec![shared::validation::FieldError::new(
             "handler_id",

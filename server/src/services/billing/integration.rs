@@ -62,15 +62,33 @@ fn info(row: &AnyRow) -> Result<IntegrationTokenInfo, sqlx::Error> {
 
 const COLUMNS: &str = "id, name, prefix, region, expires_at, revoked_at, last_used_at";
 
-/// Every integration token, newest first.
-pub async fn list(state: &AppState) -> Outcome<Vec<IntegrationTokenInfo>> {
+/// Every integration token within the caller's stations (`regions`, empty for every
+/// station; a token for every station is beyond someone limited), newest first.
+pub async fn list(state: &AppState, regions: &[String]) -> Outcome<Vec<IntegrationTokenInfo>> {
     let sql = format!("SELECT {COLUMNS} FROM integration_tokens ORDER BY id DESC");
     let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).fetch_all(state.db.pool()).await?;
-    Ok(rows.iter().map(info).collect::<Result<_, _>>()?)
+    let mut tokens = rows.iter().map(info).collect::<Result<Vec<_>, _>>()?;
+    tokens.retain(|t| within(regions, t.region.as_deref()));
+    Ok(tokens)
+}
+
+/// Whether a token limited to `region` (`None`: every station) is within `regions`.
+fn within(regions: &[String], region: Option<&str>) -> bool {
+    match region {
+        Some(region) => shared::roles::stations::covers(regions, region),
+        None => shared::roles::stations::covers_every(regions),
+    }
 }
 
 /// Issues a token; the secret is in the answer and nowhere else.
-pub async fn issue(state: &AppState, actor: &Actor, request: &NewIntegrationToken) -> Outcome<CreatedIntegrationToken> {
+/// Nobody issues a token for a station they do not hold: someone limited to stations names
+/// one of theirs.
+pub async fn issue(
+    state: &AppState,
+    actor: &Actor,
+    regions: &[String],
+    request: &NewIntegrationToken,
+) -> Outcome<CreatedIntegrationToken> {
     let name = request.name.trim();
     let mut fields = Vec::new();
     if name.is_empty() {
@@ -94,6 +112,9 @@ pub async fn issue(state: &AppState, actor: &Actor, request: &NewIntegrationToke
     }
     if !fields.is_empty() {
         return Err(Fail::Fields(fields));
+    }
+    if !within(regions, region) {
+        return Err(Fail::Code(ErrorCode::StationNotHeld));
     }
     let secret = secrets::token().map_err(|e| Fail::Internal(anyhow::anyhow!("no randomness: {e}")))?;
     let token = format!("{PREFIX}{secret}");
@@ -127,9 +148,16 @@ pub async fn issue(state: &AppState, actor: &Actor, request: &NewIntegrationToke
     Ok(CreatedIntegrationToken { token, info })
 }
 
-/// Revokes a token.
-pub async fn revoke(state: &AppState, actor: &Actor, id: i64) -> Outcome<()> {
+/// Revokes a token within the caller's stations (others are not found).
+pub async fn revoke(state: &AppState, actor: &Actor, regions: &[String], id: i64) -> Outcome<()> {
     let mut tx = state.db.begin().await?;
+    let region: Option<Option<String>> = sqlx::query_scalar("SELECT region FROM integration_tokens WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?;
+    if !region.is_some_and(|region| within(regions, region.as_deref())) {
+        return Err(Fail::Code(ErrorCode::NotFound));
+    }
     let revoked = sqlx::query("UPDATE integration_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
         .bind(now())
         .bind(id)

@@ -58,9 +58,10 @@ pub struct AccountRef {
     pub region: String,
 }
 
-/// Whether staff may act in a region (an empty list is every region).
+/// Whether staff may act in a region (`shared::roles::stations`: an empty list is every
+/// region).
 pub fn region_allowed(user: &SessionUser, region: &str) -> bool {
-    user.regions.is_empty() || user.regions.iter().any(|r| r == region)
+    shared::roles::stations::covers(&user.regions, region)
 }
 
 /// Whether a viewer may see an account with this owner and region.

@@ -179,8 +179,8 @@ pub async fn import(state: &AppState, source: Source, lines: Lines) -> Outcome<I
     let accepted = (accepted_readings.len() + accepted_intervals.len()) as u64;
     let mut tx = state.db.begin().await?;
     let import_id: i64 = sqlx::query_scalar(
-        "INSERT INTO reading_imports (source, file_name, actor, lines, accepted, rejected, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+        "INSERT INTO reading_imports (source, file_name, actor, lines, accepted, rejected, created_at, regions)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
     )
     .bind(source.kind)
     .bind(&source.file_name)
@@ -189,6 +189,7 @@ pub async fn import(state: &AppState, source: Source, lines: Lines) -> Outcome<I
     .bind(accepted as i64)
     .bind(refusals.list.len() as i64)
     .bind(now)
+    .bind(stored_regions(&source.regions))
     .fetch_one(&mut *tx)
     .await?;
     let rows: Vec<Vec<Cell>> = refusals
@@ -472,14 +473,40 @@ async fn drop_duplicate_intervals(
     Ok(accepted)
 }
 
-/// Recent imports, newest first.
-pub async fn recent(state: &AppState) -> Outcome<Vec<ImportSummary>> {
-    let rows = sqlx::query(
-        "SELECT id, source, file_name, actor, lines, accepted, rejected, created_at FROM reading_imports
-          ORDER BY id DESC LIMIT 50",
-    )
-    .fetch_all(state.db.pool())
-    .await?;
+/// An import's stations as stored: `,PD01,MH02,` (commas around each code, so one code is
+/// found with `LIKE '%,' || code || ',%'`), or NULL for every station.
+fn stored_regions(regions: &[String]) -> Option<String> {
+    if regions.is_empty() {
+        return None;
+    }
+    let mut sorted = regions.to_vec();
+    sorted.sort();
+    sorted.dedup();
+    Some(format!(",{},", sorted.join(",")))
+}
+
+/// Recent imports the caller may see, newest first: staff limited to stations
+/// (`regions`, empty for every station) see the imports made within them only
+/// (`shared::roles::stations::covers_all_of`: an import for every station is beyond them).
+pub async fn recent(state: &AppState, regions: &[String]) -> Outcome<Vec<ImportSummary>> {
+    let mut sql = "SELECT i.id, i.source, i.file_name, i.actor, i.lines, i.accepted, i.rejected, i.created_at
+           FROM reading_imports i"
+        .to_owned();
+    if !shared::roles::stations::covers_every(regions) {
+        // Within the caller's stations: limited to some, and to none of the others.
+        let places: Vec<String> = (1..=regions.len()).map(|n| format!("${n}")).collect();
+        sql.push_str(&format!(
+            " WHERE i.regions IS NOT NULL AND NOT EXISTS (SELECT 1 FROM regions r
+               WHERE i.regions LIKE '%,' || r.code || ',%' AND r.code NOT IN ({}))",
+            places.join(", ")
+        ));
+    }
+    sql.push_str(" ORDER BY i.id DESC LIMIT 50");
+    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+    for region in regions {
+        query = query.bind(region);
+    }
+    let rows = query.fetch_all(state.db.pool()).await?;
     rows.iter()
         .map(|row| {
             Ok(ImportSummary {

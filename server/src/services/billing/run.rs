@@ -157,21 +157,31 @@ pub async fn list(state: &AppState) -> Outcome<Vec<RunView>> {
     rows.iter().map(run_from_row).collect()
 }
 
-/// A run with its exceptions.
-pub async fn detail(state: &AppState, id: i64) -> Outcome<RunDetail> {
+/// A run with its exceptions. A run bills every station; staff limited to stations
+/// (`regions`, empty for every station) see the exceptions of their stations' accounts
+/// only, and the run's figures as the run counted them.
+pub async fn detail(state: &AppState, id: i64, regions: &[String]) -> Outcome<RunDetail> {
     let sql = format!("SELECT {RUN_COLUMNS} FROM billing_runs WHERE id = $1");
     let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(state.db.pool()).await?;
     let run = run_from_row(&row.ok_or(Fail::Code(ErrorCode::NotFound))?)?;
-    let rows = sqlx::query(
+    let within = if shared::roles::stations::covers_every(regions) {
+        String::new()
+    } else {
+        let places: Vec<String> = (2..regions.len() + 2).map(|n| format!("${n}")).collect();
+        format!(" AND a.region IN ({})", places.join(", "))
+    };
+    let sql = format!(
         "SELECT a.account_no, e.kind, e.detail,
                 (SELECT b.id FROM bills b WHERE b.account_id = e.account_id AND b.run_id = e.run_id
                   ORDER BY b.id DESC LIMIT 1) AS bill_id
            FROM billing_exceptions e JOIN electricity_accounts a ON a.id = e.account_id
-          WHERE e.run_id = $1 ORDER BY a.account_no, e.kind",
-    )
-    .bind(id)
-    .fetch_all(state.db.pool())
-    .await?;
+          WHERE e.run_id = $1{within} ORDER BY a.account_no, e.kind"
+    );
+    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id);
+    for region in regions {
+        query = query.bind(region);
+    }
+    let rows = query.fetch_all(state.db.pool()).await?;
     let exceptions = rows
         .iter()
         .map(|row| {
