@@ -1478,6 +1478,8 @@ async fn the_audit_log_names_its_subjects_and_records_staff_reads(server: TestSe
             "{entry}"
         );
     }
+}
+
 /// A billing operator limited to Pudong (PD01): a run bills every station, so they may not
 /// start one; they read a run's exceptions and the imports of their station only; and
 /// their corrections stop at their station.

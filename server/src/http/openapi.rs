@@ -277,6 +277,13 @@ fn forbidden(rule: Rule) -> String {
             format!("a customer, an enterprise user or API token, or staff with a role of: {}", roles(staff))
         }
         Rule::Integration => "one of the utility's systems with an integration token".to_owned(),
+        Rule::Applicant => "a residential customer, or an enterprise's admin".to_owned(),
+        Rule::ApplicantOrStaff(staff) => {
+            format!("a residential customer, an enterprise's admin, or staff with a role of: {}", roles(staff))
+        }
+        Rule::StaffEverywhere(staff) => {
+            format!("staff with a role of: {}, holding every supply station", roles(staff))
+        }
     };
     format!("Not for this caller: only {who}")
 }
