@@ -197,7 +197,8 @@ fn violations(value: &Value, schema: &Value, document: &Value, at: &str) -> Vec<
         Value::Array(_) => "array",
         Value::Object(_) => "object",
     };
-    if !types.is_empty() && !types.contains(&type_of) && !(type_of == "integer" && types.contains(&"number")) {
+    let fits = types.is_empty() || types.contains(&type_of) || (type_of == "integer" && types.contains(&"number"));
+    if !fits {
         found.push(format!("{at}: {value} is not of type {types:?}"));
         return found;
     }
