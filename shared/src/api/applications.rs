@@ -769,7 +769,9 @@ pub struct PublicStatistics {
 
 /// A notice in the app.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+// Documented as `AppNotice`: the schema `Notice` is `roles::Notice`, the email notices a
+// person chooses; with one name for both, the document described one by the other.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = AppNotice))]
 pub struct Notice {
     /// Its number.
     pub id: i64,

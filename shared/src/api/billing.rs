@@ -243,17 +243,14 @@ pub struct MeterUse {
     /// Interval data (the energy is the sum of 15-minute values) rather than registers.
     pub interval_data: bool,
     /// The opening register reading (kWh) and its day.
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     pub start: Option<(NaiveDate, Decimal)>,
     /// The closing register reading and its day.
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     pub end: Option<(NaiveDate, Decimal)>,
     /// The closing reading was estimated from recent usage.
     pub estimated: bool,
     /// Register change (meter exchange) within the period: the old register's last value
     /// and the new one's first.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     pub change: Option<(NaiveDate, Decimal, Decimal)>,
     /// Intervals found, and expected, for interval data.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -268,7 +265,6 @@ pub struct MeterUse {
     pub end_periods: BTreeMap<TouPeriod, Decimal>,
     /// The reactive register at the opening and closing readings.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     pub reactive: Option<(Decimal, Decimal)>,
     /// The maximum demand register at the closing reading (kW, before the multiplier).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -732,7 +728,6 @@ pub struct LoadCurve {
     #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub kwh: Decimal,
     /// The highest demand and when.
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     pub max_demand: Option<(Decimal, String)>,
     /// The day's power factor.
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
