@@ -158,7 +158,7 @@ fn allowed(method: &Method, path: &str) -> Option<&'static [Who]> {
         ("POST", "/api/v1/auth/logout") => PEOPLE,
         ("GET" | "PATCH", "/api/v1/me") => PEOPLE,
         ("POST", "/api/v1/me/password") => PEOPLE,
-        ("POST", "/api/v1/auth/second-factor/setup" | "/api/v1/auth/second-factor/confirm") => EVERYONE,
+        ("POST", "/api/v1/auth/second-factor/setup" | "/api/v1/auth/second-factor/confirm") => EVERYONE_WHO_WRITES,
         ("POST", "/api/v1/me/second-factor/verify") => PEOPLE,
         ("POST", "/api/v1/me/second-factor/disable") => NOT_STAFF,
         ("GET", "/api/v1/me/accounts") => ACCOUNT_HOLDERS,

@@ -81,6 +81,10 @@ fn demo_prints_logins_with_new_passwords_each_time() {
         let output = gridhall()
             .args(["demo", "--logins-file", file.to_str().expect("path")])
             .env("DATABASE_URL", &url)
+            // The demo's application documents and mail stay in the test's folder, never in
+            // the checkout.
+            .env("GRIDHALL_DOCUMENT_DIR", folder.path().join("documents"))
+            .env("GRIDHALL_MAIL_DIR", folder.path().join("mail"))
             .output()
             .expect("run");
         assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
