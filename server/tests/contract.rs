@@ -16,7 +16,7 @@ use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 use shared::api::ErrorCode;
 use shared::api::applications::Timeliness;
-use shared::api::billing::{BillStatus, ExceptionKind, RejectReason, RunStatus};
+use shared::api::billing::{AdjustmentDecision, AdjustmentStatus, BillStatus, ExceptionKind, RejectReason, RunStatus};
 use shared::connection::{ApplicationKind, ApplicationStatus, CustomerClass, Party, Step, StepState, Voltage, Waiting};
 use shared::i18n::Locale;
 use shared::roles::{Notice, OrgRole, StaffRole, TokenScope, UserKind};
@@ -78,7 +78,14 @@ fn registry() -> Vec<Names> {
         E::EmailTaken,
         E::StepNotAllowed,
         E::OfferSuperseded,
+        E::OwnRequest,
         E::UnsupportedFile,
+        E::SecondFactorRequired,
+        E::SecondFactorInvalid,
+        E::SecondFactorEnrolmentRequired,
+        E::StationNotHeld,
+        E::RoleNotHeld,
+        E::WeakLinkCannotUnlink,
         E::Network,
         E::Unknown,
     ];
@@ -102,6 +109,8 @@ fn registry() -> Vec<Names> {
         names!(PfStandard, PfStandard::ALL),
         names!(RejectReason, RejectReason::ALL),
         names!(BillStatus, BillStatus::ALL),
+        names!(AdjustmentStatus, AdjustmentStatus::ALL),
+        names!(AdjustmentDecision, AdjustmentDecision::ALL),
         names!(RunStatus, RunStatus::ALL),
         names!(ExceptionKind, ExceptionKind::ALL),
         names!(ServiceArea, ServiceArea::ALL),
