@@ -111,10 +111,9 @@ async fn region_of(conn: &mut AnyConnection, subject: Subject<'_>) -> Result<Opt
             "SELECT a.region FROM meters m JOIN electricity_accounts a ON a.id = m.account_id WHERE m.meter_no = $1",
             no,
         ),
-        Subject::Bill(id) => by_id(
-            "SELECT a.region FROM bills b JOIN electricity_accounts a ON a.id = b.account_id WHERE b.id = $1",
-            id,
-        ),
+        Subject::Bill(id) => {
+            by_id("SELECT a.region FROM bills b JOIN electricity_accounts a ON a.id = b.account_id WHERE b.id = $1", id)
+        }
         Subject::Adjustment(id) => by_id(
             "SELECT a.region FROM billing_adjustments ad JOIN electricity_accounts a ON a.id = ad.account_id
               WHERE ad.id = $1",

@@ -340,7 +340,14 @@ pub async fn forgot_password(db: &Db, config: &Config, actor: &Actor, email: &st
             Locale::default(),
         );
         let hint = shared::api::accounts::email_hint(&email);
-        audit::record(&mut tx, actor, "password.reset_requested", audit::Subject::EmailHint(&hint), json!({"login": false})).await?;
+        audit::record(
+            &mut tx,
+            actor,
+            "password.reset_requested",
+            audit::Subject::EmailHint(&hint),
+            json!({"login": false}),
+        )
+        .await?;
     }
     tx.commit().await?;
     Ok(())

@@ -454,7 +454,8 @@ pub async fn bill_exception(
     let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(account.id).bind(&label).fetch_one(&mut *tx).await?;
     let summary = summary_from_row(&row)?;
     let detail = json!({ "run": run_id, "period": label, "bill": summary.id, "total_fen": summary.total.to_fen() });
-    audit::record(&mut tx, actor, "billing.exception.bill", audit::Subject::Account(&account.account_no), detail).await?;
+    audit::record(&mut tx, actor, "billing.exception.bill", audit::Subject::Account(&account.account_no), detail)
+        .await?;
     tx.commit().await?;
     Ok(summary)
 }

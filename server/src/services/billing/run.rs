@@ -632,15 +632,13 @@ impl Loaded {
         // Open approved adjustments, locked on PostgreSQL until this transaction ends: a
         // concurrent run chunk or rebill of the same account waits, then finds them carried.
         // (SQLite writers are one at a time already: `BEGIN IMMEDIATE`.)
-        let rows = by_accounts!(
-            format!(
-                "SELECT id, account_id, amount_fen, reason FROM billing_adjustments
+        let rows = by_accounts!(format!(
+            "SELECT id, account_id, amount_fen, reason FROM billing_adjustments
                   WHERE bill_id IS NULL AND status = 'approved' AND account_id IN ({})
                   ORDER BY id{}",
-                list(1),
-                row_lock(state)
-            ),
-        );
+            list(1),
+            row_lock(state)
+        ),);
         for row in rows {
             adjustments.entry(row.try_get("account_id")?).or_default().push(AdjustmentLine {
                 id: row.try_get("id")?,
