@@ -215,7 +215,12 @@ impl TestServer {
 
 /// The authenticator secrets the tests know, by (server, login), with the newest time step
 /// a code was sent for (the server refuses a step twice).
-static TOTP: LazyLock<Mutex<HashMap<(String, String), (String, u64)>>> = LazyLock::new(Default::default);
+static TOTP: LazyLock<Mutex<HashMap<Login, Authenticator>>> = LazyLock::new(Default::default);
+
+/// A login on one server: (server URL, email).
+type Login = (String, String);
+/// An authenticator secret (base32) and the newest time step a code was sent for.
+type Authenticator = (String, u64);
 
 /// An authenticator app for a base32 secret: RFC 6238's SHA-1, 6 digits, 30-second steps.
 pub fn totp(secret: &str) -> totp_rs::Totp {
