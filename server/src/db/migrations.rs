@@ -34,6 +34,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../../../migrations/sqlite/0004_billing.sql"),
         include_str!("../../../migrations/postgres/0004_billing.sql"),
     ),
+    (
+        6,
+        "billing exceptions by account",
+        include_str!("../../../migrations/sqlite/0006_billing_exceptions_by_account.sql"),
+        include_str!("../../../migrations/postgres/0006_billing_exceptions_by_account.sql"),
+    ),
 ];
 
 /// The migrator for a backend.
