@@ -41,6 +41,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../../../migrations/postgres/0005_records.sql"),
     ),
     (
+        6,
+        "billing exceptions by account",
+        include_str!("../../../migrations/sqlite/0006_billing_exceptions_by_account.sql"),
+        include_str!("../../../migrations/postgres/0006_billing_exceptions_by_account.sql"),
+    ),
+    (
         7,
         "supply-station limits on staff reads",
         include_str!("../../../migrations/sqlite/0007_station_limits.sql"),

@@ -472,10 +472,9 @@ impl Loaded {
         // the day before; when periods between were not billed (no reading), its closing
         // readings still open this bill, so their energy is billed here, once.
         let mut previous = HashMap::new();
-        let mut previous_end: HashMap<i64, NaiveDate> = HashMap::new();
         let rows = by_accounts!(
             format!(
-                "SELECT account_id, total_fen, metered, period_to FROM bills WHERE period_to < $1 AND status <> 'cancelled'
+                "SELECT account_id, total_fen, metered FROM bills WHERE period_to < $1 AND status <> 'cancelled'
                    AND account_id IN ({}) ORDER BY period_to, id",
                 list(2)
             ),
@@ -483,11 +482,7 @@ impl Loaded {
         );
         for row in rows {
             let metering: Metering = json_of(&row.try_get::<String, _>("metered")?)?;
-            let account_id: i64 = row.try_get("account_id")?;
-            if let Ok(end) = row.try_get::<String, _>("period_to")?.parse::<NaiveDate>() {
-                previous_end.insert(account_id, end);
-            }
-            previous.insert(account_id, (Money::from_fen(row.try_get("total_fen")?), metering));
+            previous.insert(row.try_get("account_id")?, (Money::from_fen(row.try_get("total_fen")?), metering));
         }
         // Periods a run looked at and billed nothing for (an exception without a bill), after
         // the last bill: the unbilled time starts at the earliest, and with no bill before,
@@ -511,8 +506,8 @@ impl Loaded {
             else {
                 continue;
             };
-            let after_last = previous_end.get(&account_id).is_none_or(|end| unbilled.from > *end);
-            if unbilled.from < period.from && after_last && !previous.contains_key(&account_id) {
+            // An account with a bill before opens at that bill's closing readings instead.
+            if unbilled.from < period.from && !previous.contains_key(&account_id) {
                 let day = opening_days.entry(account_id).or_insert(unbilled.from);
                 *day = (*day).min(unbilled.from);
             }
