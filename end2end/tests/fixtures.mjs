@@ -2,7 +2,7 @@
 // test fails if it saw any.
 import { test as base, expect } from '@playwright/test';
 import { createHmac } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const test = base.extend({
@@ -97,17 +97,27 @@ export function totpCode(secret, step) {
   return String(number % 1_000_000).padStart(6, '0');
 }
 
-/** The newest time step whose code was sent, per login: the server accepts each step once. */
-const usedSteps = new Map();
+/**
+ * The newest time step whose code was sent, per login: the server accepts each step once.
+ * Kept in a file beside the logins file, because Playwright starts a new worker process
+ * after a failed test and the next login of the same person must not reuse a step.
+ */
+const usedStepsFile = () => `${process.env.E2E_LOGINS}.totp-steps.json`;
+
+function usedSteps() {
+  return existsSync(usedStepsFile()) ? JSON.parse(readFileSync(usedStepsFile(), 'utf8')) : {};
+}
 
 /** A code the server has not taken yet: this step's, else the next one's, else wait for one. */
 async function freshCode(email, secret) {
   for (;;) {
     const step = Math.floor(Date.now() / 1000 / 30);
-    const last = usedSteps.get(email) ?? -1;
+    const steps = usedSteps();
+    const last = steps[email] ?? -1;
     const chosen = [step, step + 1].find((s) => s > last);
     if (chosen !== undefined) {
-      usedSteps.set(email, chosen);
+      steps[email] = chosen;
+      writeFileSync(usedStepsFile(), JSON.stringify(steps));
       return totpCode(secret, chosen);
     }
     await new Promise((resolve) => setTimeout(resolve, 500));
