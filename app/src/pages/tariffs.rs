@@ -24,6 +24,9 @@ pub fn TariffsPage() -> impl IntoView {
     let t = use_messages();
     let tariffs = Resource::new(|| (), |_| api::tariffs());
     let changed = Callback::new(move |_| tariffs.refetch());
+    // The tariff whose new version was just published: kept here, not in its card, because
+    // publishing reloads the list and so makes every card anew (the confirmation would go).
+    let published = RwSignal::new(None::<String>);
     view! {
         <PageTitle text=|m| m.bills.tariffs_title />
         <section class="page" aria-labelledby="tariffs-heading">
@@ -32,7 +35,7 @@ pub fn TariffsPage() -> impl IntoView {
             <Transition fallback=move || view! { <p role="status">{move || t.get().portal.auth.loading}</p> }>
                 {move || Suspend::new(async move {
                     match tariffs.await {
-                        Ok(list) => Either::Left(list.into_iter().map(|tariff| view! { <TariffCard tariff changed /> }).collect_view()),
+                        Ok(list) => Either::Left(list.into_iter().map(|tariff| view! { <TariffCard tariff changed published /> }).collect_view()),
                         Err(error) => Either::Right(view! { <AccessProblem error on_retry=changed /> }),
                     }
                 })}
@@ -43,7 +46,7 @@ pub fn TariffsPage() -> impl IntoView {
 }
 
 #[component]
-fn TariffCard(tariff: TariffView, changed: Callback<()>) -> impl IntoView {
+fn TariffCard(tariff: TariffView, changed: Callback<()>, published: RwSignal<Option<String>>) -> impl IntoView {
     let t = use_messages();
     let locale = use_locale();
     let names = (tariff.name_zh.clone(), tariff.name_en.clone());
@@ -82,24 +85,29 @@ fn TariffCard(tariff: TariffView, changed: Callback<()>) -> impl IntoView {
                         .collect_view()}
                 </tbody>
             </table>
-            <VersionForm code latest changed />
+            <VersionForm code latest changed published />
         </section>
     }
 }
 
 #[component]
-fn VersionForm(code: String, latest: Option<Tariff>, changed: Callback<()>) -> impl IntoView {
+fn VersionForm(
+    code: String,
+    latest: Option<Tariff>,
+    changed: Callback<()>,
+    published: RwSignal<Option<String>>,
+) -> impl IntoView {
     let t = use_messages();
     let form = FormState::new();
     let from = RwSignal::new(String::new());
     let to = RwSignal::new(String::new());
     let body = RwSignal::new(latest.and_then(|l| serde_json::to_string_pretty(&l).ok()).unwrap_or_default());
-    let done = RwSignal::new(false);
     let code = StoredValue::new(code);
+    let done = move || published.with(|p| code.with_value(|c| p.as_deref() == Some(c.as_str())));
     let id = format!("tariff-{}", code.get_value());
     let submit = move |event: SubmitEvent| {
         event.prevent_default();
-        done.set(false);
+        published.set(None);
         if !form.start() {
             return;
         }
@@ -139,7 +147,7 @@ fn VersionForm(code: String, latest: Option<Tariff>, changed: Callback<()>) -> i
         let code = code.get_value();
         spawn_local(async move {
             if form.finish(api::add_tariff_version(&code, &request).await).is_some() {
-                done.set(true);
+                published.set(Some(code));
                 changed.run(());
             }
         });
@@ -181,7 +189,7 @@ fn VersionForm(code: String, latest: Option<Tariff>, changed: Callback<()>) -> i
                 </div>
                 <FormError form />
                 <Submit form label=|m| m.bills.publish />
-                <Show when=move || done.get()><p class="notice notice--success" role="status">{move || t.get().bills.published}</p></Show>
+                <Show when=done><p class="notice notice--success" role="status">{move || t.get().bills.published}</p></Show>
             </form>
         </details>
     }
