@@ -171,7 +171,8 @@ pub async fn upload(
 #[utoipa::path(get, path = "/api/v1/applications/{id}/documents/{document_id}", tag = "applications",
     params(("id" = i64, Path, description = "The application"), ("document_id" = i64, Path, description = "The document")),
     responses(
-        (status = 200, description = "The file, as an attachment", content_type = "application/octet-stream"),
+        (status = 200, description = "The file, as an attachment, in the type its content was judged to be when uploaded",
+            content((String = "application/pdf"), (String = "image/jpeg"), (String = "image/png"))),
         (status = 404, description = "No such document, or not the caller's", body = ApiError),
     ))]
 pub async fn download(
