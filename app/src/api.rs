@@ -24,14 +24,16 @@ use shared::api::auth::{
     ResetPasswordRequest, UpdateProfileRequest,
 };
 use shared::api::billing::{
-    AccountHold, AdjustmentDecision, AdjustmentView, DecideAdjustment, ImportResult, NewAdjustment, ReadingBatch,
+    AccountHold, AdjustmentDecision, AdjustmentView, DecideAdjustment, ImportDetail, ImportResult, NewAdjustment,
+    ReadingBatch,
 };
 use shared::api::billing::{
     BillAction, BillDetail, BillSummary, LoadCurve, NewTariff, NewTariffVersion, OrgBills, RunDetail, RunView,
     StartRun, TariffVersionView, TariffView, UsageView,
 };
 use shared::api::org::{
-    ChangeMemberRequest, CreateTokenRequest, CreatedToken, InviteMemberRequest, Member, MembersResponse, TokensResponse,
+    ChangeMemberRequest, CreateTokenRequest, CreatedToken, Invitation, InviteMemberRequest, MembersResponse,
+    TokensResponse,
 };
 use shared::api::staff::{
     AuditPage, AuditQuery, CreateStaffRequest, RegionsResponse, StaffUsersResponse, UpdateStaffRequest,
@@ -194,8 +196,13 @@ pub fn org_members() -> Answer<MembersResponse> {
 }
 
 /// `POST /api/v1/org/members`.
-pub fn invite_member(request: &InviteMemberRequest) -> Answer<Member> {
+pub fn invite_member(request: &InviteMemberRequest) -> Answer<Invitation> {
     send(Method::Post, paths::ORG_MEMBERS.into(), request)
+}
+
+/// `DELETE /api/v1/org/invitations/{invitation_id}`.
+pub fn withdraw_invitation(invitation_id: i64) -> Answer<()> {
+    send(Method::Delete, format!("{}/{invitation_id}", paths::ORG_INVITATIONS), &())
 }
 
 /// `PATCH /api/v1/org/members/{user_id}`.
@@ -440,6 +447,11 @@ pub fn bill_exception(run_id: i64, account_no: &str) -> Answer<BillSummary> {
     send(Method::Post, path, &serde_json::json!({}))
 }
 
+/// `GET /api/v1/staff/readings/imports/{import_id}`: an import's progress and refused lines.
+pub fn import_detail(import_id: i64) -> Answer<ImportDetail> {
+    get(format!("/api/v1/staff/readings/imports/{import_id}"))
+}
+
 /// `POST /api/v1/staff/bills/{id}/actions`.
 pub fn bill_action(id: i64, action: &BillAction) -> Answer<BillSummary> {
     send(Method::Post, format!("/api/v1/staff/bills/{id}/actions"), action)
@@ -452,7 +464,7 @@ fn encode(segment: &str) -> String {
 
 /// Uploads a readings file the operator picked (`POST /api/v1/staff/readings/file`).
 #[cfg(feature = "hydrate")]
-pub async fn upload_readings(file: web_sys::File) -> Result<ImportResult, ApiError> {
+pub async fn upload_readings(file: web_sys::File) -> Result<shared::api::billing::ImportSummary, ApiError> {
     let name: String =
         percent_encoding::utf8_percent_encode(&file.name(), percent_encoding::NON_ALPHANUMERIC).to_string();
     upload_file(format!("/api/v1/staff/readings/file?name={name}"), file).await

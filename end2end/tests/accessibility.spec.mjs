@@ -1,6 +1,7 @@
-// axe-core scans of the home page in both languages, on a desktop and a phone.
+// axe-core scans in both languages, on a desktop and a phone: the public pages, and signed-in
+// pages with the parts issue 11 added.
 import { createRequire } from 'node:module';
-import { test, expect, hydrated } from './fixtures.mjs';
+import { test, expect, hydrated, demoLogins, logIn } from './fixtures.mjs';
 
 const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
@@ -43,3 +44,47 @@ for (const path of ['/login', '/register', '/password/forgot', '/statistics/conn
     expect(await violations(page)).toEqual([]);
   });
 }
+
+// Signed-in pages changed by issue 11, with their new parts showing, in both languages at
+// both widths (one login each: a staff login spends an authenticator step): the enterprise
+// page with an open invitation, and the billing page after a file import.
+const SCANS = ['zh-CN', 'en'].flatMap((language) =>
+  [{ width: 1280, height: 800 }, { width: 360, height: 740 }].map((viewport) => ({ language, viewport })),
+);
+
+test('the enterprise page with an invitation has no axe violations', async ({ page, context, baseURL }) => {
+  const email = 'chen.jing@demo.gridhall.example';
+  await logIn(page, email, demoLogins()[email]);
+  const invited = await page.request.post('/api/v1/org/members', {
+    data: { email: 'axe.colleague@example.com', display_name: 'Axe', role: 'viewer' },
+    headers: { Origin: baseURL },
+  });
+  expect(invited.status()).toBe(202);
+  for (const { language, viewport } of SCANS) {
+    await context.addCookies([{ name: 'gridhall_lang', value: language, url: baseURL }]);
+    await page.setViewportSize(viewport);
+    await page.goto('/enterprise');
+    await hydrated(page);
+    await expect(page.locator('html')).toHaveAttribute('lang', language);
+    await expect(page.locator('tr[data-invitation]').first()).toBeVisible();
+    expect(await violations(page), `${language}, ${viewport.width} px`).toEqual([]);
+  }
+});
+
+test('the billing page after a file import has no axe violations', async ({ page, context, baseURL }) => {
+  test.setTimeout(90_000);
+  const email = 'wu.fang@staff.gridhall.example';
+  await logIn(page, email, demoLogins()[email]);
+  const file = 'meter_no,read_on,active\r\nE9999999999,2020-01-01,12\r\n';
+  for (const { language, viewport } of SCANS) {
+    await context.addCookies([{ name: 'gridhall_lang', value: language, url: baseURL }]);
+    await page.setViewportSize(viewport);
+    await page.goto('/staff/billing');
+    await hydrated(page);
+    await expect(page.locator('html')).toHaveAttribute('lang', language);
+    await page.locator('#field-file').setInputFiles({ name: 'axe.csv', mimeType: 'text/csv', buffer: Buffer.from(file) });
+    await page.locator('form:has(#field-file) button[type="submit"]').click();
+    await expect(page.locator('tr[data-reason="unknown_meter"]')).toBeVisible();
+    expect(await violations(page), `${language}, ${viewport.width} px`).toEqual([]);
+  }
+});

@@ -1,6 +1,6 @@
 // Identity and access as people use them: a customer registers, confirms by email, logs in,
 // links an account and logs out; a staff admin creates an agent; a customer cannot open a
-// staff page; an enterprise admin issues an API token.
+// staff page; an enterprise admin issues an API token and invites a colleague, who joins.
 import { test, expect, hydrated, demoLogins, waitForMail, linkIn, logIn } from './fixtures.mjs';
 
 const PASSWORD = 'Lantern-orchard-47-tide';
@@ -161,4 +161,40 @@ test('an enterprise admin sees the company and issues an API token shown once', 
   await expect(page.locator('.token-secret')).toHaveCount(0);
   await expect(page.locator('table.tokens')).toContainText('ERP 夜间导入');
   await expect(page.locator('table.tokens')).not.toContainText(token);
+});
+
+test('an enterprise admin invites a colleague, who joins by the emailed link; another invitation is withdrawn', async ({ page, browser }) => {
+  const logins = demoLogins();
+  await logIn(page, 'chen.jing@demo.gridhall.example', logins['chen.jing@demo.gridhall.example']);
+  await expect(page).toHaveURL(/\/enterprise$/);
+  const invite = async (email, name) => {
+    await page.getByLabel('邮箱').fill(email);
+    await page.getByLabel('姓名').fill(name);
+    await page.getByRole('button', { name: '发送邀请' }).click();
+    await expect(page.getByText('邀请已发送，对方接受前显示在“待接受的邀请”中。')).toBeVisible();
+    await expect(page.locator(`tr[data-invitation="${email}"]`)).toBeVisible();
+  };
+  const started = Date.now();
+  await invite('ma.li@huadong.example', '马丽');
+  // An address that already has a login answers and lists alike.
+  await invite('zhang.wei@demo.gridhall.example', '张伟');
+  const withdrawn = page.locator('tr[data-invitation="zhang.wei@demo.gridhall.example"]');
+  await withdrawn.getByRole('button', { name: '撤回' }).click();
+  await expect(page.getByText('邀请已撤回，链接已失效。')).toBeVisible();
+  await expect(withdrawn).toHaveCount(0);
+
+  // 马丽 opens the link, chooses a password and is in the company as a viewer.
+  const mail = await waitForMail('ma.li@huadong.example', '华东精密制造有限公司', { after: started });
+  const context = await browser.newContext();
+  const colleague = await context.newPage();
+  await colleague.goto(linkIn(mail.text, 'http'));
+  await hydrated(colleague);
+  await colleague.getByLabel('新密码').fill('Lantern-orchard-47-tide');
+  await colleague.getByRole('button', { name: '保存新密码' }).click();
+  await expect(colleague.getByRole('status').filter({ hasText: '密码已设置' })).toBeVisible();
+  await context.close();
+  await page.reload();
+  await hydrated(page);
+  await expect(page.locator('tr[data-member="ma.li@huadong.example"]')).toBeVisible();
+  await expect(page.locator('tr[data-invitation]')).toHaveCount(0);
 });

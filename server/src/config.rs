@@ -148,6 +148,18 @@ pub struct Config {
     #[arg(long, env = "GRIDHALL_BILLING_INTERVAL_SECS", default_value_t = 5,
           value_parser = clap::value_parser!(u64).range(1..=86_400), global = true)]
     pub billing_interval_secs: u64,
+
+    /// Lines of a readings file imported per transaction: a login waits for the database
+    /// no longer than one chunk takes (on SQLite, one writer at a time).
+    #[arg(long, env = "GRIDHALL_IMPORT_CHUNK_LINES", default_value_t = 2_000,
+          value_parser = clap::value_parser!(u64).range(1..=100_000), global = true)]
+    pub import_chunk_lines: u64,
+
+    /// Seconds between a server's looks for readings imports no worker holds (an upload is
+    /// worked at once; this takes over the import of a server that died).
+    #[arg(long, env = "GRIDHALL_IMPORT_INTERVAL_SECS", default_value_t = 10,
+          value_parser = clap::value_parser!(u64).range(1..=86_400), global = true)]
+    pub import_interval_secs: u64,
 }
 
 impl std::fmt::Debug for Config {
@@ -199,6 +211,8 @@ impl Config {
             // Tests and tools start runs themselves.
             billing_schedule: false,
             billing_interval_secs: 5,
+            import_chunk_lines: 2_000,
+            import_interval_secs: 10,
         }
     }
 

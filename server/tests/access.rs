@@ -24,6 +24,7 @@ on_both_backends!(
     an_admin_of_one_station_grants_and_reads_only_there,
     a_read_only_token_never_writes_and_tokens_end_with_their_admin,
     a_link_by_name_and_bill_is_told_and_cannot_remove_the_others,
+    inviting_answers_alike_whether_or_not_the_address_has_a_login,
 );
 
 const PASSWORD: &str = "Lantern-orchard-47-tide";
@@ -154,18 +155,29 @@ async fn an_enterprise_admin_manages_colleagues(server: TestServer) {
     let invite = json!({"email": "ma.li@huadong.example", "display_name": "马丽", "role": "viewer"});
     assert_eq!(server.post(&payer, "/api/v1/org/members", invite.clone()).await.status, StatusCode::FORBIDDEN);
     let invited = server.post(&admin, "/api/v1/org/members", invite.clone()).await;
-    assert_eq!(invited.status, StatusCode::CREATED, "{:?}", invited.body);
-    assert_eq!(invited.body["invitation_pending"], true);
-    let user_id = invited.body["user_id"].as_i64().expect("id");
-    assert_eq!(server.post(&admin, "/api/v1/org/members", invite).await.status, StatusCode::CONFLICT);
+    assert_eq!(invited.status, StatusCode::ACCEPTED, "{:?}", invited.body);
+    assert_eq!(invited.body["email"], "ma.li@huadong.example");
+    let listed = server.read(&payer, "/api/v1/org/members").await.body;
+    assert_eq!(listed["invitations"][0]["display_name"], "马丽", "{listed}");
+    assert_eq!(listed["invitations"][0]["expired"], false);
 
     let mail = server.mail.wait_for("ma.li@huadong.example", "华东精密制造有限公司", WAIT).await;
     let token = mail.token(&server.url("/welcome")).expect("invitation link");
     let set =
         server.post(&As::Anonymous, "/api/v1/auth/password/reset", json!({"token": token, "password": PASSWORD})).await;
     assert_eq!(set.status, StatusCode::NO_CONTENT, "{:?}", set.body);
+    let again =
+        server.post(&As::Anonymous, "/api/v1/auth/password/reset", json!({"token": token, "password": PASSWORD})).await;
+    assert_eq!(again.code(), "link_expired", "one link makes one login");
     let viewer = server.login("ma.li@huadong.example", PASSWORD).await;
-    assert_eq!(server.read(&viewer, "/api/v1/me").await.body["membership"]["role"], "viewer");
+    let me = server.read(&viewer, "/api/v1/me").await.body;
+    assert_eq!(me["membership"]["role"], "viewer");
+    let user_id = me["id"].as_i64().expect("id");
+    let listed = server.read(&admin, "/api/v1/org/members").await.body;
+    assert_eq!(listed["invitations"], json!([]), "an accepted invitation is a member now");
+    assert_eq!(listed["members"].as_array().expect("members").len(), 3);
+    let member = server.post(&admin, "/api/v1/org/members", invite).await;
+    assert_eq!((member.status, member.code()), (StatusCode::CONFLICT, "email_taken"), "already a member here");
     assert_eq!(server.read(&viewer, "/api/v1/org/tokens").await.status, StatusCode::FORBIDDEN);
 
     // Promotion ends the member's sessions (privileges changed).
@@ -406,8 +418,8 @@ async fn link_code_requests_answer_alike_and_are_limited_per_recipient(server: T
             server.post(who, "/api/v1/me/accounts/code", json!({"account_no": demo::LI_NA_ACCOUNT})).await.status,
         );
     }
-    assert_eq!(statuses[..4], [StatusCode::ACCEPTED; 4], "{statuses:?}");
-    assert_eq!(statuses[4], StatusCode::TOO_MANY_REQUESTS, "{statuses:?}");
+    assert_eq!(statuses[..5], [StatusCode::ACCEPTED; 5], "{statuses:?}");
+    assert_eq!(statuses[5], StatusCode::TOO_MANY_REQUESTS, "{statuses:?}");
 }
 
 /// An admin limited to Pudong (PD01) sees and changes the staff of Pudong only, grants no
@@ -552,7 +564,7 @@ async fn a_read_only_token_never_writes_and_tokens_end_with_their_admin(server: 
     for email in ["second.admin@huadong.example", "third.admin@huadong.example"] {
         let invite = json!({"email": email, "display_name": "管理员", "role": "admin"});
         let invited = server.post(&admin, "/api/v1/org/members", invite).await;
-        assert_eq!(invited.status, StatusCode::CREATED, "{}", invited.body);
+        assert_eq!(invited.status, StatusCode::ACCEPTED, "{}", invited.body);
         let mail = server.mail.wait_for(email, "", WAIT).await;
         let token = mail.token(&server.url("/welcome")).expect("invitation link");
         let set = server
@@ -560,9 +572,10 @@ async fn a_read_only_token_never_writes_and_tokens_end_with_their_admin(server: 
             .await;
         assert_eq!(set.status, StatusCode::NO_CONTENT, "{}", set.body);
         let other = server.login(email, PASSWORD).await;
+        let other_id = server.read(&other, "/api/v1/me").await.body["id"].as_i64().expect("id");
         let token = issue(other, "read").await;
         assert_eq!(server.read(&token, "/api/v1/me/accounts").await.status, StatusCode::OK);
-        others.push((invited.body["user_id"].as_i64().expect("id"), token));
+        others.push((other_id, token));
     }
     let (second, second_token) = &others[0];
     let (third, third_token) = &others[1];
@@ -622,7 +635,25 @@ async fn a_link_by_name_and_bill_is_told_and_cannot_remove_the_others(server: Te
     let on_file = server.mail.wait_for("li.na@demo.gridhall.example", "被新的账号绑定", WAIT).await;
     assert!(on_file.text.contains("3100012346"), "{}", on_file.text);
 
-    // The newcomer cannot remove the first login; the first can remove the newcomer.
+    // The newcomer cannot remove the first login (and is not offered to); the first can
+    // remove the newcomer.
+    let listed = format!("/api/v1/me/accounts/{}/logins", demo::LI_NA_ACCOUNT);
+    let offered = |body: &serde_json::Value| -> Vec<(i64, bool)> {
+        body["logins"]
+            .as_array()
+            .map(|l| l.iter().map(|x| (x["user_id"].as_i64().unwrap_or(0), x["may_remove"] == true)).collect())
+            .unwrap_or_default()
+    };
+    let mut seen = offered(&server.read(&second, &listed).await.body);
+    seen.sort_unstable();
+    let mut expected = vec![(first_id, false), (second_id, true)];
+    expected.sort_unstable();
+    assert_eq!(seen, expected, "a link by bill may remove its own link only");
+    let mut seen = offered(&server.read(&first, &listed).await.body);
+    seen.sort_unstable();
+    let mut expected = vec![(first_id, true), (second_id, true)];
+    expected.sort_unstable();
+    assert_eq!(seen, expected, "a link by emailed code may remove any");
     let path = |id: i64| format!("/api/v1/me/accounts/{}/logins/{id}", demo::LI_NA_ACCOUNT);
     let refused = server.call(&second, Method::DELETE, &path(first_id), None).await;
     assert_eq!(
@@ -634,4 +665,115 @@ async fn a_link_by_name_and_bill_is_told_and_cannot_remove_the_others(server: Te
     let still = server.read(&first, "/api/v1/me/accounts").await.body;
     assert_eq!(still["accounts"].as_array().map(Vec::len), Some(1), "{still}");
     assert_eq!(server.call(&first, Method::DELETE, &path(second_id), None).await.status, StatusCode::NO_CONTENT);
+}
+
+/// An enterprise admin inviting an address learns nothing about whether it has a login
+/// (issue 11, point 15): the answers have the same status and shape, the same records are
+/// written, each address gets one email, and the invitation is listed either way. The
+/// owner of an existing login is told, in their language, that it cannot join; its login
+/// is untouched. Invitations can be withdrawn, and one link makes one login.
+async fn inviting_answers_alike_whether_or_not_the_address_has_a_login(server: TestServer) {
+    let logins = server.demo_logins().await;
+    let admin = server.demo_login(&logins, demo::ORG_ADMIN).await;
+    let customer = server.new_customer("taken@example.com", "Taken Person", PASSWORD).await;
+    let english =
+        server.call(&customer, Method::PUT, "/api/v1/preferences/language", Some(json!({"language": "en"}))).await;
+    assert!(english.status.is_success(), "{}", english.body);
+    let audit_entries = || async {
+        sqlx::query_scalar::<_, i64>(
+            "SELECT CAST(COUNT(*) AS BIGINT) FROM audit_log WHERE action = 'org.member_invited'",
+        )
+        .fetch_one(server.state.db.pool())
+        .await
+        .expect("count")
+    };
+
+    let mut answers = Vec::new();
+    for email in ["taken@example.com", "free@example.com", demo::CUSTOMER, demo::AGENT] {
+        let invited = server
+            .post(&admin, "/api/v1/org/members", json!({"email": email, "display_name": "新同事", "role": "viewer"}))
+            .await;
+        assert_eq!(invited.status, StatusCode::ACCEPTED, "{email}: {}", invited.body);
+        let mut shape: Vec<String> = invited.body.as_object().expect("an object").keys().cloned().collect();
+        shape.sort();
+        answers.push((invited.status, shape, invited.body["email"].clone(), invited.body["expired"].clone()));
+    }
+    for (i, answer) in answers.iter().enumerate().skip(1) {
+        assert_eq!((answer.0, &answer.1, &answer.3), (answers[0].0, &answers[0].1, &answers[0].3), "answer {i}");
+    }
+    assert_eq!(audit_entries().await, 4, "the same record either way");
+    let listed = server.read(&admin, "/api/v1/org/members").await.body;
+    let listed: Vec<&str> =
+        listed["invitations"].as_array().expect("invitations").iter().filter_map(|i| i["email"].as_str()).collect();
+    assert_eq!(listed.len(), 4, "every invitation is listed: {listed:?}");
+
+    // Each address got one email: the free one a link, the taken ones a note, each in the
+    // owner's language.
+    let free = server.mail.wait_for("free@example.com", "", WAIT).await;
+    assert!(free.token(&server.url("/welcome")).is_some(), "{}", free.text);
+    let taken = server.mail.wait_for("taken@example.com", "invites you", WAIT).await;
+    assert!(taken.text.contains("already has a login"), "{}", taken.text);
+    assert!(taken.link(&server.url("/welcome")).is_none(), "no link that would make a second login");
+    let customer_note = server.mail.wait_for(demo::CUSTOMER, "", WAIT).await;
+    assert!(customer_note.text.contains("无法加入"), "{}", customer_note.text);
+    for address in ["free@example.com", "taken@example.com", demo::CUSTOMER, demo::AGENT] {
+        server.mail.wait_for(address, "", WAIT).await;
+        assert_eq!(server.mail.count_to(address), 1, "{address}");
+    }
+    // The existing login is as it was: not a member, still a customer.
+    let me = server.read(&customer, "/api/v1/me").await.body;
+    assert!(me["membership"].is_null(), "{me}");
+    assert_eq!(server.read(&customer, "/api/v1/org/members").await.status, StatusCode::FORBIDDEN);
+
+    // Inviting again replaces the earlier link; withdrawing ends it.
+    let again = server
+        .post(
+            &admin,
+            "/api/v1/org/members",
+            json!({"email": "free@example.com", "display_name": "新同事", "role": "payer"}),
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::ACCEPTED);
+    let first_link = free.token(&server.url("/welcome")).expect("link");
+    let replaced = server
+        .post(&As::Anonymous, "/api/v1/auth/password/reset", json!({"token": first_link, "password": PASSWORD}))
+        .await;
+    assert_eq!(replaced.code(), "link_expired", "{}", replaced.body);
+    let id = again.body["id"].as_i64().expect("id");
+    let payer = server.demo_login(&logins, demo::ORG_PAYER).await;
+    let path = format!("/api/v1/org/invitations/{id}");
+    assert_eq!(server.call(&payer, Method::DELETE, &path, None).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(server.call(&admin, Method::DELETE, &path, None).await.status, StatusCode::NO_CONTENT);
+    assert_eq!(server.call(&admin, Method::DELETE, &path, None).await.status, StatusCode::NOT_FOUND);
+    let withdrawn_entries: i64 =
+        sqlx::query_scalar("SELECT CAST(COUNT(*) AS BIGINT) FROM audit_log WHERE action = 'org.invitation_withdrawn'")
+            .fetch_one(server.state.db.pool())
+            .await
+            .expect("count");
+    assert_eq!(withdrawn_entries, 1);
+    let second = server.mail.all().into_iter().filter(|m| m.to.iter().any(|to| to == "free@example.com")).last();
+    let second_link = second.and_then(|m| m.token(&server.url("/welcome"))).expect("second link");
+    let gone = server
+        .post(&As::Anonymous, "/api/v1/auth/password/reset", json!({"token": second_link, "password": PASSWORD}))
+        .await;
+    assert_eq!(gone.code(), "link_expired", "a withdrawn invitation makes no login");
+    let no_login = server
+        .post(&As::Anonymous, "/api/v1/auth/login", json!({"email": "free@example.com", "password": PASSWORD}))
+        .await;
+    assert_eq!(no_login.status, StatusCode::UNAUTHORIZED, "{}", no_login.body);
+
+    // Five invitations an hour to one address, whichever organisation sends them.
+    let mut statuses = Vec::new();
+    for _ in 0..6 {
+        let invited = server
+            .post(
+                &admin,
+                "/api/v1/org/members",
+                json!({"email": "busy@example.com", "display_name": "忙", "role": "viewer"}),
+            )
+            .await;
+        statuses.push(invited.status);
+    }
+    assert_eq!(statuses[..5], [StatusCode::ACCEPTED; 5], "{statuses:?}");
+    assert_eq!(statuses[5], StatusCode::TOO_MANY_REQUESTS, "{statuses:?}");
 }

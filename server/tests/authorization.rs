@@ -168,6 +168,7 @@ fn allowed(method: &Method, path: &str) -> Option<&'static [Who]> {
         ("GET", "/api/v1/org/members") => ORG_USERS,
         ("POST", "/api/v1/org/members") => ORG_ADMINS,
         ("PATCH" | "DELETE", "/api/v1/org/members/{user_id}") => ORG_ADMINS,
+        ("DELETE", "/api/v1/org/invitations/{invitation_id}") => ORG_ADMINS,
         ("GET" | "POST", "/api/v1/org/tokens") => ORG_ADMINS,
         ("DELETE", "/api/v1/org/tokens/{token_id}") => ORG_ADMINS,
         ("GET", "/api/v1/staff/users") => ADMIN_AUDITOR,
@@ -221,7 +222,10 @@ fn allowed(method: &Method, path: &str) -> Option<&'static [Who]> {
         ("POST", "/api/v1/staff/billing/runs") => BILL_OPERATORS_OF_EVERY_STATION,
         (
             "GET",
-            "/api/v1/staff/readings/imports" | "/api/v1/staff/billing/runs" | "/api/v1/staff/billing/runs/{id}",
+            "/api/v1/staff/readings/imports"
+            | "/api/v1/staff/readings/imports/{import_id}"
+            | "/api/v1/staff/billing/runs"
+            | "/api/v1/staff/billing/runs/{id}",
         ) => BILLING_READERS,
         ("GET", "/api/v1/staff/integration-tokens") => ADMIN_AUDITOR,
         ("POST", "/api/v1/staff/integration-tokens") => ADMIN,

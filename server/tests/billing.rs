@@ -36,6 +36,8 @@ on_both_backends!(
     a_held_bill_is_released_and_told_once_to_confirmed_addresses,
     the_audit_log_names_its_subjects_and_records_staff_reads,
     an_operator_of_one_station_bills_and_reads_only_there,
+    a_file_import_resumes_after_its_worker_dies_midway,
+    a_large_file_imports_in_the_background_while_logins_go_on,
 );
 
 struct People {
@@ -85,7 +87,35 @@ async fn upload(server: &TestServer, who: &As, name: &str, bytes: Vec<u8>, langu
     let status = response.status();
     let headers = response.headers().clone();
     let text = response.text().await.unwrap_or_default();
-    Answer { status, headers, body: serde_json::from_str(&text).unwrap_or(Value::Null), text }
+    let queued = Answer { status, headers, body: serde_json::from_str(&text).unwrap_or(Value::Null), text };
+    if queued.status != StatusCode::ACCEPTED {
+        return queued;
+    }
+    // A file is imported in the background: follow it, and answer what it did as lines
+    // posted at once are answered.
+    assert_eq!(queued.body["status"], "queued", "{}", queued.body);
+    let id = queued.body["id"].as_i64().expect("import id");
+    let detail = wait_imported(server, who, id).await;
+    let result = json!({
+        "import_id": id,
+        "lines": detail.body["import"]["lines"],
+        "accepted": detail.body["import"]["accepted"],
+        "rejected": detail.body["rejections"],
+    });
+    Answer { status: detail.status, headers: detail.headers, text: result.to_string(), body: result }
+}
+
+/// Follows an import until it is done (or failed); answers its detail.
+async fn wait_imported(server: &TestServer, who: &As, id: i64) -> Answer {
+    for _ in 0..1200 {
+        let detail = server.read(who, &format!("/api/v1/staff/readings/imports/{id}")).await;
+        assert_eq!(detail.status, StatusCode::OK, "{}", detail.body);
+        if detail.body["import"]["status"] != "queued" && detail.body["import"]["status"] != "running" {
+            return detail;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("import {id} did not finish in two minutes");
 }
 
 /// Readings that close the last period for four of the six demo meters: the
@@ -1525,4 +1555,188 @@ async fn an_operator_of_one_station_bills_and_reads_only_there(server: TestServe
     assert_eq!(outside.status, StatusCode::NOT_FOUND);
     let inside = server.call(&pudong, Method::PUT, "/api/v1/staff/accounts/3100012345/hold", Some(hold)).await;
     assert_eq!(inside.status, StatusCode::NO_CONTENT, "{}", inside.body);
+}
+
+/// A readings file is imported a chunk of lines per transaction by whichever server holds
+/// its lease (issue 11, point 18). A worker that dies after two chunks leaves them
+/// committed, with the import's progress; nobody else takes the import while the lease
+/// lasts; once it has expired another worker goes on from the cursor, and every line ends
+/// up stored or refused exactly once, with one audit entry for the finished import.
+async fn a_file_import_resumes_after_its_worker_dies_midway(server: TestServer) {
+    use gridhall::services::billing::imports::{self, Settings};
+    use gridhall::services::billing::readings::Source;
+    // Restarted with three lines a chunk and no background rounds: the test plays the servers.
+    let backend = server.backend;
+    drop(server);
+    let Some(server) = TestServer::start_with(backend, |config| {
+        config.import_chunk_lines = 3;
+        config.import_interval_secs = 3600;
+    })
+    .await
+    else {
+        return;
+    };
+    let p = people(&server).await;
+    let (month, _) = months(&server);
+    let day = |n: u64| (month - chrono::Days::new(30 - n)).to_string();
+    // Ten lines (2–11): seven good readings, an unknown meter, a line cut short, a duplicate.
+    let mut file = "meter_no,read_on,active\n".to_owned();
+    for n in 0..7u64 {
+        file.push_str(&format!("E3100012347,{},{}\n", day(n), 100 + n));
+        if n == 2 {
+            file.push_str(&format!("E9999999999,{},5\n", day(n)));
+        }
+        if n == 4 {
+            file.push_str("E3100012347\n");
+        }
+    }
+    file.push_str(&format!("E3100012347,{},106\n", day(6)));
+    let actor = gridhall::services::Actor { user_id: None, label: "test".into(), ip: "local".into() };
+    let source = Source {
+        kind: "csv",
+        file_name: Some("resume.csv".into()),
+        actor,
+        regions: Vec::new(),
+        locale: shared::Locale::En,
+    };
+    let queued = imports::queue_file(&server.state, source, file.into_bytes()).await.expect("queued");
+    assert_eq!((queued.lines, queued.processed), (10, 0));
+    // Two workers at once: one claims it, the other finds nothing free.
+    let crashing = Settings { lease_seconds: 120, chunk_lines: 3, stop_after_chunks: Some(2) };
+    let idle = Settings { stop_after_chunks: Some(0), ..crashing.clone() };
+    let (first, second) = tokio::join!(
+        imports::work_one(&server.state, "crashing", &crashing),
+        imports::work_one(&server.state, "other", &idle),
+    );
+    let (first, second) = (first.expect("work"), second.expect("work"));
+    assert!(first != second || !first, "at most one worker holds the import: {first} {second}");
+    if !first && !second {
+        panic!("nobody claimed the import");
+    }
+    // Whichever claimed it stopped after two chunks (or none) and left its lease behind.
+    let detail = server.read(&p.operator, &format!("/api/v1/staff/readings/imports/{}", queued.id)).await.body;
+    assert_eq!(detail["import"]["status"], "running", "{detail}");
+    let processed = detail["import"]["processed"].as_u64().expect("processed");
+    assert!(processed == 6 || processed == 0, "{detail}");
+    assert!(
+        !imports::work_one(&server.state, "third", &Settings::of(&server.state.config)).await.expect("work"),
+        "nobody takes an import while its lease lasts"
+    );
+    server.state.clock.advance(chrono::Duration::seconds(180));
+    assert!(imports::work_one(&server.state, "third", &Settings::of(&server.state.config)).await.expect("work"));
+    let done = wait_imported(&server, &p.operator, queued.id).await.body;
+    assert_eq!(done["import"]["status"], "done", "{done}");
+    assert_eq!(
+        (
+            done["import"]["processed"].as_u64(),
+            done["import"]["accepted"].as_u64(),
+            done["import"]["rejected"].as_u64()
+        ),
+        (Some(10), Some(7), Some(3)),
+        "{done}"
+    );
+    let reasons: Vec<(u64, &str)> = done["rejections"]
+        .as_array()
+        .expect("rejections")
+        .iter()
+        .map(|r| (r["line"].as_u64().expect("line"), r["reason"].as_str().expect("reason")))
+        .collect();
+    assert_eq!(reasons, [(5, "unknown_meter"), (8, "bad_line"), (11, "duplicate")]);
+    let stored =
+        "SELECT COUNT(*) FROM meter_readings r JOIN meters m ON m.id = r.meter_id WHERE m.meter_no = 'E3100012347'";
+    assert_eq!(count(&server, stored).await, 7, "each good line stored once");
+    assert_eq!(count(&server, "SELECT COUNT(*) FROM reading_import_files").await, 0, "the file is gone once imported");
+    let audited = "SELECT COUNT(*) FROM audit_log WHERE action = 'readings.import'";
+    assert_eq!(count(&server, audited).await, 1);
+    // A finished import stays as it finished.
+    let edit = sqlx::query("UPDATE reading_imports SET accepted = 0 WHERE id = $1")
+        .bind(queued.id)
+        .execute(server.state.db.pool())
+        .await;
+    assert!(edit.is_err(), "a finished import was edited");
+}
+
+/// A 64 MB readings file (the largest accepted) is answered at once and imported in the
+/// background; logins go on meanwhile, on SQLite's single writer too (before: the upload
+/// held the write lock for the whole file and logins waited behind it).
+async fn a_large_file_imports_in_the_background_while_logins_go_on(server: TestServer) {
+    let logins = server.demo_logins().await;
+    gridhall::demo::billing::install(&server.state).await.expect("demo billing");
+    let operator = server.demo_login(&logins, demo::BILLING_OPERATOR).await;
+    // Quarter-hour data of the interval-metered site from 1980 on: 64 MB of lines.
+    let mut file = b"meter_no,starts_at,kwh\n".to_vec();
+    let start = NaiveDate::from_ymd_opt(1980, 1, 1).expect("day").and_hms_opt(0, 0, 0).expect("time");
+    let mut lines = 0u64;
+    while file.len() < 64 * 1024 * 1024 - 64 {
+        let at = start + chrono::Duration::minutes(15 * lines as i64);
+        file.extend_from_slice(format!("E3200000001,{},1.25\n", at.format("%Y-%m-%dT%H:%M")).as_bytes());
+        lines += 1;
+    }
+    let token = match &operator {
+        As::Session(t) => t.clone(),
+        _ => unreachable!(),
+    };
+    let started = std::time::Instant::now();
+    let queued = server
+        .client
+        .post(server.url("/api/v1/staff/readings/file?name=year.csv"))
+        .header(CONTENT_TYPE, "application/octet-stream")
+        .header(ORIGIN, server.url(""))
+        .header(COOKIE, format!("gridhall_session={token}"))
+        .body(file)
+        .send()
+        .await
+        .expect("upload");
+    assert_eq!(queued.status(), StatusCode::ACCEPTED);
+    let queued: Value = queued.json().await.expect("json");
+    eprintln!("64 MB upload answered in {:?}", started.elapsed());
+    assert_eq!(queued["lines"].as_u64(), Some(lines), "{queued}");
+    let id = queued["id"].as_i64().expect("id");
+    let path = format!("/api/v1/staff/readings/imports/{id}");
+
+    // Logins while it runs: each answered, with the import still running after it.
+    let mut during = 0;
+    let mut slowest = Duration::ZERO;
+    for _ in 0..200 {
+        let before = server.read(&operator, &path).await.body;
+        if before["import"]["status"] == "done" {
+            break;
+        }
+        // A login writes (its session): it needs the write lock the import takes per chunk.
+        let asked = std::time::Instant::now();
+        let customer = server.demo_login(&logins, demo::CUSTOMER).await;
+        slowest = slowest.max(asked.elapsed());
+        assert_eq!(server.read(&customer, "/api/v1/me").await.status, StatusCode::OK);
+        let after = server.read(&operator, &path).await.body;
+        if after["import"]["status"] == "running"
+            && after["import"]["processed"].as_u64() < after["import"]["lines"].as_u64()
+        {
+            during += 1;
+        }
+        if during >= 3 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    eprintln!("slowest login answer during the import: {slowest:?}");
+    assert!(during >= 3, "logins were answered while the import ran: {during}");
+    let done = wait_imported_for(&server, &operator, id, Duration::from_secs(900)).await.body;
+    eprintln!("64 MB ({lines} lines) imported in {:?}", started.elapsed());
+    assert_eq!(done["import"]["status"], "done", "{done}");
+    assert_eq!(done["import"]["accepted"].as_u64(), Some(lines), "{done}");
+    let stored = "SELECT COUNT(*) FROM interval_readings WHERE import_id IS NOT NULL";
+    assert_eq!(count(&server, stored).await as u64, lines);
+}
+
+/// Follows an import until it is done (or failed), for at most `limit`.
+async fn wait_imported_for(server: &TestServer, who: &As, id: i64, limit: Duration) -> Answer {
+    let until = std::time::Instant::now() + limit;
+    loop {
+        let detail = server.read(who, &format!("/api/v1/staff/readings/imports/{id}")).await;
+        if detail.body["import"]["status"] != "queued" && detail.body["import"]["status"] != "running" {
+            return detail;
+        }
+        assert!(std::time::Instant::now() < until, "import {id} unfinished: {}", detail.body);
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
 }

@@ -8,8 +8,9 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_params_map;
 use shared::api::billing::{
-    AccountHold, AdjustmentDecision, AdjustmentStatus, AdjustmentView, BillAction, ExceptionKind, ImportResult,
-    NewAdjustment, ReadingBatch, ReadingLine, RunDetail, RunStatus, RunView, StartRun,
+    AccountHold, AdjustmentDecision, AdjustmentStatus, AdjustmentView, BillAction, ExceptionKind, ImportDetail,
+    ImportResult, ImportStatus, NewAdjustment, ReadingBatch, ReadingLine, Rejection, RunDetail, RunStatus, RunView,
+    StartRun,
 };
 use shared::i18n::billing::exception;
 use shared::validation::{FieldError, Problem};
@@ -70,7 +71,7 @@ fn ImportForm() -> impl IntoView {
     let t = use_messages();
     let form = FormState::new();
     let input = NodeRef::<leptos::html::Input>::new();
-    let result = RwSignal::new(None::<ImportResult>);
+    let queued = RwSignal::new(None::<i64>);
     let upload = move |event: SubmitEvent| {
         event.prevent_default();
         if !form.start() {
@@ -82,12 +83,15 @@ fn ImportForm() -> impl IntoView {
             let Some(file) = file else {
                 return form.invalid(vec![FieldError::new("file", Problem::Required)], t.get_untracked());
             };
+            queued.set(None);
             spawn_local(async move {
-                result.set(form.finish(api::upload_readings(file).await));
+                if let Some(import) = form.finish(api::upload_readings(file).await) {
+                    queued.set(Some(import.id));
+                }
             });
         }
         #[cfg(not(feature = "hydrate"))]
-        let _ = (input, result);
+        let _ = (input, queued);
     };
     view! {
         <section class="card" aria-labelledby="import-heading">
@@ -104,21 +108,70 @@ fn ImportForm() -> impl IntoView {
                 <FormError form />
                 <Submit form label=|m| m.bills.import_button />
             </form>
-            {move || result.get().map(|result| view! { <ImportOutcome result /> })}
+            {move || queued.get().map(|id| view! { <ImportProgress id /> })}
         </section>
     }
 }
 
-/// What an import did: the counts, and each rejected line with its reason.
+/// A file import under way, followed every second until it is done; then what it did.
 #[component]
-fn ImportOutcome(result: ImportResult) -> impl IntoView {
+fn ImportProgress(id: i64) -> impl IntoView {
     let t = use_messages();
-    let r = result;
-    let (lines, accepted, rejected) = (r.lines, r.accepted, r.rejected.len());
+    let detail = RwSignal::new(None::<ImportDetail>);
+    let problem = FormState::new();
+    #[cfg(feature = "hydrate")]
+    {
+        /// Asks once; asks again in a second unless the import finished or the page moved on.
+        fn follow(id: i64, detail: RwSignal<Option<ImportDetail>>, problem: FormState) {
+            spawn_local(async move {
+                let Some(answer) = problem.finish(api::import_detail(id).await) else { return };
+                let finished = matches!(answer.import.status, ImportStatus::Done | ImportStatus::Failed);
+                if detail.try_set(Some(answer)).is_none() && !finished {
+                    set_timeout(move || follow(id, detail, problem), std::time::Duration::from_secs(1));
+                }
+            });
+        }
+        problem.start();
+        follow(id, detail, problem);
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = id;
+    view! {
+        <FormError form=problem />
+        {move || detail.get().map(|d| {
+            let i = d.import;
+            match i.status {
+                ImportStatus::Done => Either::Left(view! {
+                    <ImportOutcome lines=i.lines accepted=i.accepted rejected=i.rejected rejections=d.rejections />
+                }),
+                ImportStatus::Failed => Either::Right(Either::Left(view! {
+                    <p class="form-error" role="alert">{move || t.get().bills.import_failed}</p>
+                    <ImportOutcome lines=i.lines accepted=i.accepted rejected=i.rejected rejections=d.rejections />
+                })),
+                ImportStatus::Queued | ImportStatus::Running => Either::Right(Either::Right(view! {
+                    <div class="import-result" role="status">
+                        <p>{move || (t.get().bills.import_progress)(i.processed, i.lines, i.accepted, i.rejected)}</p>
+                        <progress max=i.lines.max(1) value=i.processed aria-label=move || t.get().bills.import_progress_label></progress>
+                    </div>
+                })),
+            }
+        })}
+    }
+}
+
+/// What an import did: the counts, and each rejected line with its reason (the first
+/// ones, for a long list).
+#[component]
+fn ImportOutcome(lines: u64, accepted: u64, rejected: u64, rejections: Vec<Rejection>) -> impl IntoView {
+    let t = use_messages();
+    let shown = rejections.len();
     view! {
         <div class="import-result" role="status">
-            <p>{move || (t.get().bills.import_result)(lines, accepted, rejected)}</p>
-            {(!r.rejected.is_empty()).then(|| view! {
+            <p>{move || (t.get().bills.import_result)(lines, accepted, rejected as usize)}</p>
+            {(shown as u64 != rejected).then(|| view! {
+                <p class="field__hint">{move || (t.get().bills.import_rejections_shown)(shown, rejected)}</p>
+            })}
+            {(!rejections.is_empty()).then(|| view! {
                 <table class="data-table rejections">
                     <thead>
                         <tr>
@@ -128,7 +181,7 @@ fn ImportOutcome(result: ImportResult) -> impl IntoView {
                         </tr>
                     </thead>
                     <tbody>
-                        {r.rejected
+                        {rejections
                             .into_iter()
                             .map(|line| view! {
                                 <tr data-reason=line.reason.as_str()>
@@ -143,6 +196,13 @@ fn ImportOutcome(result: ImportResult) -> impl IntoView {
             })}
         </div>
     }
+}
+
+/// What lines typed in did (imported at once).
+#[component]
+fn BatchOutcome(result: ImportResult) -> impl IntoView {
+    let rejected = result.rejected.len() as u64;
+    view! { <ImportOutcome lines=result.lines accepted=result.accepted rejected rejections=result.rejected /> }
 }
 
 /// One reading typed in by an operator.
@@ -187,7 +247,7 @@ fn ManualForm() -> impl IntoView {
                 <FormError form />
                 <Submit form label=|m| m.bills.save />
             </form>
-            {move || result.get().map(|result| view! { <ImportOutcome result /> })}
+            {move || result.get().map(|result| view! { <BatchOutcome result /> })}
         </section>
     }
 }

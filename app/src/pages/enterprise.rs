@@ -5,7 +5,8 @@ use leptos::either::Either;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use shared::api::org::{ApiTokenInfo, CreateTokenRequest, InviteMemberRequest, Member};
+use shared::api::org::{ApiTokenInfo, CreateTokenRequest, Invitation, InviteMemberRequest, Member};
+use shared::i18n::portal::OrgMessages;
 use shared::roles::{OrgRole, TokenScope};
 
 use crate::api;
@@ -23,6 +24,12 @@ pub fn EnterprisePage() -> impl IntoView {
     let session = use_session();
     let members = Resource::new(|| (), |_| api::org_members());
     let retry = Callback::new(move |_| members.refetch());
+    // What the last change to the list did: said outside the list, which reloads after it.
+    let done: RwSignal<Option<Done>> = RwSignal::new(None);
+    let changed = Callback::new(move |what: Done| {
+        done.set(Some(what));
+        members.refetch();
+    });
     let is_admin = move || async move {
         session.me.await.ok().and_then(|me| me.membership).is_some_and(|m| m.role == OrgRole::Admin)
     };
@@ -37,13 +44,17 @@ pub fn EnterprisePage() -> impl IntoView {
                             let admin = is_admin().await;
                             Either::Left(view! {
                                 <p class="lead">{response.org_name.clone()}</p>
-                                <MemberList members=response.members admin on_change=retry />
+                                <MemberList members=response.members admin on_change=changed />
+                                {(!response.invitations.is_empty()).then(|| view! {
+                                    <InvitationList invitations=response.invitations admin on_change=changed />
+                                })}
                             })
                         }
                         Err(error) => Either::Right(view! { <AccessProblem error on_retry=retry /> }),
                     }
                 })}
             </Transition>
+            <p role="status" class="form-status">{move || done.get().map(|what| what(&t.get().portal.org))}</p>
             // Outside the members' transition: reloading the list after an invitation keeps the
             // forms, their confirmations and a token just issued in place.
             <Transition fallback=|| ()>
@@ -59,6 +70,9 @@ pub fn EnterprisePage() -> impl IntoView {
     }
 }
 
+/// A message of what a change did.
+type Done = fn(&OrgMessages) -> &'static str;
+
 fn role_options(selected: OrgRole) -> impl IntoView {
     let t = use_messages();
     OrgRole::ALL
@@ -68,7 +82,7 @@ fn role_options(selected: OrgRole) -> impl IntoView {
 }
 
 #[component]
-fn MemberList(members: Vec<Member>, admin: bool, on_change: Callback<()>) -> impl IntoView {
+fn MemberList(members: Vec<Member>, admin: bool, on_change: Callback<Done>) -> impl IntoView {
     let t = use_messages();
     let problem = FormState::new();
     view! {
@@ -95,7 +109,7 @@ fn MemberList(members: Vec<Member>, admin: bool, on_change: Callback<()>) -> imp
                                 }
                                 spawn_local(async move {
                                     if problem.finish(api::change_member(id, role.get_untracked()).await).is_some() {
-                                        on_change.run(());
+                                        on_change.run(|m| m.role_changed);
                                     }
                                 });
                             };
@@ -105,7 +119,7 @@ fn MemberList(members: Vec<Member>, admin: bool, on_change: Callback<()>) -> imp
                                 }
                                 spawn_local(async move {
                                     if problem.finish(api::remove_member(id).await).is_some() {
-                                        on_change.run(());
+                                        on_change.run(|m| m.removed);
                                     }
                                 });
                             };
@@ -137,6 +151,65 @@ fn MemberList(members: Vec<Member>, admin: bool, on_change: Callback<()>) -> imp
                                             let r = member.role;
                                             Either::Right(view! { <span>{move || (t.get().portal.org.role)(r)}</span> })
                                         }}
+                                    </td>
+                                </tr>
+                            }
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
+        </section>
+    }
+}
+
+#[component]
+fn InvitationList(invitations: Vec<Invitation>, admin: bool, on_change: Callback<Done>) -> impl IntoView {
+    let t = use_messages();
+    let problem = FormState::new();
+    view! {
+        <section aria-labelledby="invitations-heading">
+            <h2 id="invitations-heading">{move || t.get().portal.org.invitations_heading}</h2>
+            <p class="muted">{move || t.get().portal.org.invitations_intro}</p>
+            <FormError form=problem />
+            <table class="data-table invitations">
+                <thead>
+                    <tr>
+                        <th scope="col">{move || t.get().portal.org.column_name}</th>
+                        <th scope="col">{move || t.get().portal.org.column_email}</th>
+                        <th scope="col">{move || t.get().portal.org.column_role}</th>
+                        <th scope="col">{move || t.get().portal.org.link_valid_until}</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {invitations
+                        .into_iter()
+                        .map(|invitation| {
+                            let id = invitation.id;
+                            let role = invitation.role;
+                            let withdraw = move |_| {
+                                if !problem.start() {
+                                    return;
+                                }
+                                spawn_local(async move {
+                                    if problem.finish(api::withdraw_invitation(id).await).is_some() {
+                                        on_change.run(|m| m.withdrawn);
+                                    }
+                                });
+                            };
+                            view! {
+                                <tr data-invitation=invitation.email.clone()>
+                                    <th scope="row">{invitation.display_name.clone()}</th>
+                                    <td>{invitation.email.clone()}</td>
+                                    <td>{move || (t.get().portal.org.role)(role)}</td>
+                                    <td>
+                                        {format_time(invitation.expires_at)}
+                                        {invitation.expired.then(|| view! { " "<span class="badge">{move || t.get().portal.org.expired}</span> })}
+                                        {admin.then(|| view! {
+                                            " "
+                                            <button type="button" class="button button--small button--danger" disabled=move || !problem.can_send() on:click=withdraw>
+                                                {move || t.get().portal.org.withdraw}
+                                            </button>
+                                        })}
                                     </td>
                                 </tr>
                             }

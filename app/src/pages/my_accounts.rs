@@ -103,10 +103,17 @@ fn Logins(account_no: String) -> impl IntoView {
             async move { if open { api::account_logins(&number).await.map(Some) } else { Ok(None) } }
         },
     );
+    let form = FormState::new();
+    let removed = RwSignal::new(false);
     let remove = move |user_id: i64| {
+        if !form.start() {
+            return;
+        }
+        removed.set(false);
         let number = number.get_value();
         spawn_local(async move {
-            if api::unlink(&number, user_id).await.is_ok() {
+            if form.finish(api::unlink(&number, user_id).await).is_some() {
+                removed.set(true);
                 logins.refetch();
             }
         });
@@ -114,6 +121,8 @@ fn Logins(account_no: String) -> impl IntoView {
     view! {
         <details class="logins" on:toggle=move |_| open.set(true)>
             <summary>{move || t.get().portal.link.show_logins}</summary>
+            <FormError form />
+            <p role="status" class="form-status">{move || removed.get().then(|| t.get().portal.link.removed)}</p>
             <Transition fallback=|| ()>
                 {move || Suspend::new(async move {
                     match logins.await {
@@ -129,10 +138,12 @@ fn Logins(account_no: String) -> impl IntoView {
                                             <li>
                                                 {login.display_name} " " <span class="muted">{login.email_hint}</span>
                                                 {login.is_you.then(|| view! { <span>{move || t.get().portal.link.you}</span> })}
-                                                " "
-                                                <button type="button" class="button button--small" on:click=move |_| remove(id)>
-                                                    {move || t.get().portal.link.remove}
-                                                </button>
+                                                {login.may_remove.then(|| view! {
+                                                    " "
+                                                    <button type="button" class="button button--small" disabled=move || !form.can_send() on:click=move |_| remove(id)>
+                                                        {move || t.get().portal.link.remove}
+                                                    </button>
+                                                })}
                                             </li>
                                         }
                                     })

@@ -8,8 +8,8 @@ use axum::http::{HeaderMap, StatusCode, header};
 use serde::Deserialize;
 use shared::api::billing::{
     AccountBilling, AccountHold, AdjustmentView, BillAction, BillSummary, CreatedIntegrationToken, DecideAdjustment,
-    ImportResult, ImportSummary, IntegrationTokenInfo, MeterChange, NewAdjustment, NewIntegrationToken, NewTariff,
-    NewTariffVersion, ReadingBatch, RunDetail, RunView, StartRun, TariffVersionView, TariffView,
+    ImportDetail, ImportResult, ImportSummary, IntegrationTokenInfo, MeterChange, NewAdjustment, NewIntegrationToken,
+    NewTariff, NewTariffVersion, ReadingBatch, RunDetail, RunView, StartRun, TariffVersionView, TariffView,
 };
 use shared::api::{ApiError, ErrorCode};
 use shared::validation::{FieldError, Problem};
@@ -18,8 +18,8 @@ use super::auth::Caller;
 use super::error::{AppError, OrLocale};
 use super::extract::ApiJson;
 use crate::services::billing::readings::{self, Lines, Source};
-use crate::services::billing::readings_file::{self, FileError, MAX_FILE_BYTES};
-use crate::services::billing::{accounts, adjustments, bills, integration, regions_of, run, tariffs};
+use crate::services::billing::readings_file::MAX_FILE_BYTES;
+use crate::services::billing::{accounts, adjustments, bills, imports, integration, regions_of, run, tariffs};
 use crate::state::AppState;
 
 /// Every tariff with its versions: published prices, for anyone.
@@ -216,12 +216,15 @@ pub struct FileQuery {
 }
 
 /// A readings file (CSV in UTF-8 or GBK, with a header row), as `application/octet-stream`,
-/// at most 64 MiB. Lines are numbered as in the file, the header being line 1.
+/// at most 64 MiB. It is checked for a header and counted, then imported in the background
+/// a chunk of lines at a time: the answer is the queued import, whose progress and refused
+/// lines `GET /api/v1/staff/readings/imports/{import_id}` shows. Lines are numbered as in
+/// the file, the header being line 1.
 #[utoipa::path(post, path = "/api/v1/staff/readings/file", tag = "billing",
     params(FileQuery),
     request_body(content = Vec<u8>, content_type = "application/octet-stream"),
     responses(
-        (status = 200, description = "What was stored and what was rejected, line by line", body = ImportResult),
+        (status = 202, description = "Queued: the import, to follow", body = ImportSummary),
         (status = 413, description = "Larger than 64 MiB: nothing imported", body = ApiError),
         (status = 422, description = "No header naming the columns, or no lines: nothing imported", body = ApiError),
     ))]
@@ -231,7 +234,7 @@ pub async fn upload_readings(
     Query(query): Query<FileQuery>,
     headers: HeaderMap,
     body: Body,
-) -> Result<Json<ImportResult>, AppError> {
+) -> Result<(StatusCode, Json<ImportSummary>), AppError> {
     let user = caller.user()?;
     let limit = usize::try_from(MAX_FILE_BYTES).unwrap_or(usize::MAX);
     let declared =
@@ -243,22 +246,6 @@ pub async fn upload_readings(
     let bytes = axum::body::to_bytes(body, limit)
         .await
         .map_err(|_| AppError::new(ErrorCode::PayloadTooLarge, caller.locale))?;
-    let parsed = match readings_file::parse(&bytes) {
-        Ok(parsed) => parsed,
-        Err(FileError::Empty) => {
-            return Err(AppError::validation(vec![FieldError::new("file", Problem::EmptyFile)], caller.locale));
-        }
-        Err(FileError::Header(_)) => {
-            return Err(AppError::validation(vec![FieldError::new("file", Problem::ReadingsHeader)], caller.locale));
-        }
-    };
-    tracing::info!(encoding = parsed.encoding, lines = parsed.readings.len() + parsed.intervals.len(), "readings file");
-    let lines = Lines {
-        readings: parsed.readings,
-        intervals: parsed.intervals,
-        rejected: parsed.bad_lines,
-        confirm_jumps: false,
-    };
     let name = query.name.map(|n| n.chars().take(200).collect());
     let source = Source {
         kind: "csv",
@@ -267,15 +254,34 @@ pub async fn upload_readings(
         regions: regions_of(user),
         locale: caller.locale,
     };
-    Ok(Json(readings::import(&state, source, lines).await.or_locale(caller.locale)?))
+    let queued = imports::queue_file(&state, source, bytes.to_vec()).await.or_locale(caller.locale)?;
+    crate::jobs::imports::kick(&state);
+    Ok((StatusCode::ACCEPTED, Json(queued)))
 }
 
-/// Recent imports.
+/// Recent imports, with their progress.
 #[utoipa::path(get, path = "/api/v1/staff/readings/imports", tag = "billing",
     responses((status = 200, description = "Newest first", body = Vec<ImportSummary>)))]
 pub async fn imports(State(state): State<AppState>, caller: Caller) -> Result<Json<Vec<ImportSummary>>, AppError> {
     let user = caller.user()?;
-    Ok(Json(readings::recent(&state, &regions_of(user)).await.or_locale(caller.locale)?))
+    Ok(Json(imports::recent(&state, &regions_of(user)).await.or_locale(caller.locale)?))
+}
+
+/// One import: its progress (lines checked so far, stored and refused) and its first
+/// refused lines, each with its reason.
+#[utoipa::path(get, path = "/api/v1/staff/readings/imports/{import_id}", tag = "billing",
+    params(("import_id" = i64, Path, description = "The import")),
+    responses(
+        (status = 200, description = "The import and its refused lines", body = ImportDetail),
+        (status = 404, description = "No such import within the caller's stations", body = ApiError),
+    ))]
+pub async fn import_detail(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(import_id): Path<i64>,
+) -> Result<Json<ImportDetail>, AppError> {
+    let user = caller.user()?;
+    Ok(Json(imports::detail(&state, &regions_of(user), import_id).await.or_locale(caller.locale)?))
 }
 
 /// Records a meter exchange or register reset, so the next reading may be lower.

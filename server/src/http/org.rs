@@ -5,7 +5,8 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use shared::api::ApiError;
 use shared::api::org::{
-    ChangeMemberRequest, CreateTokenRequest, CreatedToken, InviteMemberRequest, Member, MembersResponse, TokensResponse,
+    ChangeMemberRequest, CreateTokenRequest, CreatedToken, Invitation, InviteMemberRequest, MembersResponse,
+    TokensResponse,
 };
 
 use super::auth::Caller;
@@ -14,35 +15,55 @@ use super::extract::ApiJson;
 use crate::services::org;
 use crate::state::AppState;
 
-/// The caller's organisation and its members.
+/// The caller's organisation, its members and its open invitations.
 #[utoipa::path(get, path = "/api/v1/org/members", tag = "enterprise",
     responses(
         (status = 200, description = "The members", body = MembersResponse),
         (status = 403, description = "Not an enterprise user", body = ApiError),
     ))]
 pub async fn members(State(state): State<AppState>, caller: Caller) -> Result<Json<MembersResponse>, AppError> {
-    let (org_name, members) = org::members(&state.db, caller.org_id()?).await.or_locale(caller.locale)?;
-    Ok(Json(MembersResponse { org_name, members }))
+    Ok(Json(org::members(&state.db, caller.org_id()?).await.or_locale(caller.locale)?))
 }
 
-/// Invites a colleague by email with a role.
+/// Invites a colleague by email with a role. The answer is the same whether or not the
+/// address already has a login elsewhere (its owner is told by email that it cannot join).
 #[utoipa::path(post, path = "/api/v1/org/members", tag = "enterprise", request_body = InviteMemberRequest,
     responses(
-        (status = 201, description = "Invited; the email is on its way", body = Member),
+        (status = 202, description = "Invited; the email is on its way", body = Invitation),
         (status = 403, description = "Not the organisation's admin", body = ApiError),
-        (status = 409, description = "The address already has a login", body = ApiError),
+        (status = 409, description = "The address is already a member of this organisation", body = ApiError),
         (status = 422, description = "A field is wrong", body = ApiError),
+        (status = 429, description = "Too many invitations to this address; try later", body = ApiError),
     ))]
 pub async fn invite(
     State(state): State<AppState>,
     caller: Caller,
     ApiJson(request): ApiJson<InviteMemberRequest>,
-) -> Result<(StatusCode, Json<Member>), AppError> {
+) -> Result<(StatusCode, Json<Invitation>), AppError> {
     let org_id = caller.org_id()?;
-    let member = org::invite(&state.db, &state.config, &caller.actor, org_id, &request, caller.locale)
+    let invitation = org::invite(&state.db, &state.config, &caller.actor, org_id, &request, caller.locale)
         .await
         .or_locale(caller.locale)?;
-    Ok((StatusCode::CREATED, Json(member)))
+    Ok((StatusCode::ACCEPTED, Json(invitation)))
+}
+
+/// Withdraws an open invitation: its link stops working.
+#[utoipa::path(delete, path = "/api/v1/org/invitations/{invitation_id}", tag = "enterprise",
+    params(("invitation_id" = i64, Path, description = "The invitation")),
+    responses(
+        (status = 204, description = "Withdrawn"),
+        (status = 403, description = "Not the organisation's admin", body = ApiError),
+        (status = 404, description = "No open invitation of the caller's organisation", body = ApiError),
+    ))]
+pub async fn withdraw_invitation(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(invitation_id): Path<i64>,
+) -> Result<StatusCode, AppError> {
+    org::withdraw_invitation(&state.db, &caller.actor, caller.org_id()?, invitation_id)
+        .await
+        .or_locale(caller.locale)?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// Changes a member's role (their sessions end).

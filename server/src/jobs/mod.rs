@@ -1,9 +1,11 @@
-//! Background work every server runs: sending the outbox, deadline alerts, billing runs, and housekeeping. Work is
+//! Background work every server runs: sending the outbox, deadline alerts, billing runs, readings imports
+//! and housekeeping. Work is
 //! claimed through the database, so any number of servers can run these side by side.
 
 pub mod billing;
 pub mod deadlines;
 pub mod housekeeping;
+pub mod imports;
 pub mod outbox;
 
 use std::sync::Arc;
@@ -28,7 +30,8 @@ impl Jobs {
             tokio::spawn(outbox::run(state.db.clone(), mailer, outbox::Settings::default(), stopped.clone())),
             tokio::spawn(housekeeping::run(state.db.clone(), state.config.outbox_keep_days, stopped.clone())),
             tokio::spawn(deadlines::run(state.clone(), stopped.clone())),
-            tokio::spawn(billing::run(state.clone(), stopped)),
+            tokio::spawn(billing::run(state.clone(), stopped.clone())),
+            tokio::spawn(imports::run(state.clone(), stopped)),
         ];
         Jobs { stop, handles }
     }

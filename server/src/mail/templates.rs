@@ -41,6 +41,14 @@ pub enum Template<'a> {
         /// The link to set a password.
         link: &'a str,
     },
+    /// An organisation invited an address that already has a login: a login belongs to
+    /// one customer or one organisation, so it cannot join; the owner is told why.
+    InvitationForExistingLogin {
+        /// The name on the existing login.
+        name: &'a str,
+        /// The organisation that invited the address.
+        inviter: &'a str,
+    },
     /// The code that proves access to an account's address on file.
     LinkCode {
         /// The account number.
@@ -162,6 +170,36 @@ fn parts(template: &Template<'_>, locale: Locale) -> Parts {
                 )
             }],
             action: Some((if zh { "设置密码".into() } else { "Choose my password".into() }, link.to_owned())),
+            code: None,
+        },
+        Template::InvitationForExistingLogin { name, inviter } => Parts {
+            subject: if zh {
+                format!("{inviter}邀请您使用网上营业厅")
+            } else {
+                format!("{inviter} invites you to the Online Service Hall")
+            },
+            greeting: greet(name),
+            paragraphs: vec![
+                if zh {
+                    format!(
+                        "{inviter}邀请此邮箱加入其企业账号。此邮箱已有网上营业厅账号，一个账号只能属于一位客户或一家企业，因此无法加入。"
+                    )
+                } else {
+                    format!(
+                        "{inviter} invited this address to join them in the Online Service Hall. This address already has a login, and a login belongs to one customer or one company, so it cannot join."
+                    )
+                },
+                if zh {
+                    format!(
+                        "如需为{inviter}办理业务，请请其管理员改用另一个邮箱邀请您。如果您不认识该企业，请忽略此邮件，您的账号不受影响。"
+                    )
+                } else {
+                    format!(
+                        "To act for {inviter}, ask their administrator to invite another address of yours. If you do not know them, ignore this email: your login is not affected."
+                    )
+                },
+            ],
+            action: None,
             code: None,
         },
         Template::LinkCode { account_no, code } => Parts {

@@ -4,7 +4,7 @@
 
 use serde_json::json;
 use shared::api::ErrorCode;
-use shared::api::accounts::{AccountLogin, AccountSummary, CheckedProof, email_hint};
+use shared::api::accounts::{AccountLogin, AccountSummary, CheckedProof, email_hint, may_remove_link};
 use shared::roles::UserKind;
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -14,6 +14,9 @@ use super::{Actor, Fail, Outcome, audit, notices, now, rate_limit, secrets, utc}
 use crate::db::Db;
 use crate::mail::templates::{self, Template};
 use crate::mail::{self};
+
+/// How a link proved by the holder's name and last bill is stored (`account_links.proof`).
+const BILL_PROOF: &str = "bill_amount";
 
 const ACCOUNT_COLUMNS: &str =
     "a.id, a.account_no, a.holder_name, a.supply_address, a.region, a.customer_class, a.payment_mode";
@@ -186,7 +189,7 @@ pub async fn link(
     let (proven, method) = match proof {
         CheckedProof::BillAmount { holder_name, fen } => {
             let same_name = normalise_name(holder_name) == normalise_name(&account.holder_name);
-            (same_name && account.last_bill_fen == Some(*fen), "bill_amount")
+            (same_name && account.last_bill_fen == Some(*fen), BILL_PROOF)
         }
         CheckedProof::EmailCode(code) => {
             let used = sqlx::query(
@@ -227,7 +230,7 @@ pub async fn link(
     .await?;
     if inserted.rows_affected() == 1 {
         audit::record(&mut tx, actor, "account.linked", subject, json!({"method": method})).await?;
-        if method == "bill_amount" {
+        if method == BILL_PROOF {
             tell_of_weak_link(&mut tx, public_url, &account, account_no, user).await?;
         }
     }
@@ -320,22 +323,30 @@ async fn linked_account_id(db: &Db, user: &SessionUser, account_no: &str) -> Out
 pub async fn logins(db: &Db, user: &SessionUser, account_no: &str) -> Outcome<Vec<AccountLogin>> {
     let account_id = linked_account_id(db, user, account_no).await?;
     let rows = sqlx::query(
-        "SELECT u.id, u.display_name, u.email, l.linked_at FROM account_links l JOIN users u ON u.id = l.user_id
+        "SELECT u.id, u.display_name, u.email, l.linked_at, l.proof FROM account_links l JOIN users u ON u.id = l.user_id
           WHERE l.account_id = $1 ORDER BY l.linked_at, u.id",
     )
     .bind(account_id)
     .fetch_all(db.pool())
     .await?;
+    let mut own_by_bill = false;
+    for row in &rows {
+        if row.try_get::<i64, _>("id")? == user.user_id {
+            own_by_bill = row.try_get::<String, _>("proof")? == BILL_PROOF;
+        }
+    }
     rows.iter()
         .map(|row| {
             let id: i64 = row.try_get("id")?;
             let email: String = row.try_get("email")?;
+            let is_you = id == user.user_id;
             Ok(AccountLogin {
                 user_id: id,
                 display_name: row.try_get("display_name")?,
                 email_hint: email_hint(&email),
                 linked_at: utc(row.try_get("linked_at")?),
-                is_you: id == user.user_id,
+                is_you,
+                may_remove: may_remove_link(own_by_bill, is_you),
             })
         })
         .collect::<Result<_, sqlx::Error>>()
@@ -360,8 +371,8 @@ pub async fn unlink(db: &Db, actor: &Actor, user: &SessionUser, account_no: &str
                 .iter()
                 .map(|row| Ok((row.try_get("user_id")?, row.try_get("proof")?)))
                 .collect::<Result<_, sqlx::Error>>()?;
-        let weak = proofs.iter().any(|(id, proof)| *id == user.user_id && proof == "bill_amount");
-        if weak && proofs.iter().any(|(id, _)| *id == user_id) {
+        let own_by_bill = proofs.iter().any(|(id, proof)| *id == user.user_id && proof == BILL_PROOF);
+        if !may_remove_link(own_by_bill, false) && proofs.iter().any(|(id, _)| *id == user_id) {
             return Err(Fail::Code(ErrorCode::WeakLinkCannotUnlink));
         }
     }

@@ -43,6 +43,8 @@ pub enum Subject<'a> {
     Application(i64),
     /// An enterprise's API token.
     Token(i64),
+    /// An invitation to join an organisation.
+    Invitation(i64),
     /// An integration token of the utility's own systems.
     IntegrationToken(i64),
     /// The working-day calendar of a year.
@@ -58,6 +60,7 @@ impl fmt::Display for Subject<'_> {
             Subject::EmailHint(hint) => write!(f, "email:{hint}"),
             Subject::Account(no) => write!(f, "account:{no}"),
             Subject::Bill(id) => write!(f, "bill:{id}"),
+            Subject::Invitation(id) => write!(f, "invitation:{id}"),
             Subject::Adjustment(id) => write!(f, "adjustment:{id}"),
             Subject::Run(id) => write!(f, "run:{id}"),
             Subject::Import(id) => write!(f, "import:{id}"),
@@ -127,6 +130,7 @@ async fn region_of(conn: &mut AnyConnection, subject: Subject<'_>) -> Result<Opt
         | Subject::Import(_)
         | Subject::Tariff(_)
         | Subject::Token(_)
+        | Subject::Invitation(_)
         | Subject::Calendar(_)
         | Subject::Commitment(_) => return Ok(None),
     };

@@ -9,7 +9,7 @@ use shared::roles::{Notice, UserKind};
 use shared::validation::{FieldError, Problem};
 use sqlx::{AnyConnection, Row};
 
-use super::{Actor, Fail, Outcome, audit, now, passwords, rate_limit, second_factor, secrets, sessions, utc};
+use super::{Actor, Fail, Outcome, audit, now, org, passwords, rate_limit, second_factor, secrets, sessions, utc};
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::db::Db;
@@ -354,9 +354,13 @@ pub async fn forgot_password(db: &Db, config: &Config, actor: &Actor, email: &st
 }
 
 /// Sets a password from a reset link or an invitation. Every session of the person ends;
-/// an invitation also confirms the address (the link arrived there).
+/// an invitation also confirms the address (the link arrived there). An organisation's
+/// invitation makes its login now.
 pub async fn reset_password(db: &Db, actor: &Actor, token: &str, password: &str) -> Outcome<()> {
     shared::validation::password_length(password).map_err(|p| Fail::Fields(vec![FieldError::new("password", p)]))?;
+    if let Some((email, name)) = org::open_invitation(db, token).await? {
+        return accept_org_invitation(db, actor, token, password, &email, &name).await;
+    }
     // Check the link before the (slow) hash, without using it up.
     let probe = sqlx::query(
         "SELECT u.email, u.display_name FROM one_time_tokens t JOIN users u ON u.id = t.user_id
@@ -369,9 +373,7 @@ pub async fn reset_password(db: &Db, actor: &Actor, token: &str, password: &str)
     let Some(probe) = probe else { return Err(Fail::Code(ErrorCode::LinkExpired)) };
     let email: String = probe.try_get("email")?;
     let name: String = probe.try_get("display_name")?;
-    passwords::check_strength(password, &[&email, &name])
-        .map_err(|problem| Fail::Fields(vec![FieldError::new("password", problem)]))?;
-    let hash = passwords::hash(password.to_owned()).await.map_err(Fail::Internal)?;
+    let hash = strong_hash(password, &email, &name).await?;
 
     let mut tx = db.begin().await?;
     let (user_id, purpose) = use_token(&mut tx, token, &[Purpose::ResetPassword, Purpose::Invitation]).await?;
@@ -390,6 +392,38 @@ pub async fn reset_password(db: &Db, actor: &Actor, token: &str, password: &str)
     let action = if purpose == Purpose::Invitation { "invitation.accepted" } else { "password.reset" };
     let actor = Actor { user_id: Some(user_id), label: email, ip: actor.ip.clone() };
     audit::record(&mut tx, &actor, action, audit::Subject::User(user_id), json!({})).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Checks a new password against the person's address and name, then hashes it.
+async fn strong_hash(password: &str, email: &str, name: &str) -> Outcome<String> {
+    passwords::check_strength(password, &[email, name])
+        .map_err(|problem| Fail::Fields(vec![FieldError::new("password", problem)]))?;
+    passwords::hash(password.to_owned()).await.map_err(Fail::Internal)
+}
+
+/// Accepts an organisation's invitation: its login is made with the chosen password.
+async fn accept_org_invitation(
+    db: &Db,
+    actor: &Actor,
+    token: &str,
+    password: &str,
+    email: &str,
+    name: &str,
+) -> Outcome<()> {
+    let hash = strong_hash(password, email, name).await?;
+    let mut tx = db.begin().await?;
+    let accepted = org::accept_invitation(&mut tx, token, &hash).await?;
+    let actor = Actor { user_id: Some(accepted.user_id), label: accepted.email, ip: actor.ip.clone() };
+    audit::record(
+        &mut tx,
+        &actor,
+        "invitation.accepted",
+        audit::Subject::User(accepted.user_id),
+        json!({"invitation": accepted.invitation_id}),
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }

@@ -2,15 +2,17 @@
 
 use serde_json::json;
 use shared::api::ErrorCode;
-use shared::api::org::{ApiTokenInfo, CreateTokenRequest, CreatedToken, InviteMemberRequest, Member};
+use shared::api::org::{
+    ApiTokenInfo, CreateTokenRequest, CreatedToken, Invitation, InviteMemberRequest, Member, MembersResponse,
+};
 use shared::i18n::Locale;
 use shared::roles::{Notice, OrgRole, TokenScope};
-use sqlx::Row;
 use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, Row};
 
-use super::identity::{self, Purpose};
+use super::identity;
 use super::sessions::{self, SessionUser};
-use super::{Actor, Fail, Outcome, audit, now, secrets, utc};
+use super::{Actor, Fail, Outcome, audit, now, rate_limit, secrets, utc};
 use crate::config::Config;
 use crate::db::Db;
 use crate::mail::templates::{self, Template};
@@ -19,9 +21,9 @@ use crate::mail::{self};
 /// The prefix that marks Gridhall API tokens (so secret scanners can recognise them).
 pub const TOKEN_PREFIX: &str = "ghall_";
 
-/// The organisation's name and members.
-pub async fn members(db: &Db, org_id: i64) -> Outcome<(String, Vec<Member>)> {
-    let name: String =
+/// The organisation's name, members and open invitations.
+pub async fn members(db: &Db, org_id: i64) -> Outcome<MembersResponse> {
+    let org_name: String =
         sqlx::query_scalar("SELECT name FROM organisations WHERE id = $1").bind(org_id).fetch_one(db.pool()).await?;
     let rows = sqlx::query(
         "SELECT u.id, u.display_name, u.email, m.role, CASE WHEN u.password_hash IS NULL THEN 1 ELSE 0 END AS pending
@@ -44,11 +46,39 @@ pub async fn members(db: &Db, org_id: i64) -> Outcome<(String, Vec<Member>)> {
             })
         })
         .collect::<Result<_, sqlx::Error>>()?;
-    Ok((name, members))
+    let rows = sqlx::query(
+        "SELECT id, email, display_name, role, created_at, expires_at FROM org_invitations
+          WHERE org_id = $1 AND accepted_at IS NULL AND withdrawn_at IS NULL ORDER BY id DESC",
+    )
+    .bind(org_id)
+    .fetch_all(db.pool())
+    .await?;
+    let now = now();
+    let invitations = rows.iter().map(|row| invitation_from_row(row, now)).collect::<Result<_, _>>()?;
+    Ok(MembersResponse { org_name, members, invitations })
 }
 
-/// Invites a colleague: a new enterprise login without a password, and an email with a
-/// link to choose one.
+fn invitation_from_row(row: &AnyRow, now: i64) -> Result<Invitation, sqlx::Error> {
+    let role: String = row.try_get("role")?;
+    let expires_at: i64 = row.try_get("expires_at")?;
+    Ok(Invitation {
+        id: row.try_get("id")?,
+        email: row.try_get("email")?,
+        display_name: row.try_get("display_name")?,
+        role: role.parse().unwrap_or(OrgRole::Viewer),
+        created_at: utc(row.try_get("created_at")?),
+        expires_at: utc(expires_at),
+        expired: expires_at <= now,
+    })
+}
+
+/// Invites a colleague: an invitation kept by address, and an email. No login is made
+/// until the link is used, and the answer, the records and the work are the same whether
+/// or not the address already has a login (so inviting does not reveal who has one): a
+/// free address gets the link; an address with a login gets, in its owner's language, a
+/// note that it cannot join. Inviting an address again replaces the earlier invitation.
+/// Only an address that is already this organisation's member is refused (the admin sees
+/// the members anyway).
 pub async fn invite(
     db: &Db,
     config: &Config,
@@ -56,49 +86,171 @@ pub async fn invite(
     org_id: i64,
     request: &InviteMemberRequest,
     locale: Locale,
-) -> Outcome<Member> {
+) -> Outcome<Invitation> {
     let (email, name) = request.validate().map_err(Fail::Fields)?;
+    rate_limit::hit(db, rate_limit::INVITE_PER_RECIPIENT, &email).await?;
+    let token = secrets::token().map_err(|e| Fail::Internal(anyhow::anyhow!("no randomness: {e}")))?;
     let mut tx = db.begin().await?;
-    identity::refuse_taken_email(&mut tx, &email).await?;
+    let existing = sqlx::query(
+        "SELECT u.display_name, u.language, m.org_id FROM users u LEFT JOIN org_members m ON m.user_id = u.id
+          WHERE u.email = $1",
+    )
+    .bind(&email)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let existing = match existing {
+        Some(row) if row.try_get::<Option<i64>, _>("org_id")? == Some(org_id) => {
+            return Err(Fail::Code(ErrorCode::EmailTaken));
+        }
+        Some(row) => Some((row.try_get::<String, _>("display_name")?, row.try_get::<String, _>("language")?)),
+        None => None,
+    };
     let org_name: String =
         sqlx::query_scalar("SELECT name FROM organisations WHERE id = $1").bind(org_id).fetch_one(&mut *tx).await?;
     let now = now();
-    let user_id: i64 = sqlx::query(
-        "INSERT INTO users (kind, email, display_name, language, email_notices, created_at)
-         VALUES ('enterprise', $1, $2, $3, $4, $5) RETURNING id",
+    sqlx::query(
+        "UPDATE org_invitations SET withdrawn_at = $1
+          WHERE org_id = $2 AND email = $3 AND accepted_at IS NULL AND withdrawn_at IS NULL",
     )
+    .bind(now)
+    .bind(org_id)
+    .bind(&email)
+    .execute(&mut *tx)
+    .await?;
+    let row = sqlx::query(
+        "INSERT INTO org_invitations
+                (org_id, email, display_name, role, language, token_hash, invited_by, created_at, expires_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+         RETURNING id, email, display_name, role, created_at, expires_at",
+    )
+    .bind(org_id)
     .bind(&email)
     .bind(&name)
+    .bind(request.role.as_str())
     .bind(locale.tag())
-    .bind(Notice::write_list(Notice::ALL))
+    .bind(secrets::hash(&token))
+    .bind(actor.user_id)
     .bind(now)
+    .bind(now + templates::INVITATION_HOURS * 3600)
     .fetch_one(&mut *tx)
-    .await?
-    .try_get("id")?;
-    sqlx::query("INSERT INTO org_members (user_id, org_id, role, created_at) VALUES ($1, $2, $3, $4)")
-        .bind(user_id)
-        .bind(org_id)
-        .bind(request.role.as_str())
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
-    let token = identity::issue_token(&mut tx, user_id, Purpose::Invitation).await?;
-    let message = templates::render(
-        &email,
-        &Template::Invitation { name: &name, inviter: &org_name, link: &identity::link(config, "/welcome", &token) },
-        locale,
-    );
+    .await?;
+    let invitation = invitation_from_row(&row, now)?;
+    let link = identity::link(config, "/welcome", &token);
+    let message = match &existing {
+        None => {
+            templates::render(&email, &Template::Invitation { name: &name, inviter: &org_name, link: &link }, locale)
+        }
+        Some((their_name, language)) => templates::render(
+            &email,
+            &Template::InvitationForExistingLogin { name: their_name, inviter: &org_name },
+            language.parse().unwrap_or_default(),
+        ),
+    };
     mail::enqueue(&mut tx, &message).await?;
     audit::record(
         &mut tx,
         actor,
         "org.member_invited",
-        audit::Subject::User(user_id),
+        audit::Subject::Invitation(invitation.id),
         json!({"org": org_id, "role": request.role}),
     )
     .await?;
     tx.commit().await?;
-    Ok(Member { user_id, display_name: name, email, role: request.role, invitation_pending: true })
+    Ok(invitation)
+}
+
+/// Withdraws an open invitation: its link stops working.
+pub async fn withdraw_invitation(db: &Db, actor: &Actor, org_id: i64, invitation_id: i64) -> Outcome<()> {
+    let mut tx = db.begin().await?;
+    let withdrawn = sqlx::query(
+        "UPDATE org_invitations SET withdrawn_at = $1
+          WHERE id = $2 AND org_id = $3 AND accepted_at IS NULL AND withdrawn_at IS NULL",
+    )
+    .bind(now())
+    .bind(invitation_id)
+    .bind(org_id)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if withdrawn == 0 {
+        return Err(Fail::Code(ErrorCode::NotFound));
+    }
+    audit::record(&mut tx, actor, "org.invitation_withdrawn", audit::Subject::Invitation(invitation_id), json!({}))
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The name and address an open invitation link was sent for, if the token is one (the
+/// password page checks the password against them before the slow hash).
+pub async fn open_invitation(db: &Db, token: &str) -> Outcome<Option<(String, String)>> {
+    let row = sqlx::query(
+        "SELECT email, display_name FROM org_invitations
+          WHERE token_hash = $1 AND accepted_at IS NULL AND withdrawn_at IS NULL AND expires_at > $2",
+    )
+    .bind(secrets::hash(token.trim()))
+    .bind(now())
+    .fetch_optional(db.pool())
+    .await?;
+    Ok(row.map(|row| Ok::<_, sqlx::Error>((row.try_get("email")?, row.try_get("display_name")?))).transpose()?)
+}
+
+/// The login an accepted invitation made.
+#[derive(Debug)]
+pub struct AcceptedInvitation {
+    /// The new login.
+    pub user_id: i64,
+    /// The invitation it came from.
+    pub invitation_id: i64,
+    /// Its address.
+    pub email: String,
+}
+
+/// Accepts an invitation with the password its holder chose: the login is made now, with
+/// the invited role, and the address counts as confirmed (the link came to it). The
+/// invitation is used up by a conditional update, so one link makes one login.
+pub async fn accept_invitation(
+    conn: &mut AnyConnection,
+    token: &str,
+    password_hash: &str,
+) -> Outcome<AcceptedInvitation> {
+    let now = now();
+    let row = sqlx::query(
+        "UPDATE org_invitations SET accepted_at = $1
+          WHERE token_hash = $2 AND accepted_at IS NULL AND withdrawn_at IS NULL AND expires_at > $1
+          RETURNING id, org_id, email, display_name, role, language",
+    )
+    .bind(now)
+    .bind(secrets::hash(token.trim()))
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(row) = row else { return Err(Fail::Code(ErrorCode::LinkExpired)) };
+    let email: String = row.try_get("email")?;
+    let invitation_id: i64 = row.try_get("id")?;
+    // The address may have registered since the invitation was sent; its holder is the
+    // one using the link, so telling them is no leak.
+    identity::refuse_taken_email(&mut *conn, &email).await?;
+    let user_id: i64 = sqlx::query(
+        "INSERT INTO users (kind, email, display_name, password_hash, email_confirmed_at, language, email_notices, created_at)
+         VALUES ('enterprise', $1, $2, $3, $4, $5, $6, $4) RETURNING id",
+    )
+    .bind(&email)
+    .bind(row.try_get::<String, _>("display_name")?)
+    .bind(password_hash)
+    .bind(now)
+    .bind(row.try_get::<String, _>("language")?)
+    .bind(Notice::write_list(Notice::ALL))
+    .fetch_one(&mut *conn)
+    .await?
+    .try_get("id")?;
+    sqlx::query("INSERT INTO org_members (user_id, org_id, role, created_at) VALUES ($1, $2, $3, $4)")
+        .bind(user_id)
+        .bind(row.try_get::<i64, _>("org_id")?)
+        .bind(row.try_get::<String, _>("role")?)
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
+    Ok(AcceptedInvitation { user_id, invitation_id, email })
 }
 
 /// The role of a member of this organisation; `NotFound` for anyone else.

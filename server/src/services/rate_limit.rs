@@ -49,8 +49,12 @@ pub const LINK_PER_IP: Limit = Limit { name: "link:ip", max: 30, window_secs: 36
 /// Link codes mailed to one address on file, whoever asks: 5 per hour.
 pub const LINK_CODE_PER_RECIPIENT: Limit = Limit { name: "link_code:recipient", max: 5, window_secs: 3600 };
 
+/// Invitations to one address, from any organisation: 5 per hour (nobody can make the
+/// utility mail one address over and over).
+pub const INVITE_PER_RECIPIENT: Limit = Limit { name: "invite:recipient", max: 5, window_secs: 3600 };
+
 /// Every limit (the longest window bounds what housekeeping keeps).
-pub const ALL: [Limit; 12] = [
+pub const ALL: [Limit; 13] = [
     LOGIN_FAILURES_PER_CLIENT,
     LOGIN_FAILURES_PER_EMAIL,
     LOGIN_PER_IP,
@@ -63,6 +67,7 @@ pub const ALL: [Limit; 12] = [
     LINK_PER_ACCOUNT,
     LINK_PER_IP,
     LINK_CODE_PER_RECIPIENT,
+    INVITE_PER_RECIPIENT,
 ];
 
 /// The key a client address is counted under: an IPv4 address as it is, an IPv6 address

@@ -120,6 +120,16 @@ pub struct AccountLogin {
     pub linked_at: DateTime<Utc>,
     /// Whether this is the caller.
     pub is_you: bool,
+    /// Whether the caller may remove this link ([`may_remove_link`]).
+    pub may_remove: bool,
+}
+
+/// Whether a login may remove a link to an account it is linked to: its own always; another
+/// login's only if its own link was proved by the code sent to the address on file. A link
+/// proved by the holder's name and last bill (which landlords, neighbours and former
+/// tenants know) cannot push the others out.
+pub fn may_remove_link(own_link_by_bill: bool, is_own_link: bool) -> bool {
+    is_own_link || !own_link_by_bill
 }
 
 /// `GET /api/v1/me/accounts/{account_no}/logins`.

@@ -180,6 +180,46 @@ pub struct ImportSummary {
     pub rejected: u64,
     /// When.
     pub created_at: DateTime<Utc>,
+    /// Where it stands: a file is imported in the background, a chunk at a time.
+    pub status: ImportStatus,
+    /// Lines checked so far (stored or refused); `lines` once done.
+    pub processed: u64,
+    /// When it finished.
+    pub finished_at: Option<DateTime<Utc>>,
+}
+
+named_set! {
+    /// Where an import stands. Lines typed in or posted as JSON are imported at once; a
+    /// file is queued and imported in the background, a chunk of lines per transaction,
+    /// so the portal stays responsive however large the file.
+    ImportStatus {
+        /// Received and waiting for a worker.
+        Queued = "queued",
+        /// Being imported; `processed` grows.
+        Running = "running",
+        /// Every line was stored or refused.
+        Done = "done",
+        /// The file could not be read again (nothing more was imported); lines already
+        /// stored stay, each refused line with its reason.
+        Failed = "failed",
+    }
+}
+
+/// `GET /api/v1/staff/readings/imports/{import_id}`: an import's progress and its refused
+/// lines so far, in line order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ImportDetail {
+    /// The import.
+    pub import: ImportSummary,
+    /// The first refused lines (at most [`ImportDetail::REJECTIONS_SHOWN`]); `import.rejected`
+    /// counts them all.
+    pub rejections: Vec<Rejection>,
+}
+
+impl ImportDetail {
+    /// How many refused lines an answer lists.
+    pub const REJECTIONS_SHOWN: usize = 1000;
 }
 
 named_set! {

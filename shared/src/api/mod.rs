@@ -61,6 +61,8 @@ pub mod paths {
     pub const LINK_CODE: &str = "/api/v1/me/accounts/code";
     /// `GET`, `POST`: the enterprise's members; invite one.
     pub const ORG_MEMBERS: &str = "/api/v1/org/members";
+    /// An enterprise's open invitations (withdraw one by id).
+    pub const ORG_INVITATIONS: &str = "/api/v1/org/invitations";
     /// `GET`, `POST`: the enterprise's API tokens; issue one.
     pub const ORG_TOKENS: &str = "/api/v1/org/tokens";
     /// `GET`, `POST`: staff users; invite one.

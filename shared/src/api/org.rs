@@ -30,6 +30,30 @@ pub struct MembersResponse {
     pub org_name: String,
     /// Everyone in it.
     pub members: Vec<Member>,
+    /// Invitations not yet accepted or withdrawn, newest first (expired ones included, so
+    /// the admin sees that they lapsed).
+    pub invitations: Vec<Invitation>,
+}
+
+/// An invitation to join the organisation, kept by address until it is accepted. The
+/// answer to an invitation is the same whether or not the address already has a login.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Invitation {
+    /// The invitation's id.
+    pub id: i64,
+    /// Where it went.
+    pub email: String,
+    /// The invited person's name.
+    pub display_name: String,
+    /// The role they get on accepting.
+    pub role: OrgRole,
+    /// When it was sent.
+    pub created_at: DateTime<Utc>,
+    /// When its link stops working.
+    pub expires_at: DateTime<Utc>,
+    /// Whether that time has passed (by the portal's clock): invite the address again.
+    pub expired: bool,
 }
 
 /// `POST /api/v1/org/members`: invite a colleague by email.

@@ -138,6 +138,14 @@ pub struct BillsMessages {
     pub import_button: &'static str,
     /// Result line: read, stored, rejected.
     pub import_result: fn(u64, u64, usize) -> String,
+    /// A file import under way: lines checked of all, stored, refused.
+    pub import_progress: fn(u64, u64, u64, u64) -> String,
+    /// Label of the import's progress bar.
+    pub import_progress_label: &'static str,
+    /// A file import that could not finish.
+    pub import_failed: &'static str,
+    /// Under a long list of refused lines: how many are shown of all.
+    pub import_rejections_shown: fn(usize, u64) -> String,
     /// Column: line.
     pub col_line: &'static str,
     /// Column: reason.
@@ -334,6 +342,14 @@ pub const ZH: BillsMessages = BillsMessages {
     import_file: "选择文件",
     import_button: "导入",
     import_result: |lines, accepted, rejected| format!("共 {lines} 行：导入 {accepted} 行，拒收 {rejected} 行。"),
+    import_progress: |processed, lines, accepted, rejected| {
+        format!(
+            "正在后台导入：已检查 {processed} / {lines} 行（导入 {accepted} 行，拒收 {rejected} 行）。可离开此页，稍后在导入记录中查看。"
+        )
+    },
+    import_progress_label: "导入进度",
+    import_failed: "文件无法读取，导入已停止。已导入的行保留，请检查文件后重新上传其余部分。",
+    import_rejections_shown: |shown, total| format!("显示前 {shown} 行拒收记录，共 {total} 行。"),
     col_line: "行号",
     col_reason: "原因",
     runs_heading: "电费计算",
@@ -470,6 +486,14 @@ pub const EN: BillsMessages = BillsMessages {
     import_file: "Choose a file",
     import_button: "Import",
     import_result: |lines, accepted, rejected| format!("{lines} lines: {accepted} imported, {rejected} rejected."),
+    import_progress: |processed, lines, accepted, rejected| {
+        format!(
+            "Importing in the background: {processed} of {lines} lines checked ({accepted} imported, {rejected} rejected). You may leave this page and find the import in the list later."
+        )
+    },
+    import_progress_label: "Import progress",
+    import_failed: "The file could not be read, so the import stopped. The lines already imported stay; check the file and upload the rest again.",
+    import_rejections_shown: |shown, total| format!("Showing the first {shown} of {total} rejected lines."),
     col_line: "Line",
     col_reason: "Reason",
     runs_heading: "Billing runs",

@@ -195,6 +195,8 @@ pub struct LinkMessages {
     pub show_logins: &'static str,
     /// Remove a link.
     pub remove: &'static str,
+    /// After removing a link.
+    pub removed: &'static str,
     /// Marks the caller.
     pub you: &'static str,
     /// The notice to an account's address on file and its other logins when someone links
@@ -228,6 +230,22 @@ pub struct OrgMessages {
     pub invite_submit: &'static str,
     /// After inviting.
     pub invited: &'static str,
+    /// Open invitations section.
+    pub invitations_heading: &'static str,
+    /// Under it: what an invitation does until it is accepted.
+    pub invitations_intro: &'static str,
+    /// Column: when the link stops working.
+    pub link_valid_until: &'static str,
+    /// An invitation whose link stopped working.
+    pub expired: &'static str,
+    /// Withdraw an invitation.
+    pub withdraw: &'static str,
+    /// After withdrawing.
+    pub withdrawn: &'static str,
+    /// After a change of role.
+    pub role_changed: &'static str,
+    /// After removing a member.
+    pub removed: &'static str,
     /// Save a role.
     pub change_role: &'static str,
     /// Remove a member.

@@ -8,6 +8,7 @@ pub mod accounts;
 pub mod adjustments;
 pub mod bills;
 pub mod compute;
+pub mod imports;
 pub mod integration;
 pub mod pdf;
 pub mod readings;

@@ -9,14 +9,14 @@ use chrono::{NaiveDate, TimeZone};
 use serde_json::json;
 use shared::Locale;
 use shared::api::billing::{
-    ImportResult, ImportSummary, IntervalLine, ReadingLine, RejectReason, Rejection, from_milli, parse_day,
-    parse_interval_start, parse_reading,
+    ImportResult, IntervalLine, ReadingLine, RejectReason, Rejection, from_milli, parse_day, parse_interval_start,
+    parse_reading,
 };
 use shared::i18n::billing::reject_reason;
 use sqlx::{AnyConnection, Row};
 
 use super::sql::{Cell, in_list, insert_rows};
-use crate::services::{Actor, Outcome, audit, utc};
+use crate::services::{Actor, Outcome, audit};
 use crate::state::AppState;
 
 /// Where readings came from and who sent them.
@@ -95,13 +95,31 @@ fn optional(value: &Option<String>) -> Result<Option<i64>, RejectReason> {
     value.as_deref().map(parse_reading).transpose()
 }
 
-/// Checks and stores lines of readings.
-pub async fn import(state: &AppState, source: Source, lines: Lines) -> Outcome<ImportResult> {
+/// Lines checked against the stored history: what to store and what was refused.
+pub(super) struct Checked {
+    readings: Vec<Reading>,
+    intervals: Vec<Interval>,
+    refusals: Refusals,
+}
+
+impl Checked {
+    /// Lines to store.
+    pub(super) fn accepted(&self) -> u64 {
+        (self.readings.len() + self.intervals.len()) as u64
+    }
+
+    /// Lines refused.
+    pub(super) fn rejected(&self) -> u64 {
+        self.refusals.list.len() as u64
+    }
+}
+
+/// Checks lines of readings (reading only: nothing is written, no lock is held).
+pub(super) async fn check(state: &AppState, source: &Source, lines: &Lines) -> Outcome<Checked> {
     let zone = state.config.time_zone;
     let today = state.clock.today(zone);
     let now = state.clock.seconds();
     let mut refusals = Refusals { locale: source.locale, list: Vec::new(), confirmed_jumps: Vec::new() };
-    let total = (lines.readings.len() + lines.intervals.len() + lines.rejected.len()) as u64;
     for (line, meter, reason) in &lines.rejected {
         refusals.add(*line, meter.as_deref(), *reason, None);
     }
@@ -147,7 +165,7 @@ pub async fn import(state: &AppState, source: Source, lines: Lines) -> Outcome<I
         }
     }
     let meter_nos: HashMap<i64, &str> = meters.iter().map(|(no, m)| (m.id, no.as_str())).collect();
-    let accepted_readings = check_history(&mut conn, parsed, &lines, state, &mut refusals, &meter_nos).await?;
+    let readings = check_history(&mut conn, parsed, lines, state, &mut refusals, &meter_nos).await?;
 
     // Interval data: on a quarter hour, not in the future, once per meter and time.
     let mut intervals: Vec<Interval> = Vec::new();
@@ -172,27 +190,22 @@ pub async fn import(state: &AppState, source: Source, lines: Lines) -> Outcome<I
             }
         }
     }
-    let accepted_intervals = drop_duplicate_intervals(&mut conn, intervals, &mut refusals, &meter_nos).await?;
-    drop(conn);
-
+    let intervals = drop_duplicate_intervals(&mut conn, intervals, &mut refusals, &meter_nos).await?;
     refusals.list.sort_by_key(|r| r.line);
-    let accepted = (accepted_readings.len() + accepted_intervals.len()) as u64;
-    let mut tx = state.db.begin().await?;
-    let import_id: i64 = sqlx::query_scalar(
-        "INSERT INTO reading_imports (source, file_name, actor, lines, accepted, rejected, created_at, regions)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
-    )
-    .bind(source.kind)
-    .bind(&source.file_name)
-    .bind(&source.actor.label)
-    .bind(total as i64)
-    .bind(accepted as i64)
-    .bind(refusals.list.len() as i64)
-    .bind(now)
-    .bind(stored_regions(&source.regions))
-    .fetch_one(&mut *tx)
-    .await?;
-    let rows: Vec<Vec<Cell>> = refusals
+    Ok(Checked { readings, intervals, refusals })
+}
+
+/// Stores checked lines under an import: the readings, the intervals, each refused line
+/// with its reason, and an audit entry for each abnormal jump an operator confirmed.
+pub(super) async fn store(
+    tx: &mut AnyConnection,
+    import_id: i64,
+    source: &Source,
+    checked: &Checked,
+    now: i64,
+) -> Outcome<()> {
+    let rows: Vec<Vec<Cell>> = checked
+        .refusals
         .list
         .iter()
         .map(|r| {
@@ -205,8 +218,9 @@ pub async fn import(state: &AppState, source: Source, lines: Lines) -> Outcome<I
             ]
         })
         .collect();
-    insert_rows(&mut tx, "reading_rejections", &["import_id", "line_no", "meter_no", "reason", "detail"], rows).await?;
-    let rows: Vec<Vec<Cell>> = accepted_readings
+    insert_rows(tx, "reading_rejections", &["import_id", "line_no", "meter_no", "reason", "detail"], rows).await?;
+    let rows: Vec<Vec<Cell>> = checked
+        .readings
         .iter()
         .map(|r| {
             vec![
@@ -226,7 +240,7 @@ pub async fn import(state: &AppState, source: Source, lines: Lines) -> Outcome<I
         })
         .collect();
     insert_rows(
-        &mut tx,
+        tx,
         "meter_readings",
         &[
             "meter_id",
@@ -245,7 +259,8 @@ pub async fn import(state: &AppState, source: Source, lines: Lines) -> Outcome<I
         rows,
     )
     .await?;
-    let rows: Vec<Vec<Cell>> = accepted_intervals
+    let rows: Vec<Vec<Cell>> = checked
+        .intervals
         .iter()
         .map(|i| {
             vec![
@@ -257,27 +272,52 @@ pub async fn import(state: &AppState, source: Source, lines: Lines) -> Outcome<I
             ]
         })
         .collect();
-    insert_rows(
-        &mut tx,
-        "interval_readings",
-        &["meter_id", "starts_at", "kwh_milli", "kvarh_milli", "import_id"],
-        rows,
+    insert_rows(tx, "interval_readings", &["meter_id", "starts_at", "kwh_milli", "kvarh_milli", "import_id"], rows)
+        .await?;
+    for (line, meter, day, context) in &checked.refusals.confirmed_jumps {
+        let detail = json!({ "import": import_id, "line": line, "read_on": day, "jump": context });
+        audit::record(tx, &source.actor, "readings.jump_confirmed", audit::Subject::Meter(meter), detail).await?;
+    }
+    Ok(())
+}
+
+/// Checks and stores lines of readings at once, in one transaction (lines typed in or
+/// posted as JSON, bounded by the body limit; files go through [`super::imports`]).
+pub async fn import(state: &AppState, source: Source, lines: Lines) -> Outcome<ImportResult> {
+    let now = state.clock.seconds();
+    let total = (lines.readings.len() + lines.intervals.len() + lines.rejected.len()) as u64;
+    let checked = check(state, &source, &lines).await?;
+    let accepted = checked.accepted();
+    let mut tx = state.db.begin().await?;
+    let import_id: i64 = sqlx::query_scalar(
+        "INSERT INTO reading_imports (source, file_name, actor, lines, accepted, rejected, created_at, regions,
+                                      status, cursor, processed, finished_at, actor_id, actor_ip, language)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'done', 0, $4, $7, $9, $10, $11) RETURNING id",
     )
+    .bind(source.kind)
+    .bind(&source.file_name)
+    .bind(&source.actor.label)
+    .bind(total as i64)
+    .bind(accepted as i64)
+    .bind(checked.rejected() as i64)
+    .bind(now)
+    .bind(stored_regions(&source.regions))
+    .bind(source.actor.user_id)
+    .bind(&source.actor.ip)
+    .bind(source.locale.tag())
+    .fetch_one(&mut *tx)
     .await?;
+    store(&mut tx, import_id, &source, &checked, now).await?;
     let detail = json!({
         "source": source.kind,
         "file_name": source.file_name,
         "lines": total,
         "accepted": accepted,
-        "rejected": refusals.list.len(),
+        "rejected": checked.rejected(),
     });
     audit::record(&mut tx, &source.actor, "readings.import", audit::Subject::Import(import_id), detail).await?;
-    for (line, meter, day, context) in &refusals.confirmed_jumps {
-        let detail = json!({ "import": import_id, "line": line, "read_on": day, "jump": context });
-        audit::record(&mut tx, &source.actor, "readings.jump_confirmed", audit::Subject::Meter(meter), detail).await?;
-    }
     tx.commit().await?;
-    Ok(ImportResult { import_id, lines: total, accepted, rejected: refusals.list })
+    Ok(ImportResult { import_id, lines: total, accepted, rejected: checked.refusals.list })
 }
 
 /// The meters named, within the sender's regions, by number.
@@ -475,7 +515,7 @@ async fn drop_duplicate_intervals(
 
 /// An import's stations as stored: `,PD01,MH02,` (commas around each code, so one code is
 /// found with `LIKE '%,' || code || ',%'`), or NULL for every station.
-fn stored_regions(regions: &[String]) -> Option<String> {
+pub(super) fn stored_regions(regions: &[String]) -> Option<String> {
     if regions.is_empty() {
         return None;
     }
@@ -483,42 +523,4 @@ fn stored_regions(regions: &[String]) -> Option<String> {
     sorted.sort();
     sorted.dedup();
     Some(format!(",{},", sorted.join(",")))
-}
-
-/// Recent imports the caller may see, newest first: staff limited to stations
-/// (`regions`, empty for every station) see the imports made within them only
-/// (`shared::roles::stations::covers_all_of`: an import for every station is beyond them).
-pub async fn recent(state: &AppState, regions: &[String]) -> Outcome<Vec<ImportSummary>> {
-    let mut sql = "SELECT i.id, i.source, i.file_name, i.actor, i.lines, i.accepted, i.rejected, i.created_at
-           FROM reading_imports i"
-        .to_owned();
-    if !shared::roles::stations::covers_every(regions) {
-        // Within the caller's stations: limited to some, and to none of the others.
-        let places: Vec<String> = (1..=regions.len()).map(|n| format!("${n}")).collect();
-        sql.push_str(&format!(
-            " WHERE i.regions IS NOT NULL AND NOT EXISTS (SELECT 1 FROM regions r
-               WHERE i.regions LIKE '%,' || r.code || ',%' AND r.code NOT IN ({}))",
-            places.join(", ")
-        ));
-    }
-    sql.push_str(" ORDER BY i.id DESC LIMIT 50");
-    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
-    for region in regions {
-        query = query.bind(region);
-    }
-    let rows = query.fetch_all(state.db.pool()).await?;
-    rows.iter()
-        .map(|row| {
-            Ok(ImportSummary {
-                id: row.try_get("id")?,
-                source: row.try_get("source")?,
-                file_name: row.try_get("file_name")?,
-                actor: row.try_get("actor")?,
-                lines: row.try_get::<i64, _>("lines")?.max(0) as u64,
-                accepted: row.try_get::<i64, _>("accepted")?.max(0) as u64,
-                rejected: row.try_get::<i64, _>("rejected")?.max(0) as u64,
-                created_at: utc(row.try_get("created_at")?),
-            })
-        })
-        .collect()
 }

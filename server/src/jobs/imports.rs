@@ -1,0 +1,42 @@
+//! The readings-import worker every server runs: it imports queued readings files a chunk
+//! at a time. Imports are claimed through the database, so any number of servers can run
+//! it side by side; an import a dead server held is taken over when its lease expires and
+//! goes on from its last committed chunk.
+
+use std::time::Duration;
+
+use tokio::sync::watch;
+
+use super::pause;
+use crate::services::billing::imports::{self, Settings, owner};
+use crate::state::AppState;
+
+/// Works imports until none is free.
+async fn work(state: &AppState) {
+    loop {
+        match imports::work_one(state, owner(), &Settings::of(&state.config)).await {
+            Ok(true) => continue,
+            Ok(false) => break,
+            Err(error) => {
+                tracing::warn!(?error, "readings import stopped; it resumes when its lease expires");
+                break;
+            }
+        }
+    }
+}
+
+/// Starts working at once (after an upload) rather than at the next round.
+pub fn kick(state: &AppState) {
+    let state = state.clone();
+    tokio::spawn(async move { work(&state).await });
+}
+
+/// The worker's loop.
+pub async fn run(state: AppState, mut stopped: watch::Receiver<bool>) {
+    loop {
+        work(&state).await;
+        if !pause(&mut stopped, Duration::from_secs(state.config.import_interval_secs)).await {
+            break;
+        }
+    }
+}
