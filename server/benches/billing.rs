@@ -8,8 +8,8 @@
 use std::time::Instant;
 
 use gridhall::config::Config;
-use gridhall::services::billing::readings::{self, Lines, Source};
-use gridhall::services::billing::readings_file;
+use gridhall::services::billing::imports;
+use gridhall::services::billing::readings::Source;
 use gridhall::services::billing::run::{self, Settings};
 use gridhall::services::billing::sql::{Cell, insert_rows};
 use gridhall::{AppState, db::Db};
@@ -98,11 +98,11 @@ async fn measure(label: &str, url: &str, folder: &tempfile::TempDir) {
     let month = fill(&state).await;
     let n = accounts();
 
-    // The readings file: parse and import, every line checked against its meter's history.
+    // The readings file as an upload: read once and queued, then imported by a worker a
+    // chunk of lines per transaction, every line checked against its meter's history.
     let closing = month.checked_add_months(chrono::Months::new(1)).expect("month");
     let file = closing_file(n, closing);
     let started = Instant::now();
-    let parsed = readings_file::parse(&file).expect("file");
     let source = Source {
         kind: "csv",
         file_name: Some("bench.csv".into()),
@@ -110,15 +110,12 @@ async fn measure(label: &str, url: &str, folder: &tempfile::TempDir) {
         regions: vec![],
         locale: shared::Locale::En,
     };
-    let lines = Lines {
-        readings: parsed.readings,
-        intervals: parsed.intervals,
-        rejected: parsed.bad_lines,
-        confirm_jumps: false,
-    };
-    let result = readings::import(&state, source, lines).await.expect("import");
+    let queued = imports::queue_file(&state, source, file).await.expect("queued");
+    let settings = imports::Settings::of(&state.config);
+    assert!(imports::work_one(&state, "bench", &settings).await.expect("import"));
     let import = started.elapsed();
-    assert_eq!(result.accepted as usize, n, "{:?}", result.rejected.first());
+    let done = imports::detail(&state, &[], queued.id).await.expect("detail");
+    assert_eq!(done.import.accepted as usize, n, "{:?}", done.rejections.first());
 
     // The run.
     let period = format!("{}", month.format("%Y-%m"));

@@ -268,7 +268,7 @@ async fn every_route_answers_every_caller_as_expected(server: TestServer) {
             json!({"email": "viewer@huadong.example", "display_name": "Viewer", "role": "viewer"}),
         )
         .await;
-    assert_eq!(invited.status, StatusCode::CREATED);
+    assert_eq!(invited.status, StatusCode::ACCEPTED);
     let mail = server.mail.wait_for("viewer@huadong.example", "", std::time::Duration::from_secs(15)).await;
     let token = mail.token(&server.url("/welcome")).expect("invitation");
     server.post(&As::Anonymous, "/api/v1/auth/password/reset", json!({"token": token, "password": password})).await;

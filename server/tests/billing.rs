@@ -1401,10 +1401,27 @@ async fn csv_exports_never_run_a_formula(server: TestServer) {
 /// colleague who has not accepted yet sees it in the portal, but gets no email).
 async fn a_held_bill_is_released_and_told_once_to_confirmed_addresses(server: TestServer) {
     let p = people(&server).await;
-    let invite = json!({"email": "not.yet@huadong.example", "display_name": "未确认", "role": "viewer"});
-    let invited = server.post(&p.org_admin, "/api/v1/org/members", invite).await;
-    assert_eq!(invited.status, StatusCode::CREATED, "{}", invited.body);
-    let invitee = invited.body["user_id"].as_i64().expect("id");
+    // A colleague invited before invitations were kept by address (migration 0010) has a
+    // login and a membership but no confirmed address until they accept.
+    let org_id: i64 =
+        sqlx::query_scalar("SELECT org_id FROM org_members m JOIN users u ON u.id = m.user_id WHERE u.email = $1")
+            .bind(demo::ORG_ADMIN)
+            .fetch_one(server.state.db.pool())
+            .await
+            .expect("org");
+    let invitee: i64 = sqlx::query_scalar(
+        "INSERT INTO users (kind, email, display_name, language, email_notices, created_at)
+         VALUES ('enterprise', 'not.yet@huadong.example', '未确认', 'zh-CN', 'bills', 0) RETURNING id",
+    )
+    .fetch_one(server.state.db.pool())
+    .await
+    .expect("invitee");
+    sqlx::query("INSERT INTO org_members (user_id, org_id, role, created_at) VALUES ($1, $2, 'viewer', 0)")
+        .bind(invitee)
+        .bind(org_id)
+        .execute(server.state.db.pool())
+        .await
+        .expect("member");
     read_meters(&server, &p.operator).await;
     let account = demo::CUSTOMER_ACCOUNT;
     let hold = json!({"hold": true, "reason": "核查表计"});
@@ -1440,7 +1457,7 @@ async fn a_held_bill_is_released_and_told_once_to_confirmed_addresses(server: Te
     assert!(invitee_notices >= 1, "the company's bills are noticed in the portal");
     let invitee_mail =
         count(&server, "SELECT CAST(COUNT(*) AS BIGINT) FROM outbox WHERE recipient = 'not.yet@huadong.example'").await;
-    assert_eq!(invitee_mail, 1, "only the invitation goes to an address nobody has confirmed");
+    assert_eq!(invitee_mail, 0, "no bill email goes to an address nobody has confirmed");
 }
 
 /// Issue 11, point 14: every audit subject is `kind:id`; imports, an operator's override of
@@ -1616,8 +1633,9 @@ async fn a_file_import_resumes_after_its_worker_dies_midway(server: TestServer) 
     // Whichever claimed it stopped after two chunks (or none) and left its lease behind.
     let detail = server.read(&p.operator, &format!("/api/v1/staff/readings/imports/{}", queued.id)).await.body;
     assert_eq!(detail["import"]["status"], "running", "{detail}");
+    // Two chunks of three line numbers: lines 2–3 (the header is line 1), then 4–6.
     let processed = detail["import"]["processed"].as_u64().expect("processed");
-    assert!(processed == 6 || processed == 0, "{detail}");
+    assert!(processed == 5 || processed == 0, "{detail}");
     assert!(
         !imports::work_one(&server.state, "third", &Settings::of(&server.state.config)).await.expect("work"),
         "nobody takes an import while its lease lasts"
@@ -1663,9 +1681,11 @@ async fn a_large_file_imports_in_the_background_while_logins_go_on(server: TestS
     let logins = server.demo_logins().await;
     gridhall::demo::billing::install(&server.state).await.expect("demo billing");
     let operator = server.demo_login(&logins, demo::BILLING_OPERATOR).await;
-    // Quarter-hour data of the interval-metered site from 1980 on: 64 MB of lines.
+    // Quarter-hour data of the interval-metered site from 1969 on: 64 MB of lines, 56
+    // years (the quarter hours China's clocks skipped in the summers of 1986–1991 are
+    // refused as times that did not exist).
     let mut file = b"meter_no,starts_at,kwh\n".to_vec();
-    let start = NaiveDate::from_ymd_opt(1980, 1, 1).expect("day").and_hms_opt(0, 0, 0).expect("time");
+    let start = NaiveDate::from_ymd_opt(1969, 1, 1).expect("day").and_hms_opt(0, 0, 0).expect("time");
     let mut lines = 0u64;
     while file.len() < 64 * 1024 * 1024 - 64 {
         let at = start + chrono::Duration::minutes(15 * lines as i64);
@@ -1722,10 +1742,14 @@ async fn a_large_file_imports_in_the_background_while_logins_go_on(server: TestS
     assert!(during >= 3, "logins were answered while the import ran: {during}");
     let done = wait_imported_for(&server, &operator, id, Duration::from_secs(900)).await.body;
     eprintln!("64 MB ({lines} lines) imported in {:?}", started.elapsed());
-    assert_eq!(done["import"]["status"], "done", "{done}");
-    assert_eq!(done["import"]["accepted"].as_u64(), Some(lines), "{done}");
+    let import = &done["import"];
+    assert_eq!(import["status"], "done", "{import}");
+    let (accepted, rejected) = (import["accepted"].as_u64().unwrap_or(0), import["rejected"].as_u64().unwrap_or(0));
+    assert_eq!((import["processed"].as_u64(), accepted + rejected), (Some(lines), lines), "{import}");
+    assert_eq!(rejected, 6 * 4, "the four skipped quarter hours of six summers: {import}");
+    assert!(done["rejections"].as_array().is_some_and(|r| r.iter().all(|r| r["reason"] == "bad_date")));
     let stored = "SELECT COUNT(*) FROM interval_readings WHERE import_id IS NOT NULL";
-    assert_eq!(count(&server, stored).await as u64, lines);
+    assert_eq!(count(&server, stored).await as u64, accepted, "each accepted line stored once");
 }
 
 /// Follows an import until it is done (or failed), for at most `limit`.

@@ -16,7 +16,9 @@ use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 use shared::api::ErrorCode;
 use shared::api::applications::Timeliness;
-use shared::api::billing::{AdjustmentDecision, AdjustmentStatus, BillStatus, ExceptionKind, RejectReason, RunStatus};
+use shared::api::billing::{
+    AdjustmentDecision, AdjustmentStatus, BillStatus, ExceptionKind, ImportStatus, RejectReason, RunStatus,
+};
 use shared::connection::{ApplicationKind, ApplicationStatus, CustomerClass, Party, Step, StepState, Voltage, Waiting};
 use shared::i18n::Locale;
 use shared::roles::{Notice, OrgRole, StaffRole, TokenScope, UserKind};
@@ -112,6 +114,7 @@ fn registry() -> Vec<Names> {
         names!(AdjustmentStatus, AdjustmentStatus::ALL),
         names!(AdjustmentDecision, AdjustmentDecision::ALL),
         names!(RunStatus, RunStatus::ALL),
+        names!(ImportStatus, ImportStatus::ALL),
         names!(ExceptionKind, ExceptionKind::ALL),
         names!(ServiceArea, ServiceArea::ALL),
         names!(LimitUnit, LimitUnit::ALL),

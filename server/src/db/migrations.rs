@@ -58,6 +58,18 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../../../migrations/sqlite/0009_second_factor.sql"),
         include_str!("../../../migrations/postgres/0009_second_factor.sql"),
     ),
+    (
+        10,
+        "organisation invitations kept by address",
+        include_str!("../../../migrations/sqlite/0010_org_invitations.sql"),
+        include_str!("../../../migrations/postgres/0010_org_invitations.sql"),
+    ),
+    (
+        11,
+        "readings files imported in the background",
+        include_str!("../../../migrations/sqlite/0011_background_imports.sql"),
+        include_str!("../../../migrations/postgres/0011_background_imports.sql"),
+    ),
 ];
 
 /// The migrator for a backend.
