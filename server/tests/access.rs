@@ -752,7 +752,7 @@ async fn inviting_answers_alike_whether_or_not_the_address_has_a_login(server: T
             .await
             .expect("count");
     assert_eq!(withdrawn_entries, 1);
-    let second = server.mail.all().into_iter().filter(|m| m.to.iter().any(|to| to == "free@example.com")).last();
+    let second = server.mail.all().into_iter().rfind(|m| m.to.iter().any(|to| to == "free@example.com"));
     let second_link = second.and_then(|m| m.token(&server.url("/welcome"))).expect("second link");
     let gone = server
         .post(&As::Anonymous, "/api/v1/auth/password/reset", json!({"token": second_link, "password": PASSWORD}))
