@@ -8,6 +8,7 @@
 //! is free, so on SQLite logins and other writes go on during a 64 MB import.
 
 use std::sync::OnceLock;
+use std::time::{Duration, Instant};
 
 use serde_json::json;
 use shared::Locale;
@@ -18,6 +19,7 @@ use sqlx::any::AnyRow;
 
 use super::readings::{self, Lines, Source, stored_regions};
 use super::readings_file::{self, ParsedFile};
+use crate::config::Backend;
 use crate::services::{Actor, Fail, Outcome, audit, utc};
 use crate::state::AppState;
 
@@ -196,13 +198,23 @@ pub async fn work_one(state: &AppState, owner: &str, settings: &Settings) -> Out
         if settings.stop_after_chunks.is_some_and(|stop| chunks >= stop) {
             return Ok(true);
         }
-        let more = import_chunk(state, &mut import, &parsed, last_line, owner, settings).await?;
+        let (more, held) = import_chunk(state, &mut import, &parsed, last_line, owner, settings).await?;
         if !more {
             return Ok(true);
         }
         chunks += 1;
-        // Let whatever waited for the database (a login, a payment) go first.
-        tokio::task::yield_now().await;
+        make_way(state, held).await;
+    }
+}
+
+/// Lets whatever waited for the database (a login, a payment) go first. SQLite has one
+/// writer, and a waiting writer polls with growing sleeps (its busy handler), so back-to-back
+/// chunks would starve it: the worker rests as long as its chunk held the write lock, which
+/// keeps the lock free at least half of the time. PostgreSQL locks rows, not the database.
+async fn make_way(state: &AppState, held: Duration) {
+    match state.db.backend() {
+        Backend::Sqlite => tokio::time::sleep(held.clamp(Duration::from_millis(2), Duration::from_millis(250))).await,
+        Backend::Postgres => tokio::task::yield_now().await,
     }
 }
 
@@ -224,9 +236,9 @@ fn lines_between(parsed: &ParsedFile, after: u64, upto: u64) -> Lines {
     }
 }
 
-/// Checks and stores the next chunk of lines; answers whether more remain. The last
-/// chunk finishes the import: its status, the audit entry and the file's removal commit
-/// with it.
+/// Checks and stores the next chunk of lines; answers whether more remain, and how long
+/// its transaction held the database. The last chunk finishes the import: its status, the
+/// audit entry and the file's removal commit with it.
 async fn import_chunk(
     state: &AppState,
     import: &mut Claimed,
@@ -234,13 +246,14 @@ async fn import_chunk(
     last_line: u64,
     owner: &str,
     settings: &Settings,
-) -> Outcome<bool> {
+) -> Outcome<(bool, Duration)> {
     let upto = import.cursor.saturating_add(settings.chunk_lines.max(1));
     let lines = lines_between(parsed, import.cursor, upto);
     let count = (lines.readings.len() + lines.intervals.len() + lines.rejected.len()) as i64;
     let checked = readings::check(state, &import.source, &lines).await?;
     let now = state.clock.seconds();
     let finished = upto >= last_line;
+    let began = Instant::now();
     let mut tx = state.db.begin().await?;
     readings::store(&mut tx, import.id, &import.source, &checked, now).await?;
     let moved = sqlx::query(
@@ -263,7 +276,7 @@ async fn import_chunk(
     if moved != 1 {
         // Another server took the import over (this one stalled past its lease): leave it.
         tracing::warn!(import = import.id, "readings import lease lost; chunk rolled back");
-        return Ok(false);
+        return Ok((false, began.elapsed()));
     }
     if finished {
         let row = sqlx::query(
@@ -286,11 +299,12 @@ async fn import_chunk(
             .await?;
     }
     tx.commit().await?;
+    let held = began.elapsed();
     if finished {
         tracing::info!(import = import.id, "readings import done");
     }
     import.cursor = upto;
-    Ok(!finished)
+    Ok((!finished, held))
 }
 
 /// Marks an import whose file cannot be read again as failed (what was stored stays).
