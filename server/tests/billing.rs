@@ -107,15 +107,7 @@ async fn upload(server: &TestServer, who: &As, name: &str, bytes: Vec<u8>, langu
 
 /// Follows an import until it is done (or failed); answers its detail.
 async fn wait_imported(server: &TestServer, who: &As, id: i64) -> Answer {
-    for _ in 0..1200 {
-        let detail = server.read(who, &format!("/api/v1/staff/readings/imports/{id}")).await;
-        assert_eq!(detail.status, StatusCode::OK, "{}", detail.body);
-        if detail.body["import"]["status"] != "queued" && detail.body["import"]["status"] != "running" {
-            return detail;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("import {id} did not finish in two minutes");
+    wait_imported_for(server, who, id, Duration::from_secs(120)).await
 }
 
 /// Readings that close the last period for four of the six demo meters: the
@@ -1761,6 +1753,6 @@ async fn wait_imported_for(server: &TestServer, who: &As, id: i64, limit: Durati
             return detail;
         }
         assert!(std::time::Instant::now() < until, "import {id} unfinished: {}", detail.body);
-        tokio::time::sleep(Duration::from_millis(500)).await;
+        tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }

@@ -3,28 +3,21 @@
 //! number of servers can run it side by side; a run a dead server held is taken over when
 //! its lease expires.
 
-use std::sync::OnceLock;
 use std::time::Duration;
 
 use tokio::sync::watch;
 
-use super::pause;
+use super::{lease_owner, pause};
 use crate::services::billing::run::{self, Settings};
 use crate::state::AppState;
 
 /// How often it asks the schedule for new runs, in rounds of the worker's interval.
 const SCHEDULE_EVERY: u32 = 12;
 
-/// This process's name as a lease holder.
-fn owner() -> &'static str {
-    static OWNER: OnceLock<String> = OnceLock::new();
-    OWNER.get_or_init(|| format!("{}-{}", std::process::id(), uuid::Uuid::new_v4().simple()))
-}
-
 /// Works runs until none is free.
 async fn work(state: &AppState) {
     loop {
-        match run::work_one(state, owner(), &Settings::default()).await {
+        match run::work_one(state, lease_owner(), &Settings::default()).await {
             Ok(true) => continue,
             Ok(false) => break,
             Err(error) => {

@@ -7,14 +7,14 @@ use std::time::Duration;
 
 use tokio::sync::watch;
 
-use super::pause;
-use crate::services::billing::imports::{self, Settings, owner};
+use super::{lease_owner, pause};
+use crate::services::billing::imports::{self, Settings};
 use crate::state::AppState;
 
 /// Works imports until none is free.
 async fn work(state: &AppState) {
     loop {
-        match imports::work_one(state, owner(), &Settings::of(&state.config)).await {
+        match imports::work_one(state, lease_owner(), &Settings::of(&state.config)).await {
             Ok(true) => continue,
             Ok(false) => break,
             Err(error) => {

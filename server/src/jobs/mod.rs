@@ -45,6 +45,12 @@ impl Jobs {
     }
 }
 
+/// This process's name as a holder of leases (billing runs, readings imports).
+pub fn lease_owner() -> &'static str {
+    static OWNER: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    OWNER.get_or_init(|| format!("{}-{}", std::process::id(), uuid::Uuid::new_v4().simple()))
+}
+
 /// Sleeps for `duration` unless told to stop first; answers whether to go on.
 pub(crate) async fn pause(stopped: &mut watch::Receiver<bool>, duration: std::time::Duration) -> bool {
     if *stopped.borrow() {

@@ -7,7 +7,6 @@
 //! the cursor, and two servers never store one chunk twice. Between chunks the database
 //! is free, so on SQLite logins and other writes go on during a 64 MB import.
 
-use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use serde_json::json;
@@ -39,12 +38,6 @@ impl Settings {
     pub fn of(config: &crate::config::Config) -> Settings {
         Settings { lease_seconds: 120, chunk_lines: config.import_chunk_lines, stop_after_chunks: None }
     }
-}
-
-/// This process's name as a lease holder.
-pub fn owner() -> &'static str {
-    static OWNER: OnceLock<String> = OnceLock::new();
-    OWNER.get_or_init(|| format!("{}-{}", std::process::id(), uuid::Uuid::new_v4().simple()))
 }
 
 const SUMMARY_COLUMNS: &str = "i.id, i.source, i.file_name, i.actor, i.lines, i.accepted, i.rejected, i.created_at,
