@@ -16,7 +16,7 @@ use shared::api::billing::{ImportDetail, ImportStatus, ImportSummary, RejectReas
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use super::readings::{self, Lines, Source, stored_regions};
+use super::readings::{self, Lines, Source};
 use super::readings_file::{self, ParsedFile};
 use crate::config::Backend;
 use crate::services::{Actor, Fail, Outcome, audit, utc};
@@ -67,25 +67,11 @@ fn summary_from_row(row: &AnyRow) -> Result<ImportSummary, sqlx::Error> {
 pub async fn queue_file(state: &AppState, source: Source, bytes: Vec<u8>) -> Outcome<ImportSummary> {
     let (bytes, parsed) = parse_off_thread(bytes).await?;
     let parsed = parsed?;
-    let lines = (parsed.readings.len() + parsed.intervals.len() + parsed.bad_lines.len()) as i64;
+    let lines = (parsed.readings.len() + parsed.intervals.len() + parsed.bad_lines.len()) as u64;
     tracing::info!(encoding = parsed.encoding, lines, "readings file queued");
     let now = state.clock.seconds();
     let mut tx = state.db.begin().await?;
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO reading_imports (source, file_name, actor, lines, accepted, rejected, created_at, regions,
-                                      status, cursor, processed, actor_id, actor_ip, language)
-         VALUES ('csv', $1, $2, $3, 0, 0, $4, $5, 'queued', 0, 0, $6, $7, $8) RETURNING id",
-    )
-    .bind(&source.file_name)
-    .bind(&source.actor.label)
-    .bind(lines)
-    .bind(now)
-    .bind(stored_regions(&source.regions))
-    .bind(source.actor.user_id)
-    .bind(&source.actor.ip)
-    .bind(source.locale.tag())
-    .fetch_one(&mut *tx)
-    .await?;
+    let id = readings::record_import(&mut tx, &source, lines, None, now).await?;
     let row =
         sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {SUMMARY_COLUMNS} FROM reading_imports i WHERE i.id = $1")))
             .bind(id)

@@ -9,8 +9,8 @@ use chrono::{NaiveDate, TimeZone};
 use serde_json::json;
 use shared::Locale;
 use shared::api::billing::{
-    ImportResult, IntervalLine, ReadingLine, RejectReason, Rejection, from_milli, parse_day, parse_interval_start,
-    parse_reading,
+    ImportResult, ImportStatus, IntervalLine, ReadingLine, RejectReason, Rejection, from_milli, parse_day,
+    parse_interval_start, parse_reading,
 };
 use shared::i18n::billing::reject_reason;
 use sqlx::{AnyConnection, Row};
@@ -281,6 +281,41 @@ pub(super) async fn store(
     Ok(())
 }
 
+/// Records an import of `lines` lines: finished with its counts (`done`), or queued for
+/// the background worker (`None`). Answers its id.
+pub(super) async fn record_import(
+    tx: &mut AnyConnection,
+    source: &Source,
+    lines: u64,
+    done: Option<(u64, u64)>,
+    now: i64,
+) -> Outcome<i64> {
+    let (accepted, rejected) = done.unwrap_or((0, 0));
+    let status = if done.is_some() { ImportStatus::Done } else { ImportStatus::Queued };
+    let id = sqlx::query_scalar(
+        "INSERT INTO reading_imports (source, file_name, actor, lines, accepted, rejected, created_at, regions,
+                                      status, cursor, processed, finished_at, actor_id, actor_ip, language)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 0, $10, $11, $12, $13, $14) RETURNING id",
+    )
+    .bind(source.kind)
+    .bind(&source.file_name)
+    .bind(&source.actor.label)
+    .bind(lines as i64)
+    .bind(accepted as i64)
+    .bind(rejected as i64)
+    .bind(now)
+    .bind(stored_regions(&source.regions))
+    .bind(status.as_str())
+    .bind(if done.is_some() { lines as i64 } else { 0 })
+    .bind(done.map(|_| now))
+    .bind(source.actor.user_id)
+    .bind(&source.actor.ip)
+    .bind(source.locale.tag())
+    .fetch_one(tx)
+    .await?;
+    Ok(id)
+}
+
 /// Checks and stores lines of readings at once, in one transaction (lines typed in or
 /// posted as JSON, bounded by the body limit; files go through [`super::imports`]).
 pub async fn import(state: &AppState, source: Source, lines: Lines) -> Outcome<ImportResult> {
@@ -289,24 +324,7 @@ pub async fn import(state: &AppState, source: Source, lines: Lines) -> Outcome<I
     let checked = check(state, &source, &lines).await?;
     let accepted = checked.accepted();
     let mut tx = state.db.begin().await?;
-    let import_id: i64 = sqlx::query_scalar(
-        "INSERT INTO reading_imports (source, file_name, actor, lines, accepted, rejected, created_at, regions,
-                                      status, cursor, processed, finished_at, actor_id, actor_ip, language)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'done', 0, $4, $7, $9, $10, $11) RETURNING id",
-    )
-    .bind(source.kind)
-    .bind(&source.file_name)
-    .bind(&source.actor.label)
-    .bind(total as i64)
-    .bind(accepted as i64)
-    .bind(checked.rejected() as i64)
-    .bind(now)
-    .bind(stored_regions(&source.regions))
-    .bind(source.actor.user_id)
-    .bind(&source.actor.ip)
-    .bind(source.locale.tag())
-    .fetch_one(&mut *tx)
-    .await?;
+    let import_id = record_import(&mut tx, &source, total, Some((accepted, checked.rejected())), now).await?;
     store(&mut tx, import_id, &source, &checked, now).await?;
     let detail = json!({
         "source": source.kind,
@@ -515,7 +533,7 @@ async fn drop_duplicate_intervals(
 
 /// An import's stations as stored: `,PD01,MH02,` (commas around each code, so one code is
 /// found with `LIKE '%,' || code || ',%'`), or NULL for every station.
-pub(super) fn stored_regions(regions: &[String]) -> Option<String> {
+fn stored_regions(regions: &[String]) -> Option<String> {
     if regions.is_empty() {
         return None;
     }
