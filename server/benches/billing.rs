@@ -93,7 +93,7 @@ async fn measure(label: &str, url: &str, folder: &tempfile::TempDir) {
     let mut config = Config::with_database(url.parse().expect("url"));
     config.site_root = folder.path().join("site");
     let db = Db::connect(&config).await.expect("database");
-    db.migrate().await.expect("migrate");
+    gridhall::startup::prepare_database(&db).await.expect("migrate");
     let state = AppState::with_db(config, db);
     let month = fill(&state).await;
     let n = accounts();

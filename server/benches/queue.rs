@@ -86,7 +86,7 @@ async fn prepare(url: &str, folder: &tempfile::TempDir) -> (Router, String, Stri
     let mut config = Config::with_database(url.parse().expect("url"));
     config.site_root = folder.path().join("site");
     let db = Db::connect(&config).await.expect("database");
-    db.migrate().await.expect("migrate");
+    gridhall::startup::prepare_database(&db).await.expect("migrate");
     let logins = gridhall::demo::people::load(&db).await.expect("demo people");
     fill(&db).await;
     let app = http::router(AppState::with_db(config, db));

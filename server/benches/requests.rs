@@ -22,7 +22,7 @@ async fn app(folder: &tempfile::TempDir) -> Router {
     let url = format!("sqlite://{}/bench.db", folder.path().display());
     let config = Config::with_database(url.parse().expect("url"));
     let db = Db::connect(&config).await.expect("database");
-    db.migrate().await.expect("migrate");
+    gridhall::startup::prepare_database(&db).await.expect("migrate");
     http::router(AppState::with_db(config, db))
 }
 

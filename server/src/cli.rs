@@ -93,13 +93,13 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Serve => serve::run(config).await,
         Command::Migrate => {
             let db = db::Db::connect(&config).await?;
-            db.migrate().await?;
+            crate::startup::prepare_database(&db).await?;
             tracing::info!("migrations applied");
             Ok(())
         }
         Command::Demo { logins_file } => {
             let db = db::Db::connect(&config).await?;
-            db.migrate().await?;
+            crate::startup::prepare_database(&db).await?;
             let report = demo::load(&db).await?;
             let applications = demo::applications::load(&db, &config).await?;
             let bills = demo::billing::load(&crate::AppState::with_db(config.clone(), db.clone())).await?;
@@ -117,7 +117,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Admin { action: AdminCommand::Create { email, name, language } } => {
             let db = db::Db::connect(&config).await?;
-            db.migrate().await?;
+            crate::startup::prepare_database(&db).await?;
             let actor =
                 crate::services::Actor { user_id: None, label: "command line".to_owned(), ip: "local".to_owned() };
             let request = shared::api::staff::CreateStaffRequest {

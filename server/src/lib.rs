@@ -7,6 +7,7 @@
 pub mod cli;
 pub mod clock;
 pub mod config;
+pub mod context;
 pub mod db;
 pub mod demo;
 pub mod http;
@@ -14,6 +15,7 @@ pub mod jobs;
 pub mod mail;
 pub mod serve;
 pub mod services;
+pub mod startup;
 pub mod state;
 pub mod telemetry;
 

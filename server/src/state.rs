@@ -1,38 +1,44 @@
-//! What every request handler shares.
+//! What every request handler shares: the services' context, plus what only the HTTP layer
+//! needs (the Leptos options and the request metrics).
 
+use std::ops::Deref;
 use std::sync::Arc;
 
 use axum::extract::FromRef;
 use leptos::config::{Env, LeptosOptions};
 
-use crate::clock::Clock;
 use crate::config::Config;
+use crate::context::Ctx;
 use crate::db::Db;
-use crate::services::commitments::CommitmentCache;
 use crate::telemetry::Metrics;
 
 /// The application's shared state: cheap to clone.
+///
+/// It dereferences to the services' [`Ctx`], so a handler hands `&state` to a service and
+/// reads `state.db` or `state.clock` as the services do; services never see the rest.
 #[derive(Clone, Debug)]
 pub struct AppState {
-    /// The database.
-    pub db: Db,
-    /// The configuration it was started with.
-    pub config: Arc<Config>,
+    /// The services' context: database, clock, configuration, cached configuration rows.
+    pub ctx: Ctx,
     /// Where the built site is and how the pages load it.
     pub leptos_options: LeptosOptions,
     /// Request metrics.
     pub metrics: Arc<Metrics>,
-    /// This server's copy of the service commitments.
-    pub commitments: Arc<CommitmentCache>,
-    /// The clock deadlines run on (moved forward by tests).
-    pub clock: Arc<Clock>,
+}
+
+impl Deref for AppState {
+    type Target = Ctx;
+
+    fn deref(&self) -> &Ctx {
+        &self.ctx
+    }
 }
 
 impl AppState {
-    /// Opens and migrates the database and prepares everything a request needs.
+    /// Opens and prepares the database and everything a request needs.
     pub async fn init(config: Config) -> anyhow::Result<AppState> {
         let db = Db::connect(&config).await?;
-        db.migrate().await?;
+        crate::startup::prepare_database(&db).await?;
         Ok(AppState::with_db(config, db))
     }
 
@@ -50,14 +56,7 @@ impl AppState {
                 Env::PROD
             })
             .build();
-        AppState {
-            db,
-            config: Arc::new(config),
-            leptos_options,
-            metrics: Arc::new(Metrics::new()),
-            commitments: Arc::new(CommitmentCache::default()),
-            clock: Arc::new(Clock::default()),
-        }
+        AppState { ctx: Ctx::new(config, db), leptos_options, metrics: Arc::new(Metrics::new()) }
     }
 }
 

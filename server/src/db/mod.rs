@@ -1,7 +1,9 @@
 //! The database: one pool and one SQL code path over SQLite and PostgreSQL (sqlx's `Any`
 //! driver), chosen by the URL. Only the migrations differ per backend.
 
+pub mod calendar;
 pub mod commitments;
+pub mod decode;
 mod migrations;
 
 use std::path::Path;
@@ -60,11 +62,10 @@ impl Db {
         Ok(Db { pool, backend })
     }
 
-    /// Applies the backend's pending migrations, then writes the shipped calendar years the
-    /// database lacks (they are data in `shared`, not SQL).
+    /// Applies the backend's pending migrations. Start-up (`crate::startup`) then writes the
+    /// data that ships in the binary.
     pub async fn migrate(&self) -> anyhow::Result<()> {
-        migrations::migrator(self.backend).run(&self.pool).await.context("cannot migrate the database")?;
-        crate::services::calendar::ensure_official(self).await.context("cannot write the official calendars")
+        migrations::migrator(self.backend).run(&self.pool).await.context("cannot migrate the database")
     }
 
     /// The versions of the migrations this binary knows that the database lacks.

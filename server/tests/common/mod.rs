@@ -127,7 +127,7 @@ impl TestServer {
         config.document_dir = folder.path().join("documents");
         configure(&mut config);
         let db = Db::connect(&config).await.expect("open test database");
-        db.migrate().await.expect("migrate test database");
+        gridhall::startup::prepare_database(&db).await.expect("migrate test database");
         let state = AppState::with_db(config, db);
         let (shutdown, stop) = oneshot::channel::<()>();
         let handle = tokio::spawn(gridhall::serve::serve(listener, state.clone(), async move {
