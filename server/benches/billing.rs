@@ -26,7 +26,7 @@ fn accounts() -> usize {
 /// Accounts on the residential tiered tariff (reading day 1) with a meter and an opening
 /// reading; answers the first day of the period billed.
 async fn fill(state: &AppState) -> chrono::NaiveDate {
-    gridhall::demo::people::load(&state.db).await.expect("demo people");
+    gridhall::demo::people::load(state).await.expect("demo people");
     gridhall::demo::billing::install(state).await.expect("tariffs");
     let today = state.clock.today(state.config.time_zone);
     let this = chrono::Datelike::with_day(&today, 1).expect("first");

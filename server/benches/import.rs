@@ -39,9 +39,7 @@ fn file() -> (Vec<u8>, u64) {
 async fn login(state: &AppState, password: &str, n: u32) -> Duration {
     let actor = Actor { user_id: None, label: "bench".into(), ip: format!("10.{}.{}.1", n / 256, n % 256) };
     let started = Instant::now();
-    identity::login(&state.db, &state.config, &actor, CUSTOMER, password, "bench", None, None, &state.clock)
-        .await
-        .expect("login");
+    identity::login(state, &actor, CUSTOMER, password, "bench", None, None).await.expect("login");
     started.elapsed()
 }
 
@@ -58,7 +56,7 @@ async fn measure(label: &str, url: &str, folder: &tempfile::TempDir) {
     let db = Db::connect(&config).await.expect("database");
     gridhall::startup::prepare_database(&db).await.expect("migrate");
     let state = AppState::with_db(config, db);
-    let report = gridhall::demo::load(&state.db).await.expect("demo");
+    let report = gridhall::demo::load(&state).await.expect("demo");
     gridhall::demo::billing::install(&state).await.expect("tariffs");
     let password = report.logins.iter().find(|l| l.email == CUSTOMER).map(|l| l.password.clone()).expect("customer");
 

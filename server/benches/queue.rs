@@ -87,9 +87,10 @@ async fn prepare(url: &str, folder: &tempfile::TempDir) -> (Router, String, Stri
     config.site_root = folder.path().join("site");
     let db = Db::connect(&config).await.expect("database");
     gridhall::startup::prepare_database(&db).await.expect("migrate");
-    let logins = gridhall::demo::people::load(&db).await.expect("demo people");
-    fill(&db).await;
-    let app = http::router(AppState::with_db(config, db));
+    let state = AppState::with_db(config, db);
+    let logins = gridhall::demo::people::load(&state).await.expect("demo people");
+    fill(&state.db).await;
+    let app = http::router(state);
     let login_of = |email: &str| logins.iter().find(|l| l.email == email).expect("login").clone();
     let handler = login_of("zhou.jie@staff.gridhall.example");
     let supervisor = login_of("sun.lei@staff.gridhall.example");

@@ -34,8 +34,8 @@ async fn get(app: &Router, path: &str) -> usize {
 }
 
 /// Logs in as the demo customer; answers the `Cookie` header of the session.
-async fn session(app: &Router, state_db: &Db) -> String {
-    let logins = gridhall::demo::people::load(state_db).await.expect("demo people");
+async fn session(app: &Router, ctx: &gridhall::context::Ctx) -> String {
+    let logins = gridhall::demo::people::load(ctx).await.expect("demo people");
     let customer = logins.iter().find(|l| l.role == "customer").expect("customer");
     let body = serde_json::json!({"email": customer.email, "password": customer.password}).to_string();
     let request = Request::post("/api/v1/auth/login")
@@ -59,11 +59,13 @@ fn requests(c: &mut Criterion) {
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
     let folder = tempfile::tempdir().expect("folder");
     let app = runtime.block_on(app(&folder));
-    let db = runtime.block_on(async {
+    let ctx = runtime.block_on(async {
         let url = format!("sqlite://{}/bench.db", folder.path().display());
-        Db::connect(&Config::with_database(url.parse().expect("url"))).await.expect("database")
+        let config = Config::with_database(url.parse().expect("url"));
+        let db = Db::connect(&config).await.expect("database");
+        gridhall::context::Ctx::new(config, db)
     });
-    let cookie = runtime.block_on(session(&app, &db));
+    let cookie = runtime.block_on(session(&app, &ctx));
 
     c.bench_function("locale from Cookie and Accept-Language", |b| {
         b.iter(|| {

@@ -100,9 +100,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Demo { logins_file } => {
             let db = db::Db::connect(&config).await?;
             crate::startup::prepare_database(&db).await?;
-            let report = demo::load(&db).await?;
-            let applications = demo::applications::load(&db, &config).await?;
-            let bills = demo::billing::load(&crate::AppState::with_db(config.clone(), db.clone())).await?;
+            let ctx = crate::context::Ctx::new(config, db);
+            let report = demo::load(&ctx).await?;
+            let applications = demo::applications::load(&ctx).await?;
+            let bills = demo::billing::load(&ctx).await?;
             tracing::info!(added = report.added, applications, bills, "demo data loaded");
             println!("Demo logins (new passwords, and staff authenticator secrets, at every load):");
             for login in &report.logins {
@@ -118,6 +119,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Admin { action: AdminCommand::Create { email, name, language } } => {
             let db = db::Db::connect(&config).await?;
             crate::startup::prepare_database(&db).await?;
+            let ctx = crate::context::Ctx::new(config, db);
             let actor =
                 crate::services::Actor { user_id: None, label: "command line".to_owned(), ip: "local".to_owned() };
             let request = shared::api::staff::CreateStaffRequest {
@@ -126,7 +128,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 roles: vec![shared::roles::StaffRole::Admin],
                 regions: Vec::new(),
             };
-            let (_, link) = crate::services::staff::invite(&db, &config, &actor, None, &request, language)
+            let (_, link) = crate::services::staff::invite(&ctx, &actor, None, &request, language)
                 .await
                 .map_err(|fail| anyhow::anyhow!("{}", describe(fail)))?;
             println!("Administrator created. They choose their password here (valid 72 hours, once):");

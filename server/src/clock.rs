@@ -1,6 +1,7 @@
-//! The time the rules of the trade run on (deadlines, working days, warnings). It is the
-//! system clock plus an offset that tests move forward, so a test shows a week passing
-//! without sleeping. Sessions and rate limits keep the plain system clock.
+//! The only time services read (`Ctx::now`): deadlines, working days, warnings, sessions,
+//! rate limits, audit rows, the outbox. It is the system clock plus an offset that tests
+//! move forward, so a test shows a week passing without sleeping, and everything moves
+//! with it.
 
 use std::sync::atomic::{AtomicI64, Ordering};
 
@@ -32,6 +33,21 @@ impl Clock {
     /// Moves the clock forward (tests, and a demo that shows overdue work).
     pub fn advance(&self, by: chrono::Duration) {
         self.offset_seconds.fetch_add(by.num_seconds(), Ordering::Relaxed);
+    }
+
+    /// How far this clock is from the system clock, in seconds (to put it back later).
+    pub fn offset(&self) -> i64 {
+        self.offset_seconds.load(Ordering::Relaxed)
+    }
+
+    /// Sets how far this clock is from the system clock.
+    pub fn set_offset(&self, seconds: i64) {
+        self.offset_seconds.store(seconds, Ordering::Relaxed);
+    }
+
+    /// Sets this clock to a Unix time (the demo dates its history so).
+    pub fn set(&self, seconds: i64) {
+        self.set_offset(seconds - Utc::now().timestamp());
     }
 }
 

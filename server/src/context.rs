@@ -79,9 +79,7 @@ impl Ctx {
 
     /// The working-day calendar over every year entered.
     pub async fn calendar(&self) -> Result<Arc<WorkingCalendar>, sqlx::Error> {
-        self.calendar
-            .get(|| async { Ok(WorkingCalendar::new(&db::calendar::years(&self.db).await?)) })
-            .await
+        self.calendar.get(|| async { Ok(WorkingCalendar::new(&db::calendar::years(&self.db).await?)) }).await
     }
 
     /// Forgets the cached commitments after a change, so this server answers with it at once.

@@ -347,15 +347,97 @@ pub enum Action {
 }
 
 impl Action {
-    /// Who may take the action.
+    /// Who may take the action: the party of what it records.
+    pub fn party(self) -> Party {
+        self.recorded_as().party()
+    }
+
+    /// The history row it writes.
+    pub fn recorded_as(self) -> HistoryAction {
+        match self {
+            Action::Submit => HistoryAction::Submit,
+            Action::Cancel => HistoryAction::Cancel,
+            Action::Accept => HistoryAction::Accept,
+            Action::Reject => HistoryAction::Reject,
+            Action::RequestDocuments(_) => HistoryAction::RequestDocuments,
+            Action::ProvideDocuments(_) => HistoryAction::ProvideDocuments,
+            Action::CompleteSurvey => HistoryAction::CompleteSurvey,
+            Action::IssueOffer(_) => HistoryAction::IssueOffer,
+            Action::AcceptOffer(..) => HistoryAction::AcceptOffer,
+            Action::ReadyForReview(_) => HistoryAction::Ready,
+            Action::Review(_, true) => HistoryAction::ReviewPassed,
+            Action::Review(_, false) => HistoryAction::ReviewFailed,
+            Action::Energise => HistoryAction::Energise,
+            Action::GreenChannel => HistoryAction::GreenChannel,
+        }
+    }
+}
+
+named_set! {
+    /// What a row of an application's append-only history records.
+    HistoryAction {
+        /// The draft was started.
+        Created = "created",
+        /// The customer sent it.
+        Submit = "submit",
+        /// The customer withdrew it.
+        Cancel = "cancel",
+        /// The utility accepted it.
+        Accept = "accept",
+        /// The utility refused it at acceptance.
+        Reject = "reject",
+        /// The utility asked for documents.
+        RequestDocuments = "request_documents",
+        /// The customer provided them.
+        ProvideDocuments = "provide_documents",
+        /// The utility offered a survey appointment.
+        ScheduleSurvey = "schedule_survey",
+        /// The survey was done.
+        CompleteSurvey = "complete_survey",
+        /// The scheme or contract was issued for acceptance.
+        IssueOffer = "issue_offer",
+        /// The customer accepted it.
+        AcceptOffer = "accept_offer",
+        /// The customer is ready for review or inspection.
+        Ready = "ready",
+        /// The review or inspection passed.
+        ReviewPassed = "review_passed",
+        /// It failed, with defects.
+        ReviewFailed = "review_failed",
+        /// The meter was installed and the supply energised.
+        Energise = "energise",
+        /// A supervisor put it in the green channel.
+        GreenChannel = "green_channel",
+        /// A handler was assigned.
+        Assign = "assign",
+        /// The follow-up visit was recorded.
+        FollowUp = "follow_up",
+    }
+}
+
+impl HistoryAction {
+    /// Which party did it: what the customer does is told to the handler, what the
+    /// utility does to the applicant.
     pub fn party(self) -> Party {
         match self {
-            Action::Submit
-            | Action::Cancel
-            | Action::ProvideDocuments(_)
-            | Action::AcceptOffer(..)
-            | Action::ReadyForReview(_) => Party::Customer,
-            _ => Party::Utility,
+            HistoryAction::Created
+            | HistoryAction::Submit
+            | HistoryAction::Cancel
+            | HistoryAction::ProvideDocuments
+            | HistoryAction::AcceptOffer
+            | HistoryAction::Ready => Party::Customer,
+            HistoryAction::Accept
+            | HistoryAction::Reject
+            | HistoryAction::RequestDocuments
+            | HistoryAction::ScheduleSurvey
+            | HistoryAction::CompleteSurvey
+            | HistoryAction::IssueOffer
+            | HistoryAction::ReviewPassed
+            | HistoryAction::ReviewFailed
+            | HistoryAction::Energise
+            | HistoryAction::GreenChannel
+            | HistoryAction::Assign
+            | HistoryAction::FollowUp => Party::Utility,
         }
     }
 }

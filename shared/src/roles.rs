@@ -85,6 +85,36 @@ named_set! {
     }
 }
 
+/// Who among the staff may do what: each capability is the set of staff roles that holds
+/// it. The one place these sets are written: the services check them, the server's access
+/// table (`server/src/http/policy.rs`) refuses by them, and the app's menus show by them.
+pub mod can {
+    use super::StaffRole::{self, *};
+
+    /// See connection applications (the queue, the dashboard, an application).
+    pub const READ_APPLICATIONS: &[StaffRole] = &[ConnectionHandler, Supervisor, Admin, Auditor, KeyAccountManager];
+    /// Work them: claim, act on a step, attach documents, record the follow-up visit.
+    pub const WORK_APPLICATIONS: &[StaffRole] = &[ConnectionHandler, Supervisor];
+    /// Put an application in the green channel and reassign it.
+    pub const LEAD_APPLICATIONS: &[StaffRole] = &[Supervisor];
+    /// Read bills, readings and usage: billing operators, and those who answer customers
+    /// about them or watch over them.
+    pub const READ_BILLS: &[StaffRole] = &[BillingOperator, Agent, Supervisor, KeyAccountManager, Admin, Auditor];
+    /// Import readings, run billing and correct bills.
+    pub const OPERATE_BILLING: &[StaffRole] = &[BillingOperator, Admin];
+    /// Follow billing runs and readings imports (the billing console).
+    pub const WATCH_BILLING: &[StaffRole] = &[BillingOperator, Admin, Auditor];
+    /// Read the configuration: staff, tariffs, settings, the audit log, integration tokens.
+    pub const READ_ADMINISTRATION: &[StaffRole] = &[Admin, Auditor];
+    /// Change it: staff and their roles, tariffs, the calendar, the time limits, tokens.
+    pub const ADMINISTER: &[StaffRole] = &[Admin];
+
+    /// Whether someone holding `roles` has the capability `set`.
+    pub fn any(roles: &[StaffRole], set: &[StaffRole]) -> bool {
+        roles.iter().any(|role| set.contains(role))
+    }
+}
+
 named_set! {
     /// The role of an enterprise user in their organisation.
     OrgRole {

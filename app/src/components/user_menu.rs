@@ -8,7 +8,7 @@ use leptos_router::NavigateOptions;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 use shared::api::auth::Me;
-use shared::roles::{StaffRole, UserKind};
+use shared::roles::{StaffRole, UserKind, can};
 
 use crate::api;
 use crate::components::form::Text;
@@ -31,28 +31,15 @@ fn links(me: &Me) -> Vec<(&'static str, Text)> {
             links.push(("/applications", |m| m.apply.nav_applications));
         }
         UserKind::Staff => {
-            let reads_connections = me.staff_roles.iter().any(|r| {
-                matches!(
-                    r,
-                    StaffRole::ConnectionHandler
-                        | StaffRole::Supervisor
-                        | StaffRole::Admin
-                        | StaffRole::Auditor
-                        | StaffRole::KeyAccountManager
-                )
-            });
-            if reads_connections {
+            let holds = |set: &[StaffRole]| can::any(&me.staff_roles, set);
+            if holds(can::READ_APPLICATIONS) {
                 links.push(("/staff/applications", |m| m.apply.nav_queue));
                 links.push(("/staff/connections", |m| m.apply.nav_dashboard));
             }
-            if me
-                .staff_roles
-                .iter()
-                .any(|r| matches!(r, StaffRole::BillingOperator | StaffRole::Admin | StaffRole::Auditor))
-            {
+            if holds(can::WATCH_BILLING) {
                 links.push(("/staff/billing", |m| m.bills.nav_billing));
             }
-            let reads_admin = me.staff_roles.iter().any(|r| matches!(r, StaffRole::Admin | StaffRole::Auditor));
+            let reads_admin = holds(can::READ_ADMINISTRATION);
             if reads_admin {
                 links.push(("/staff/tariffs", |m| m.bills.nav_tariffs));
                 links.push(("/staff/settings", |m| m.apply.nav_settings));

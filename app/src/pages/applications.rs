@@ -852,12 +852,12 @@ pub fn History(detail: ApplicationDetail) -> impl IntoView {
             <h2 id="history-heading">{move || t.get().apply.history}</h2>
             <ol class="history">
                 {detail.history.into_iter().map(|h| {
-                    let action = h.action.clone();
+                    let action = h.action;
                     let step = h.step;
                     view! {
-                        <li data-action=h.action.clone()>
+                        <li data-action=h.action.as_str()>
                             <time>{format_time(h.at)}</time> " " {h.actor.clone()} " · "
-                            {move || names::action(locale.get(), &action)}
+                            {move || names::action(locale.get(), action)}
                             {move || step.map(|s| format!("（{}）", names::step(locale.get(), s))).unwrap_or_default()}
                             {h.note.clone().map(|n| view! { "：" {n} })}
                         </li>

@@ -12,7 +12,6 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use shared::Locale;
 use shared::api::billing::{BillAction, BillDetail, BillStatus, BillSummary, OrgBills, UsageView};
 use shared::i18n::billing::{bill_status, line as line_label, unit};
-use shared::roles::StaffRole;
 use shared::roles::UserKind;
 
 use crate::api;
@@ -506,7 +505,7 @@ fn RebillForm(id: i64) -> impl IntoView {
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
                 let operator = session.me.await.is_ok_and(|me| {
-                    me.staff_roles.iter().any(|r| matches!(r, StaffRole::BillingOperator | StaffRole::Admin))
+                    shared::roles::can::any(&me.staff_roles, shared::roles::can::OPERATE_BILLING)
                 });
                 operator.then(|| view! { <RebillFields id /> })
             })}

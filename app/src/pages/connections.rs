@@ -13,7 +13,6 @@ use shared::api::applications::{
 };
 use shared::connection::{ApplicationStatus, CustomerClass, Step, StepState};
 use shared::i18n::connection as names;
-use shared::roles::StaffRole;
 
 use crate::api;
 use crate::components::access::AccessProblem;
@@ -282,7 +281,7 @@ fn Actions(id: i64, open: Vec<Step>, with_customer: Vec<Step>, green: bool, chan
                 // Supervisors assign to a handler by name; handlers only claim.
                 <Transition fallback=|| ()>
                     {move || Suspend::new(async move {
-                        let supervisor = session.me.await.is_ok_and(|me| me.staff_roles.contains(&StaffRole::Supervisor));
+                        let supervisor = session.me.await.is_ok_and(|me| shared::roles::can::any(&me.staff_roles, shared::roles::can::LEAD_APPLICATIONS));
                         let handlers = if supervisor { api::handlers().await.map(|h| h.handlers).unwrap_or_default() } else { Vec::new() };
                         supervisor.then(|| view! {
                             <form class="form form--inline" data-action="assign" on:submit=move |e: SubmitEvent| {

@@ -1,10 +1,10 @@
 //! The `service_commitments` table: versioned configuration rows, never edited in place.
 
-use chrono::{NaiveDate, SecondsFormat, Utc};
+use chrono::{NaiveDate, SecondsFormat};
 use shared::validation::{format_day, parse_day};
 use shared::{Commitment, LimitUnit, ServiceArea};
-use sqlx::Row;
 use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, Row};
 
 use super::Db;
 
@@ -40,8 +40,7 @@ pub struct NewVersion<'a> {
 
 /// Adds a version of a commitment (numbered after the last one) and returns its number.
 /// Earlier versions stay, so answers for past days do not change.
-pub async fn add_version(db: &Db, new: &NewVersion<'_>) -> Result<u32, sqlx::Error> {
-    let mut tx = db.begin().await?;
+pub async fn add_version(conn: &mut AnyConnection, new: &NewVersion<'_>, now: i64) -> Result<u32, sqlx::Error> {
     let (version, sort_order): (i64, i64) = {
         let row = sqlx::query(
             "SELECT CAST(COALESCE(MAX(version), 0) + 1 AS BIGINT) AS next_version,
@@ -49,7 +48,7 @@ pub async fn add_version(db: &Db, new: &NewVersion<'_>) -> Result<u32, sqlx::Err
                FROM service_commitments WHERE code = $1",
         )
         .bind(new.code)
-        .fetch_one(&mut *tx)
+        .fetch_one(&mut *conn)
         .await?;
         (row.try_get("next_version")?, row.try_get("sort_order")?)
     };
@@ -66,10 +65,9 @@ pub async fn add_version(db: &Db, new: &NewVersion<'_>) -> Result<u32, sqlx::Err
     .bind(format_day(new.effective_from))
     .bind(sort_order)
     .bind(new.source)
-    .bind(Utc::now().to_rfc3339_opts(SecondsFormat::Secs, true))
-    .execute(&mut *tx)
+    .bind(chrono::DateTime::from_timestamp(now, 0).unwrap_or_default().to_rfc3339_opts(SecondsFormat::Secs, true))
+    .execute(&mut *conn)
     .await?;
-    tx.commit().await?;
     u32::try_from(version).map_err(|e| sqlx::Error::Decode(Box::new(e)))
 }
 

@@ -14,27 +14,26 @@ use shared::roles::UserKind;
 use shared::validation::format_day;
 use sqlx::Row;
 
-use crate::config::Config;
-use crate::db::Db;
-use crate::services::applications::{Env, customer, documents, staff};
+use crate::context::Ctx;
+use crate::services::Actor;
+use crate::services::applications::{customer, documents, staff};
 use crate::services::sessions::{SessionUser, staff_grants};
-use crate::services::{Actor, calendar, now};
 
 /// A tiny valid PDF, standing in for scanned documents.
 const PDF: &[u8] = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
 
-async fn user(db: &Db, email: &str) -> anyhow::Result<SessionUser> {
+async fn user(ctx: &Ctx, email: &str) -> anyhow::Result<SessionUser> {
     let row = sqlx::query(
         "SELECT u.id, u.kind, m.org_id, m.role FROM users u LEFT JOIN org_members m ON m.user_id = u.id WHERE u.email = $1",
     )
     .bind(email)
-    .fetch_one(db.pool())
+    .fetch_one(ctx.db.pool())
     .await?;
     let id: i64 = row.try_get("id")?;
     let kind: UserKind = row.try_get::<String, _>("kind")?.parse().map_err(|_| anyhow::anyhow!("kind"))?;
     let org: Option<i64> = row.try_get("org_id")?;
     let role: Option<String> = row.try_get("role")?;
-    let (staff_roles, regions) = staff_grants(db, id).await?;
+    let (staff_roles, regions) = staff_grants(ctx, id).await?;
     Ok(SessionUser {
         user_id: id,
         kind,
@@ -91,18 +90,19 @@ fn customer_act(value: Value) -> Move {
 
 /// Loads the demo applications unless the demo customer has some already; answers how
 /// many were made.
-pub async fn load(db: &Db, config: &Config) -> anyhow::Result<usize> {
-    let resident = user(db, "zhang.wei@demo.gridhall.example").await?;
+pub async fn load(ctx: &Ctx) -> anyhow::Result<usize> {
+    let config = &ctx.config;
+    let resident = user(ctx, "zhang.wei@demo.gridhall.example").await?;
     let existing: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM applications WHERE applicant_id = $1")
         .bind(resident.user_id)
-        .fetch_one(db.pool())
+        .fetch_one(ctx.db.pool())
         .await?;
     if existing > 0 {
         return Ok(0);
     }
-    let company = user(db, "chen.jing@demo.gridhall.example").await?;
-    let handler = user(db, "zhou.jie@staff.gridhall.example").await?;
-    let supervisor = user(db, "sun.lei@staff.gridhall.example").await?;
+    let company = user(ctx, "chen.jing@demo.gridhall.example").await?;
+    let handler = user(ctx, "zhou.jie@staff.gridhall.example").await?;
+    let supervisor = user(ctx, "sun.lei@staff.gridhall.example").await?;
     let survey = |findings: &str| staff(json!({"action": "complete_survey", "findings": findings}));
     let contract = || {
         staff(
@@ -293,15 +293,12 @@ pub async fn load(db: &Db, config: &Config) -> anyhow::Result<usize> {
         ),
     ];
     let mut made = 0;
-    let calendar = calendar::load(db).await.map_err(|f| anyhow::anyhow!("calendar: {f:?}"))?;
-    let commitments = std::sync::Arc::new(crate::db::commitments::all_versions(db).await?);
-    let env_at = |days_ago: i64| Env {
-        db,
-        now: now() - days_ago * 86_400,
-        zone: config.time_zone,
-        calendar: calendar.clone(),
-        public_url: config.public_url(),
-        commitments: commitments.clone(),
+    // Each story happened days ago: the clock is set back for each step, and put back after.
+    let offset_before = ctx.clock.offset();
+    let real_now = ctx.now();
+    let env_at = |days_ago: i64| {
+        ctx.clock.set(real_now - days_ago * 86_400);
+        ctx
     };
     let fail = |f: crate::services::Fail| anyhow::anyhow!("demo application: {f:?}");
     for (by_company, kind, class, form, submitted, moves) in stories {
@@ -309,7 +306,7 @@ pub async fn load(db: &Db, config: &Config) -> anyhow::Result<usize> {
         let start = submitted.unwrap_or(0) + 1;
         let env = env_at(start);
         let created =
-            customer::create(&env, &actor(applicant), applicant, &NewApplication { kind, customer_class: class, form })
+            customer::create(env, &actor(applicant), applicant, &NewApplication { kind, customer_class: class, form })
                 .await
                 .map_err(fail)?;
         let id = created.summary.id;
@@ -322,7 +319,7 @@ pub async fn load(db: &Db, config: &Config) -> anyhow::Result<usize> {
         };
         for doc in kinds {
             documents::upload(
-                &env,
+                env,
                 Path::new(&config.document_dir),
                 &actor(applicant),
                 applicant,
@@ -332,29 +329,30 @@ pub async fn load(db: &Db, config: &Config) -> anyhow::Result<usize> {
             .await
             .map_err(fail)?;
         }
-        customer::act(&env_at(days_ago), &actor(applicant), applicant, id, &CustomerAction::Submit)
+        customer::act(env_at(days_ago), &actor(applicant), applicant, id, &CustomerAction::Submit)
             .await
             .map_err(fail)?;
         for (ago, step) in moves {
             let env = env_at(ago);
             match step {
                 Move::Customer(action) => {
-                    customer::act(&env, &actor(applicant), applicant, id, &action).await.map(|_| ())
+                    customer::act(env, &actor(applicant), applicant, id, &action).await.map(|_| ())
                 }
-                Move::Staff(action) => staff::act(&env, &actor(&handler), &handler, id, &action).await.map(|_| ()),
+                Move::Staff(action) => staff::act(env, &actor(&handler), &handler, id, &action).await.map(|_| ()),
                 Move::Supervisor(action) => {
-                    staff::act(&env, &actor(&supervisor), &supervisor, id, &action).await.map(|_| ())
+                    staff::act(env, &actor(&supervisor), &supervisor, id, &action).await.map(|_| ())
                 }
-                Move::Claim => staff::assign(&env, &actor(&handler), &handler, id, &AssignRequest { handler_id: None })
+                Move::Claim => staff::assign(env, &actor(&handler), &handler, id, &AssignRequest { handler_id: None })
                     .await
                     .map(|_| ()),
                 Move::Visit(score, comment) => {
                     let request = FollowUpRequest { score, comment: comment.into() };
-                    staff::follow_up(&env, &actor(&handler), &handler, id, &request).await.map(|_| ())
+                    staff::follow_up(env, &actor(&handler), &handler, id, &request).await.map(|_| ())
                 }
             }
             .map_err(fail)?;
         }
     }
+    ctx.clock.set_offset(offset_before);
     Ok(made)
 }

@@ -8,12 +8,12 @@ use chrono::{Datelike, Duration, NaiveDate, TimeZone};
 use shared::api::billing::{NewTariff, NewTariffVersion};
 use shared::tariff::defaults;
 
+use crate::context::Ctx;
 use crate::services::Actor;
 use crate::services::billing::compute::Period;
 use crate::services::billing::run::{self, Settings};
 use crate::services::billing::sql::{Cell, insert_rows};
 use crate::services::billing::tariffs;
-use crate::state::AppState;
 
 /// `(code, Chinese name, English name, class that may choose it)` of the demo tariffs.
 const TARIFFS: [(&str, &str, &str, Option<&str>); 5] = [
@@ -118,14 +118,14 @@ fn wobble(seed: i64) -> i64 {
 
 /// Adds the demo tariffs (from 1 January 2025) and a meter, tariff and reading day on
 /// every demo account; what exists is left alone.
-pub async fn install(state: &AppState) -> anyhow::Result<()> {
+pub async fn install(ctx: &Ctx) -> anyhow::Result<()> {
     let actor = actor();
     let from = NaiveDate::from_ymd_opt(2025, 1, 1).ok_or_else(|| anyhow::anyhow!("date"))?;
     for ((code, zh, en, class), (default_code, tariff)) in TARIFFS.iter().zip(defaults::all()) {
         debug_assert_eq!(*code, default_code);
         let exists: Option<String> = sqlx::query_scalar("SELECT code FROM tariffs WHERE code = $1")
             .bind(code)
-            .fetch_optional(state.db.pool())
+            .fetch_optional(ctx.db.pool())
             .await?;
         if exists.is_some() {
             continue;
@@ -136,14 +136,14 @@ pub async fn install(state: &AppState) -> anyhow::Result<()> {
             name_en: (*en).into(),
             for_class: class.map(Into::into),
         };
-        tariffs::create(state, &actor, &new).await.map_err(|e| anyhow::anyhow!("demo tariff {code}: {e:?}"))?;
+        tariffs::create(ctx, &actor, &new).await.map_err(|e| anyhow::anyhow!("demo tariff {code}: {e:?}"))?;
         let version = NewTariffVersion { effective_from: from, effective_to: None, tariff };
-        tariffs::import_history(state, &actor, code, &version)
+        tariffs::import_history(ctx, &actor, code, &version)
             .await
             .map_err(|e| anyhow::anyhow!("demo tariff {code}: {e:?}"))?;
     }
     let since = from.and_hms_opt(0, 0, 0).map_or(0, |t| t.and_utc().timestamp());
-    let mut tx = state.db.begin().await?;
+    let mut tx = ctx.db.begin().await?;
     for meter in METERS {
         let account: Option<i64> = sqlx::query_scalar("SELECT id FROM electricity_accounts WHERE account_no = $1")
             .bind(meter.account_no)
@@ -170,7 +170,7 @@ pub async fn install(state: &AppState) -> anyhow::Result<()> {
         .bind(meter.meter_no)
         .bind(account_id)
         .bind(meter.multiplier)
-        .bind(state.clock.seconds())
+        .bind(ctx.clock.seconds())
         .bind(i64::from(meter.interval_data))
         .execute(&mut *tx)
         .await?;
@@ -193,22 +193,22 @@ pub async fn install(state: &AppState) -> anyhow::Result<()> {
 
 /// Installs the demo billing and, unless bills exist already, twelve months of readings
 /// and bills. Answers the bills made.
-pub async fn load(state: &AppState) -> anyhow::Result<u64> {
-    install(state).await?;
-    let existing: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM bills").fetch_one(state.db.pool()).await?;
+pub async fn load(ctx: &Ctx) -> anyhow::Result<u64> {
+    install(ctx).await?;
+    let existing: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM bills").fetch_one(ctx.db.pool()).await?;
     if existing > 0 {
         return Ok(0);
     }
-    let zone = state.config.time_zone;
-    let today = state.clock.today(zone);
+    let zone = ctx.config.time_zone;
+    let today = ctx.clock.today(zone);
     let this_month = today.with_day(1).ok_or_else(|| anyhow::anyhow!("date"))?;
     let first = this_month.checked_sub_months(chrono::Months::new(13)).ok_or_else(|| anyhow::anyhow!("date"))?;
-    readings(state, first, today, this_month).await?;
+    readings(ctx, first, today, this_month).await?;
     // Each month's run on the 2nd, as the schedule would; the clock is put back after. Last
     // month's period is left to the schedule (or an operator): one demo meter's closing
     // reading for it has not come in yet.
     let mut bills = 0;
-    let offset_before = state.clock.seconds() - chrono::Utc::now().timestamp();
+    let offset_before = ctx.clock.offset();
     for months_ago in (2..=13).rev() {
         let month =
             this_month.checked_sub_months(chrono::Months::new(months_ago)).ok_or_else(|| anyhow::anyhow!("date"))?;
@@ -218,21 +218,18 @@ pub async fn load(state: &AppState) -> anyhow::Result<u64> {
             .from_local_datetime(&run_day.and_hms_opt(9, 0, 0).ok_or_else(|| anyhow::anyhow!("time"))?)
             .earliest()
             .ok_or_else(|| anyhow::anyhow!("time"))?;
-        state.clock.advance(Duration::seconds(at.timestamp() - state.clock.seconds()));
-        run::start(state, &actor(), &shared::api::billing::StartRun { period: period.label.clone(), reading_day: 1 })
+        ctx.clock.set(at.timestamp());
+        run::start(ctx, &actor(), &shared::api::billing::StartRun { period: period.label.clone(), reading_day: 1 })
             .await
             .map_err(|e| anyhow::anyhow!("demo run {}: {e:?}", period.label))?;
-        while run::work_one(state, "demo", &Settings::default())
-            .await
-            .map_err(|e| anyhow::anyhow!("demo run: {e:?}"))?
-        {}
+        while run::work_one(ctx, "demo", &Settings::default()).await.map_err(|e| anyhow::anyhow!("demo run: {e:?}"))? {}
         let made: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM bills WHERE period = $1")
             .bind(&period.label)
-            .fetch_one(state.db.pool())
+            .fetch_one(ctx.db.pool())
             .await?;
         bills += made.max(0) as u64;
     }
-    state.clock.advance(Duration::seconds(chrono::Utc::now().timestamp() + offset_before - state.clock.seconds()));
+    ctx.clock.set_offset(offset_before);
     // Bills before the latest were paid (payments are not in the portal yet).
     sqlx::query("UPDATE bills SET paid_fen = total_fen WHERE status = 'issued' AND period < $1")
         .bind(
@@ -241,7 +238,7 @@ pub async fn load(state: &AppState) -> anyhow::Result<u64> {
                 .map(|m| m.format("%Y-%m").to_string())
                 .unwrap_or_default(),
         )
-        .execute(state.db.pool())
+        .execute(ctx.db.pool())
         .await?;
     Ok(bills)
 }
@@ -253,10 +250,10 @@ pub const AWAITING_READING: &str = "E3100012347";
 /// Daily register readings from `first` to `last` (today's is the latest; for
 /// [`AWAITING_READING`] last month's first day), and 15-minute data for the
 /// interval-metered site over the same span.
-async fn readings(state: &AppState, first: NaiveDate, last: NaiveDate, this_month: NaiveDate) -> anyhow::Result<()> {
-    let zone = state.config.time_zone;
-    let now = state.clock.seconds();
-    let mut tx = state.db.begin().await?;
+async fn readings(ctx: &Ctx, first: NaiveDate, last: NaiveDate, this_month: NaiveDate) -> anyhow::Result<()> {
+    let zone = ctx.config.time_zone;
+    let now = ctx.clock.seconds();
+    let mut tx = ctx.db.begin().await?;
     for (index, meter) in METERS.iter().enumerate() {
         let Some(meter_id) = sqlx::query_scalar::<_, i64>("SELECT id FROM meters WHERE meter_no = $1")
             .bind(meter.meter_no)

@@ -15,7 +15,7 @@ use chrono::NaiveDate;
 use shared::commitments::codes;
 use shared::{LimitUnit, ServiceArea};
 
-use crate::db::Db;
+use crate::context::Ctx;
 use crate::db::commitments::{self, NewVersion};
 
 /// What a load did.
@@ -28,7 +28,8 @@ pub struct DemoReport {
 }
 
 /// Loads the demo data set, skipping what is already there.
-pub async fn load(db: &Db) -> anyhow::Result<DemoReport> {
+pub async fn load(ctx: &Ctx) -> anyhow::Result<DemoReport> {
+    let db = &ctx.db;
     let from = NaiveDate::from_ymd_opt(2027, 1, 1).ok_or_else(|| anyhow::anyhow!("bad demo date"))?;
     let changes = [
         (codes::CONNECTION_TOTAL_HV_SINGLE, 20),
@@ -40,8 +41,9 @@ pub async fn load(db: &Db) -> anyhow::Result<DemoReport> {
         if commitments::version_exists(db, code, from, limit).await? {
             continue;
         }
+        let mut tx = db.begin().await?;
         commitments::add_version(
-            db,
+            &mut tx,
             &NewVersion {
                 code,
                 area: ServiceArea::Connection,
@@ -50,10 +52,12 @@ pub async fn load(db: &Db) -> anyhow::Result<DemoReport> {
                 effective_from: from,
                 source: "demo: 2027 commitments",
             },
+            ctx.now(),
         )
         .await?;
+        tx.commit().await?;
         added += 1;
     }
-    let logins = people::load(db).await?;
+    let logins = people::load(ctx).await?;
     Ok(DemoReport { added, logins })
 }

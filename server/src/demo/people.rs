@@ -9,8 +9,8 @@ use serde::Serialize;
 use shared::roles::{Notice, StaffRole};
 use sqlx::{AnyConnection, Row};
 
-use crate::db::Db;
-use crate::services::{now, passwords, second_factor, secrets};
+use crate::context::Ctx;
+use crate::services::{passwords, second_factor, secrets};
 
 /// A demo login and its password for this load.
 #[derive(Debug, Clone, Serialize)]
@@ -100,8 +100,8 @@ const ENTERPRISE_ACCOUNTS: [AccountRow; 3] = [
 const ORG_NAME: &str = "华东精密制造有限公司";
 
 /// Loads (or refreshes) the demo people; answers their logins with new passwords.
-pub async fn load(db: &Db) -> anyhow::Result<Vec<DemoLogin>> {
-    let mut tx = db.begin().await?;
+pub async fn load(ctx: &Ctx) -> anyhow::Result<Vec<DemoLogin>> {
+    let mut tx = ctx.db.begin().await?;
     for (code, zh, en) in REGIONS {
         sqlx::query("INSERT INTO regions (code, name_zh, name_en) VALUES ($1, $2, $3) ON CONFLICT (code) DO NOTHING")
             .bind(code)
@@ -110,23 +110,23 @@ pub async fn load(db: &Db) -> anyhow::Result<Vec<DemoLogin>> {
             .execute(&mut *tx)
             .await?;
     }
-    let org_id = organisation(&mut tx).await?;
+    let org_id = organisation(ctx, &mut tx).await?;
     for account in RESIDENTIAL {
-        upsert_account(&mut tx, account, None).await?;
+        upsert_account(ctx, &mut tx, account, None).await?;
     }
     for account in ENTERPRISE_ACCOUNTS {
-        upsert_account(&mut tx, account, Some(org_id)).await?;
+        upsert_account(ctx, &mut tx, account, Some(org_id)).await?;
     }
     let mut logins = Vec::new();
     let customer =
-        person(&mut tx, &mut logins, "customer", "zhang.wei@demo.gridhall.example", "张伟", "customer").await?;
+        person(ctx, &mut tx, &mut logins, "customer", "zhang.wei@demo.gridhall.example", "张伟", "customer").await?;
     sqlx::query(
         "INSERT INTO account_links (account_id, user_id, proof, linked_at)
          SELECT id, $1, 'bill_amount', $2 FROM electricity_accounts WHERE account_no = $3
          ON CONFLICT (account_id, user_id) DO NOTHING",
     )
     .bind(customer)
-    .bind(now())
+    .bind(ctx.now())
     .bind(RESIDENTIAL[0].0)
     .execute(&mut *tx)
     .await?;
@@ -134,7 +134,7 @@ pub async fn load(db: &Db) -> anyhow::Result<Vec<DemoLogin>> {
         ("enterprise admin", "chen.jing@demo.gridhall.example", "陈静", "admin"),
         ("enterprise payer", "liu.yang@demo.gridhall.example", "刘洋", "payer"),
     ] {
-        let id = person(&mut tx, &mut logins, role, email, name, "enterprise").await?;
+        let id = person(ctx, &mut tx, &mut logins, role, email, name, "enterprise").await?;
         sqlx::query(
             "INSERT INTO org_members (user_id, org_id, role, created_at) VALUES ($1, $2, $3, $4)
              ON CONFLICT (user_id) DO NOTHING",
@@ -142,7 +142,7 @@ pub async fn load(db: &Db) -> anyhow::Result<Vec<DemoLogin>> {
         .bind(id)
         .bind(org_id)
         .bind(org_role)
-        .bind(now())
+        .bind(ctx.now())
         .execute(&mut *tx)
         .await?;
     }
@@ -157,9 +157,10 @@ pub async fn load(db: &Db) -> anyhow::Result<Vec<DemoLogin>> {
     ];
     for (role, local, name, region) in staff {
         let email = format!("{local}@staff.gridhall.example");
-        let id = person(&mut tx, &mut logins, &format!("staff: {role}"), &email, name, "staff").await?;
+        let id = person(ctx, &mut tx, &mut logins, &format!("staff: {role}"), &email, name, "staff").await?;
         // Staff need a second factor: each load gives them a new authenticator secret too.
-        let secret = second_factor::enrol_directly(&mut tx, id).await.map_err(|fail| anyhow::anyhow!("{fail:?}"))?;
+        let secret =
+            second_factor::enrol_directly(ctx, &mut tx, id).await.map_err(|fail| anyhow::anyhow!("{fail:?}"))?;
         if let Some(login) = logins.last_mut() {
             login.totp_secret = Some(secret);
         }
@@ -182,7 +183,7 @@ pub async fn load(db: &Db) -> anyhow::Result<Vec<DemoLogin>> {
     Ok(logins)
 }
 
-async fn organisation(conn: &mut AnyConnection) -> anyhow::Result<i64> {
+async fn organisation(ctx: &Ctx, conn: &mut AnyConnection) -> anyhow::Result<i64> {
     let existing: Option<i64> = sqlx::query_scalar("SELECT id FROM organisations WHERE name = $1")
         .bind(ORG_NAME)
         .fetch_optional(&mut *conn)
@@ -192,13 +193,18 @@ async fn organisation(conn: &mut AnyConnection) -> anyhow::Result<i64> {
     }
     Ok(sqlx::query("INSERT INTO organisations (name, created_at) VALUES ($1, $2) RETURNING id")
         .bind(ORG_NAME)
-        .bind(now())
+        .bind(ctx.now())
         .fetch_one(&mut *conn)
         .await?
         .try_get("id")?)
 }
 
-async fn upsert_account(conn: &mut AnyConnection, account: AccountRow, org_id: Option<i64>) -> anyhow::Result<()> {
+async fn upsert_account(
+    ctx: &Ctx,
+    conn: &mut AnyConnection,
+    account: AccountRow,
+    org_id: Option<i64>,
+) -> anyhow::Result<()> {
     let (account_no, holder, address, region, class, mode, email, last_bill) = account;
     sqlx::query(
         "INSERT INTO electricity_accounts
@@ -215,7 +221,7 @@ async fn upsert_account(conn: &mut AnyConnection, account: AccountRow, org_id: O
     .bind(email)
     .bind(org_id)
     .bind(last_bill)
-    .bind(now())
+    .bind(ctx.now())
     .execute(conn)
     .await?;
     Ok(())
@@ -224,6 +230,7 @@ async fn upsert_account(conn: &mut AnyConnection, account: AccountRow, org_id: O
 /// Creates the login if missing (confirmed), gives it a new random password, and ends its
 /// sessions (the old password no longer works anyway).
 async fn person(
+    ctx: &Ctx,
     conn: &mut AnyConnection,
     logins: &mut Vec<DemoLogin>,
     role: &str,
@@ -234,7 +241,7 @@ async fn person(
     let password: String =
         secrets::token().map_err(|e| anyhow::anyhow!("no randomness: {e}"))?.chars().take(16).collect();
     let hash = passwords::hash(password.clone()).await?;
-    let now = now();
+    let now = ctx.now();
     let id: i64 = sqlx::query(
         "INSERT INTO users (kind, email, display_name, password_hash, email_confirmed_at, language, email_notices, created_at)
          VALUES ($1, $2, $3, $4, $5, 'zh-CN', $6, $5)

@@ -10,7 +10,7 @@ use shared::api::accounts::{
 use shared::validation::{FieldError, account_number};
 
 use super::auth::{Caller, Principal};
-use super::error::{AppError, OrLocale};
+use super::error::AppError;
 use super::extract::ApiJson;
 use crate::services::accounts;
 use crate::state::AppState;
@@ -26,12 +26,11 @@ use crate::state::AppState;
     security(("session" = []), ("token" = [])))]
 pub async fn list(State(state): State<AppState>, caller: Caller) -> Result<Json<AccountsResponse>, AppError> {
     let accounts = match &caller.principal {
-        Principal::User(user) => accounts::for_user(&state.db, user).await,
-        Principal::Token(token) => accounts::for_token(&state.db, token).await,
-        Principal::Integration(_) => return Err(AppError::new(shared::api::ErrorCode::Forbidden, caller.locale)),
-        Principal::Anonymous => return Err(AppError::new(shared::api::ErrorCode::Unauthenticated, caller.locale)),
-    }
-    .or_locale(caller.locale)?;
+        Principal::User(user) => accounts::for_user(&state, user).await,
+        Principal::Token(token) => accounts::for_token(&state, token).await,
+        Principal::Integration(_) => return Err(AppError::new(shared::api::ErrorCode::Forbidden)),
+        Principal::Anonymous => return Err(AppError::new(shared::api::ErrorCode::Unauthenticated)),
+    }?;
     Ok(Json(AccountsResponse { accounts }))
 }
 
@@ -48,10 +47,8 @@ pub async fn link(
     ApiJson(request): ApiJson<LinkAccountRequest>,
 ) -> Result<(StatusCode, Json<AccountSummary>), AppError> {
     let user = caller.user()?;
-    let (account_no, proof) = request.validate().map_err(|errors| AppError::validation(errors, caller.locale))?;
-    let account = accounts::link(&state.db, &state.config.public_url(), &caller.actor, user, &account_no, &proof)
-        .await
-        .or_locale(caller.locale)?;
+    let (account_no, proof) = request.validate().map_err(AppError::validation)?;
+    let account = accounts::link(&state, &state.config.public_url(), &caller.actor, user, &account_no, &proof).await?;
     Ok((StatusCode::CREATED, Json(account)))
 }
 
@@ -68,8 +65,8 @@ pub async fn send_code(
 ) -> Result<StatusCode, AppError> {
     let user = caller.user()?;
     let account_no = account_number(&request.account_no)
-        .map_err(|problem| AppError::validation(vec![FieldError::new("account_no", problem)], caller.locale))?;
-    accounts::send_link_code(&state.db, &caller.actor, user, &account_no).await.or_locale(caller.locale)?;
+        .map_err(|problem| AppError::validation(vec![FieldError::new("account_no", problem)]))?;
+    accounts::send_link_code(&state, &caller.actor, user, &account_no).await?;
     Ok(StatusCode::ACCEPTED)
 }
 
@@ -86,7 +83,7 @@ pub async fn logins(
     Path(account_no): Path<String>,
 ) -> Result<Json<AccountLoginsResponse>, AppError> {
     let user = caller.user()?;
-    let logins = accounts::logins(&state.db, user, &account_no).await.or_locale(caller.locale)?;
+    let logins = accounts::logins(&state, user, &account_no).await?;
     Ok(Json(AccountLoginsResponse { logins }))
 }
 
@@ -103,6 +100,6 @@ pub async fn unlink(
     Path((account_no, user_id)): Path<(String, i64)>,
 ) -> Result<StatusCode, AppError> {
     let user = caller.user()?;
-    accounts::unlink(&state.db, &caller.actor, user, &account_no, user_id).await.or_locale(caller.locale)?;
+    accounts::unlink(&state, &caller.actor, user, &account_no, user_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -13,9 +13,9 @@ use shared::api::applications::{
 use shared::api::{ApiError, ErrorCode};
 
 use super::auth::Caller;
-use super::error::{AppError, OrLocale};
+use super::error::AppError;
 use super::extract::ApiJson;
-use crate::services::applications::{Env, customer, documents};
+use crate::services::applications::{customer, detail, documents};
 use crate::services::audit::{self, Subject};
 use crate::state::AppState;
 
@@ -28,8 +28,7 @@ use crate::state::AppState;
     ))]
 pub async fn list(State(state): State<AppState>, caller: Caller) -> Result<Json<ApplicationList>, AppError> {
     let user = caller.user()?;
-    let env = Env::of(&state).await.or_locale(caller.locale)?;
-    Ok(Json(customer::list(&env, user).await.or_locale(caller.locale)?))
+    Ok(Json(customer::list(&state, user).await?))
 }
 
 /// Starts a draft of any kind; the form may be incomplete.
@@ -44,8 +43,7 @@ pub async fn create(
     ApiJson(request): ApiJson<NewApplication>,
 ) -> Result<(StatusCode, Json<ApplicationDetail>), AppError> {
     let user = caller.user()?;
-    let env = Env::of(&state).await.or_locale(caller.locale)?;
-    let detail = customer::create(&env, &caller.actor, user, &request).await.or_locale(caller.locale)?;
+    let detail = customer::create(&state, &caller.actor, user, &request).await?;
     Ok((StatusCode::CREATED, Json(detail)))
 }
 
@@ -62,14 +60,7 @@ pub async fn get(
     Path(id): Path<i64>,
 ) -> Result<Json<ApplicationDetail>, AppError> {
     let user = caller.user()?;
-    let mut conn = state.db.pool().acquire().await.map_err(|e| AppError::database(e, caller.locale))?;
-    let detail = customer::detail(&mut conn, user, id).await.or_locale(caller.locale)?;
-    drop(conn);
-    let subject = Subject::Application(id);
-    audit::staff_read(&state.db, &caller.actor, Some(&**user), "application.read", subject)
-        .await
-        .or_locale(caller.locale)?;
-    Ok(Json(detail))
+    Ok(Json(detail::read(&state, &caller.actor, user, id).await?))
 }
 
 /// Saves a draft's form.
@@ -88,8 +79,7 @@ pub async fn save(
     ApiJson(request): ApiJson<SaveDraft>,
 ) -> Result<Json<ApplicationDetail>, AppError> {
     let user = caller.user()?;
-    let env = Env::of(&state).await.or_locale(caller.locale)?;
-    Ok(Json(customer::save(&env, user, id, &request).await.or_locale(caller.locale)?))
+    Ok(Json(customer::save(&state, user, id, &request).await?))
 }
 
 /// Submits, cancels, answers a request, says the works are ready, or accepts the scheme or
@@ -109,8 +99,7 @@ pub async fn act(
     ApiJson(request): ApiJson<CustomerAction>,
 ) -> Result<Json<ApplicationDetail>, AppError> {
     let user = caller.user()?;
-    let env = Env::of(&state).await.or_locale(caller.locale)?;
-    Ok(Json(customer::act(&env, &caller.actor, user, id, &request).await.or_locale(caller.locale)?))
+    Ok(Json(customer::act(&state, &caller.actor, user, id, &request).await?))
 }
 
 /// Where an uploaded document belongs.
@@ -147,23 +136,21 @@ pub async fn upload(
     let declared =
         headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<usize>().ok());
     if declared.is_some_and(|length| length > DOCUMENT_MAX_BYTES) {
-        return Err(AppError::new(ErrorCode::PayloadTooLarge, caller.locale));
+        return Err(AppError::new(ErrorCode::PayloadTooLarge));
     }
     // Read at most one byte past the limit: a 50 MB upload is refused without being held.
     let bytes = axum::body::to_bytes(body, DOCUMENT_MAX_BYTES + 1)
         .await
-        .map_err(|_| AppError::new(ErrorCode::PayloadTooLarge, caller.locale))?;
-    let env = Env::of(&state).await.or_locale(caller.locale)?;
+        .map_err(|_| AppError::new(ErrorCode::PayloadTooLarge))?;
     let document = documents::upload(
-        &env,
+        &state,
         &state.config.document_dir,
         &caller.actor,
         user,
         id,
         &documents::Upload { kind: &query.kind, file_name: &query.name, bytes: &bytes },
     )
-    .await
-    .or_locale(caller.locale)?;
+    .await?;
     Ok((StatusCode::CREATED, Json(document)))
 }
 
@@ -181,13 +168,9 @@ pub async fn download(
     Path((id, document_id)): Path<(i64, i64)>,
 ) -> Result<Response, AppError> {
     let user = caller.user()?;
-    let env = Env::of(&state).await.or_locale(caller.locale)?;
-    let file =
-        documents::download(&env, &state.config.document_dir, user, id, document_id).await.or_locale(caller.locale)?;
+    let file = documents::download(&state, &state.config.document_dir, user, id, document_id).await?;
     let subject = Subject::Application(id);
-    audit::staff_read(&state.db, &caller.actor, Some(&**user), "application.document_read", subject)
-        .await
-        .or_locale(caller.locale)?;
+    audit::staff_read(&state, &caller.actor, Some(&**user), "application.document_read", subject).await?;
     let name = percent_encoding::utf8_percent_encode(&file.file_name, percent_encoding::NON_ALPHANUMERIC);
     let disposition = format!("attachment; filename*=UTF-8''{name}");
     Ok((

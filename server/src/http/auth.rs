@@ -18,9 +18,10 @@ use shared::i18n::Locale;
 use super::error::AppError;
 use super::extract::locale_of;
 use crate::config::Config;
+use crate::context::Ctx;
+use crate::services::Actor;
 use crate::services::billing::integration;
 use crate::services::sessions::{self, SessionUser, TokenCaller};
-use crate::services::{Actor, now};
 use crate::state::AppState;
 
 /// The caller of a request.
@@ -61,10 +62,9 @@ fn bearer_token(headers: &HeaderMap) -> Option<&str> {
 /// Finds the caller and puts a [`Principal`] in the request. A stale cookie or an unknown
 /// token makes the caller anonymous (and the policy then answers 401 where it matters).
 pub async fn authenticate(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
-    let locale = locale_of(request.headers());
     let principal = match identify(&state, request.headers()).await {
         Ok(principal) => principal,
-        Err(error) => return AppError::database(error, locale).into_response(),
+        Err(error) => return AppError::database(error).into_response(),
     };
     request.extensions_mut().insert(principal);
     next.run(request).await
@@ -82,18 +82,18 @@ async fn identify(state: &AppState, headers: &HeaderMap) -> Result<Principal, sq
             return Ok(Principal::Anonymous);
         }
         if token.starts_with(integration::PREFIX) {
-            return Ok(match integration::lookup(&state.db, token).await.map_err(lookup_error)? {
+            return Ok(match integration::lookup(state, token).await.map_err(lookup_error)? {
                 Some(caller) => Principal::Integration(Arc::new(caller)),
                 None => Principal::Anonymous,
             });
         }
-        return Ok(match sessions::lookup_token(&state.db, token).await.map_err(lookup_error)? {
+        return Ok(match sessions::lookup_token(state, token).await.map_err(lookup_error)? {
             Some(caller) => Principal::Token(Arc::new(caller)),
             None => Principal::Anonymous,
         });
     }
     if let Some(token) = session_token(&state.config, headers) {
-        return Ok(match sessions::lookup(&state.db, &state.config, &token).await.map_err(lookup_error)? {
+        return Ok(match sessions::lookup(state, &token).await.map_err(lookup_error)? {
             Some(user) => Principal::User(Arc::new(user)),
             None => Principal::Anonymous,
         });
@@ -162,13 +162,13 @@ impl Caller {
     pub fn user(&self) -> Result<&Arc<SessionUser>, AppError> {
         match &self.principal {
             Principal::User(user) => Ok(user),
-            _ => Err(AppError::new(ErrorCode::Unauthenticated, self.locale)),
+            _ => Err(AppError::new(ErrorCode::Unauthenticated)),
         }
     }
 
     /// The organisation of a logged-in enterprise user; 403 for anyone else.
     pub fn org_id(&self) -> Result<i64, AppError> {
-        self.user()?.org.map(|(org, _)| org).ok_or_else(|| AppError::new(ErrorCode::Forbidden, self.locale))
+        self.user()?.org.map(|(org, _)| org).ok_or_else(|| AppError::new(ErrorCode::Forbidden))
     }
 }
 
@@ -195,15 +195,15 @@ impl FromRequestParts<AppState> for Caller {
 }
 
 /// The `Set-Cookie` value of a new session.
-pub fn session_cookie(config: &Config, token: &str, expires_at: i64) -> Result<HeaderValue, AppError> {
-    let cookie = Cookie::build((config.session_cookie_name(), token.to_owned()))
+pub fn session_cookie(ctx: &Ctx, token: &str, expires_at: i64) -> Result<HeaderValue, AppError> {
+    let cookie = Cookie::build((ctx.config.session_cookie_name(), token.to_owned()))
         .path("/")
         .http_only(true)
-        .secure(config.is_https())
+        .secure(ctx.config.is_https())
         .same_site(SameSite::Lax)
-        .max_age(cookie::time::Duration::seconds((expires_at - now()).max(0)))
+        .max_age(cookie::time::Duration::seconds((expires_at - ctx.now()).max(0)))
         .build();
-    HeaderValue::from_str(&cookie.to_string()).map_err(|e| AppError::internal(&e, Locale::default()))
+    HeaderValue::from_str(&cookie.to_string()).map_err(|e| AppError::internal(&e))
 }
 
 /// The `Set-Cookie` value that removes the session cookie.

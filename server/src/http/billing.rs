@@ -15,7 +15,7 @@ use shared::api::{ApiError, ErrorCode};
 use shared::validation::{FieldError, Problem};
 
 use super::auth::Caller;
-use super::error::{AppError, OrLocale};
+use super::error::AppError;
 use super::extract::ApiJson;
 use crate::services::billing::readings::{self, Lines, Source};
 use crate::services::billing::readings_file::MAX_FILE_BYTES;
@@ -25,8 +25,8 @@ use crate::state::AppState;
 /// Every tariff with its versions: published prices, for anyone.
 #[utoipa::path(get, path = "/api/v1/tariffs", tag = "billing",
     responses((status = 200, description = "The tariffs", body = Vec<TariffView>)))]
-pub async fn list_tariffs(State(state): State<AppState>, caller: Caller) -> Result<Json<Vec<TariffView>>, AppError> {
-    Ok(Json(tariffs::list(&state).await.or_locale(caller.locale)?))
+pub async fn list_tariffs(State(state): State<AppState>) -> Result<Json<Vec<TariffView>>, AppError> {
+    Ok(Json(tariffs::list(&state).await?))
 }
 
 /// Adds a tariff; its numbers come as versions.
@@ -41,7 +41,7 @@ pub async fn create_tariff(
     caller: Caller,
     ApiJson(new): ApiJson<NewTariff>,
 ) -> Result<StatusCode, AppError> {
-    tariffs::create(&state, &caller.actor, &new).await.or_locale(caller.locale)?;
+    tariffs::create(&state, &caller.actor, &new).await?;
     Ok(StatusCode::CREATED)
 }
 
@@ -60,7 +60,7 @@ pub async fn add_version(
     Path(code): Path<String>,
     ApiJson(new): ApiJson<NewTariffVersion>,
 ) -> Result<(StatusCode, Json<TariffVersionView>), AppError> {
-    let version = tariffs::add_version(&state, &caller.actor, &code, &new).await.or_locale(caller.locale)?;
+    let version = tariffs::add_version(&state, &caller.actor, &code, &new).await?;
     Ok((StatusCode::CREATED, Json(version)))
 }
 
@@ -79,7 +79,7 @@ pub async fn set_account_billing(
     ApiJson(new): ApiJson<AccountBilling>,
 ) -> Result<StatusCode, AppError> {
     let user = caller.user()?;
-    accounts::set_billing(&state, &caller.actor, user, &account_no, &new).await.or_locale(caller.locale)?;
+    accounts::set_billing(&state, &caller.actor, user, &account_no, &new).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -97,7 +97,7 @@ pub async fn hold_account(
     ApiJson(hold): ApiJson<AccountHold>,
 ) -> Result<StatusCode, AppError> {
     let user = caller.user()?;
-    accounts::hold(&state, &caller.actor, user, &account_no, &hold).await.or_locale(caller.locale)?;
+    accounts::hold(&state, &caller.actor, user, &account_no, &hold).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -133,7 +133,7 @@ pub async fn integration_readings(
     ApiJson(batch): ApiJson<ReadingBatch>,
 ) -> Result<Json<ImportResult>, AppError> {
     let super::auth::Principal::Integration(token) = &caller.principal else {
-        return Err(AppError::new(ErrorCode::Forbidden, caller.locale));
+        return Err(AppError::new(ErrorCode::Forbidden));
     };
     let regions = token.region.iter().cloned().collect();
     import_batch(&state, &caller, batch, "api", regions).await
@@ -148,7 +148,7 @@ async fn import_batch(
     regions: Vec<String>,
 ) -> Result<Json<ImportResult>, AppError> {
     if batch.readings.is_empty() && batch.intervals.is_empty() {
-        return Err(AppError::validation(vec![FieldError::new("readings", Problem::Required)], caller.locale));
+        return Err(AppError::validation(vec![FieldError::new("readings", Problem::Required)]));
     }
     let offset = batch.readings.len() as u64;
     let lines = Lines {
@@ -159,7 +159,7 @@ async fn import_batch(
         confirm_jumps: batch.confirm_jumps && kind == "manual",
     };
     let source = Source { kind, file_name: None, actor: caller.actor.clone(), regions, locale: caller.locale };
-    Ok(Json(readings::import(state, source, lines).await.or_locale(caller.locale)?))
+    Ok(Json(readings::import(state, source, lines).await?))
 }
 
 /// Integration tokens (never their secrets).
@@ -170,7 +170,7 @@ pub async fn integration_tokens(
     caller: Caller,
 ) -> Result<Json<Vec<IntegrationTokenInfo>>, AppError> {
     let user = caller.user()?;
-    Ok(Json(integration::list(&state, &regions_of(user)).await.or_locale(caller.locale)?))
+    Ok(Json(integration::list(&state, &regions_of(user)).await?))
 }
 
 /// Issues an integration token; its secret is in this answer only.
@@ -186,7 +186,7 @@ pub async fn issue_integration_token(
     ApiJson(request): ApiJson<NewIntegrationToken>,
 ) -> Result<(StatusCode, Json<CreatedIntegrationToken>), AppError> {
     let user = caller.user()?;
-    let created = integration::issue(&state, &caller.actor, &user.regions, &request).await.or_locale(caller.locale)?;
+    let created = integration::issue(&state, &caller.actor, &user.regions, &request).await?;
     Ok((StatusCode::CREATED, Json(created)))
 }
 
@@ -203,7 +203,7 @@ pub async fn revoke_integration_token(
     Path(token_id): Path<i64>,
 ) -> Result<StatusCode, AppError> {
     let user = caller.user()?;
-    integration::revoke(&state, &caller.actor, &user.regions, token_id).await.or_locale(caller.locale)?;
+    integration::revoke(&state, &caller.actor, &user.regions, token_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -240,12 +240,10 @@ pub async fn upload_readings(
     let declared =
         headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
     if declared.is_some_and(|length| length > MAX_FILE_BYTES) {
-        return Err(AppError::new(ErrorCode::PayloadTooLarge, caller.locale));
+        return Err(AppError::new(ErrorCode::PayloadTooLarge));
     }
     // Read at most one byte past the limit: a 200 MB file is refused without being held.
-    let bytes = axum::body::to_bytes(body, limit)
-        .await
-        .map_err(|_| AppError::new(ErrorCode::PayloadTooLarge, caller.locale))?;
+    let bytes = axum::body::to_bytes(body, limit).await.map_err(|_| AppError::new(ErrorCode::PayloadTooLarge))?;
     let name = query.name.map(|n| n.chars().take(200).collect());
     let source = Source {
         kind: "csv",
@@ -254,7 +252,7 @@ pub async fn upload_readings(
         regions: regions_of(user),
         locale: caller.locale,
     };
-    let queued = imports::queue_file(&state, source, bytes.to_vec()).await.or_locale(caller.locale)?;
+    let queued = imports::queue_file(&state, source, bytes.to_vec()).await?;
     crate::jobs::imports::kick(&state);
     Ok((StatusCode::ACCEPTED, Json(queued)))
 }
@@ -264,7 +262,7 @@ pub async fn upload_readings(
     responses((status = 200, description = "Newest first", body = Vec<ImportSummary>)))]
 pub async fn imports(State(state): State<AppState>, caller: Caller) -> Result<Json<Vec<ImportSummary>>, AppError> {
     let user = caller.user()?;
-    Ok(Json(imports::recent(&state, &regions_of(user)).await.or_locale(caller.locale)?))
+    Ok(Json(imports::recent(&state, &regions_of(user)).await?))
 }
 
 /// One import: its progress (lines checked so far, stored and refused) and its first
@@ -281,7 +279,7 @@ pub async fn import_detail(
     Path(import_id): Path<i64>,
 ) -> Result<Json<ImportDetail>, AppError> {
     let user = caller.user()?;
-    Ok(Json(imports::detail(&state, &regions_of(user), import_id).await.or_locale(caller.locale)?))
+    Ok(Json(imports::detail(&state, &regions_of(user), import_id).await?))
 }
 
 /// Records a meter exchange or register reset, so the next reading may be lower.
@@ -299,15 +297,15 @@ pub async fn change_meter(
     ApiJson(change): ApiJson<MeterChange>,
 ) -> Result<StatusCode, AppError> {
     let user = caller.user()?;
-    accounts::change_meter(&state, &caller.actor, user, &meter_no, &change).await.or_locale(caller.locale)?;
+    accounts::change_meter(&state, &caller.actor, user, &meter_no, &change).await?;
     Ok(StatusCode::CREATED)
 }
 
 /// Recent billing runs with their progress.
 #[utoipa::path(get, path = "/api/v1/staff/billing/runs", tag = "billing",
     responses((status = 200, description = "Newest first", body = Vec<RunView>)))]
-pub async fn runs(State(state): State<AppState>, caller: Caller) -> Result<Json<Vec<RunView>>, AppError> {
-    Ok(Json(run::list(&state).await.or_locale(caller.locale)?))
+pub async fn runs(State(state): State<AppState>) -> Result<Json<Vec<RunView>>, AppError> {
+    Ok(Json(run::list(&state).await?))
 }
 
 /// Starts the billing run of a period and reading day (or answers the one already
@@ -323,7 +321,7 @@ pub async fn start_run(
     caller: Caller,
     ApiJson(request): ApiJson<StartRun>,
 ) -> Result<(StatusCode, Json<RunView>), AppError> {
-    let (view, created) = run::start(&state, &caller.actor, &request).await.or_locale(caller.locale)?;
+    let (view, created) = run::start(&state, &caller.actor, &request).await?;
     crate::jobs::billing::kick(&state);
     Ok((if created { StatusCode::CREATED } else { StatusCode::OK }, Json(view)))
 }
@@ -341,7 +339,7 @@ pub async fn get_run(
     Path(id): Path<i64>,
 ) -> Result<Json<RunDetail>, AppError> {
     let user = caller.user()?;
-    Ok(Json(run::detail(&state, id, &regions_of(user)).await.or_locale(caller.locale)?))
+    Ok(Json(run::detail(&state, id, &regions_of(user)).await?))
 }
 
 /// Bills an account the run listed with no reading, once its reading has come in.
@@ -358,7 +356,7 @@ pub async fn bill_exception(
     Path((id, account_no)): Path<(i64, String)>,
 ) -> Result<(StatusCode, Json<BillSummary>), AppError> {
     let user = caller.user()?;
-    let bill = bills::bill_exception(&state, &caller.actor, user, id, &account_no).await.or_locale(caller.locale)?;
+    let bill = bills::bill_exception(&state, &caller.actor, user, id, &account_no).await?;
     Ok((StatusCode::CREATED, Json(bill)))
 }
 
@@ -377,7 +375,7 @@ pub async fn act_on_bill(
     ApiJson(action): ApiJson<BillAction>,
 ) -> Result<Json<BillSummary>, AppError> {
     let user = caller.user()?;
-    Ok(Json(bills::act(&state, &caller.actor, user, id, &action).await.or_locale(caller.locale)?))
+    Ok(Json(bills::act(&state, &caller.actor, user, id, &action).await?))
 }
 
 /// Leaves a refund (negative) or back-billing for the account's next bill. Above the
@@ -394,7 +392,7 @@ pub async fn adjust(
     ApiJson(new): ApiJson<NewAdjustment>,
 ) -> Result<(StatusCode, Json<AdjustmentView>), AppError> {
     let user = caller.user()?;
-    let view = bills::adjust(&state, &caller.actor, user, &new).await.or_locale(caller.locale)?;
+    let view = bills::adjust(&state, &caller.actor, user, &new).await?;
     Ok((StatusCode::CREATED, Json(view)))
 }
 
@@ -408,7 +406,7 @@ pub async fn pending_adjustments(
     caller: Caller,
 ) -> Result<Json<Vec<AdjustmentView>>, AppError> {
     let user = caller.user()?;
-    Ok(Json(adjustments::pending(&state, user).await.or_locale(caller.locale)?))
+    Ok(Json(adjustments::pending(&state, user).await?))
 }
 
 /// A second billing operator approves or rejects a pending adjustment (never their own).
@@ -427,6 +425,6 @@ pub async fn decide_adjustment(
     ApiJson(request): ApiJson<DecideAdjustment>,
 ) -> Result<Json<AdjustmentView>, AppError> {
     let user = caller.user()?;
-    let view = adjustments::decide(&state, &caller.actor, user, id, request.decision).await.or_locale(caller.locale)?;
+    let view = adjustments::decide(&state, &caller.actor, user, id, request.decision).await?;
     Ok(Json(view))
 }

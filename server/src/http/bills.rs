@@ -11,7 +11,7 @@ use shared::api::billing::{BillDetail, BillSummary, LoadCurve, OrgBills, UsageVi
 use shared::api::{ApiError, ErrorCode};
 
 use super::auth::{Caller, Principal};
-use super::error::{AppError, OrLocale};
+use super::error::AppError;
 use crate::services::audit;
 use crate::services::audit::Subject;
 use crate::services::billing::{Viewer, bills, usage};
@@ -23,8 +23,8 @@ pub fn viewer(caller: &Caller) -> Result<Viewer<'_>, AppError> {
     match &caller.principal {
         Principal::User(user) => Ok(Viewer::User(user)),
         Principal::Token(token) => Ok(Viewer::Token(token)),
-        Principal::Integration(_) => Err(AppError::new(ErrorCode::Forbidden, caller.locale)),
-        Principal::Anonymous => Err(AppError::new(ErrorCode::Unauthenticated, caller.locale)),
+        Principal::Integration(_) => Err(AppError::new(ErrorCode::Forbidden)),
+        Principal::Anonymous => Err(AppError::new(ErrorCode::Unauthenticated)),
     }
 }
 
@@ -42,11 +42,9 @@ pub async fn list(
     Path(account_no): Path<String>,
 ) -> Result<Json<Vec<BillSummary>>, AppError> {
     let viewer = viewer(&caller)?;
-    let bills = bills::for_account(&state, viewer, &account_no).await.or_locale(caller.locale)?;
+    let bills = bills::for_account(&state, viewer, &account_no).await?;
     let subject = Subject::Account(&account_no);
-    audit::staff_read(&state.db, &caller.actor, reader(&caller), "account.bills_read", subject)
-        .await
-        .or_locale(caller.locale)?;
+    audit::staff_read(&state, &caller.actor, reader(&caller), "account.bills_read", subject).await?;
     Ok(Json(bills))
 }
 
@@ -63,10 +61,8 @@ pub async fn get(
     Path(id): Path<i64>,
 ) -> Result<Json<BillDetail>, AppError> {
     let viewer = viewer(&caller)?;
-    let bill = bills::detail(&state, viewer, id).await.or_locale(caller.locale)?;
-    audit::staff_read(&state.db, &caller.actor, reader(&caller), "bill.read", Subject::Bill(id))
-        .await
-        .or_locale(caller.locale)?;
+    let bill = bills::detail(&state, viewer, id).await?;
+    audit::staff_read(&state, &caller.actor, reader(&caller), "bill.read", Subject::Bill(id)).await?;
     Ok(Json(bill))
 }
 
@@ -83,11 +79,9 @@ pub async fn lines_csv(
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
     let viewer = viewer(&caller)?;
-    let bill = bills::detail(&state, viewer, id).await.or_locale(caller.locale)?;
-    audit::staff_read(&state.db, &caller.actor, reader(&caller), "bill.read", Subject::Bill(id))
-        .await
-        .or_locale(caller.locale)?;
-    let body = bills::lines_csv(&bill, caller.locale).or_locale(caller.locale)?;
+    let bill = bills::detail(&state, viewer, id).await?;
+    audit::staff_read(&state, &caller.actor, reader(&caller), "bill.read", Subject::Bill(id)).await?;
+    let body = bills::lines_csv(&bill, caller.locale)?;
     let disposition = format!("attachment; filename=\"bill-{}-{}.csv\"", bill.summary.account_no, bill.summary.period);
     Ok((
         [
@@ -109,17 +103,15 @@ pub async fn lines_csv(
     ))]
 pub async fn pdf(State(state): State<AppState>, caller: Caller, Path(id): Path<i64>) -> Result<Response, AppError> {
     let viewer = viewer(&caller)?;
-    let bill = bills::detail(&state, viewer, id).await.or_locale(caller.locale)?;
-    audit::staff_read(&state.db, &caller.actor, reader(&caller), "bill.read", Subject::Bill(id))
-        .await
-        .or_locale(caller.locale)?;
+    let bill = bills::detail(&state, viewer, id).await?;
+    audit::staff_read(&state, &caller.actor, reader(&caller), "bill.read", Subject::Bill(id)).await?;
     let locale = caller.locale;
     // Setting type is CPU work: off the request threads.
     let body =
         tokio::task::spawn_blocking(move || crate::services::billing::pdf::render(&bill, locale).map(|b| (b, bill)))
             .await
-            .map_err(|e| AppError::internal(&e, caller.locale))?;
-    let (body, bill) = body.or_locale(caller.locale)?;
+            .map_err(|e| AppError::internal(&e))?;
+    let (body, bill) = body?;
     let disposition = format!("attachment; filename=\"bill-{}-{}.pdf\"", bill.summary.account_no, bill.summary.period);
     Ok((
         [
@@ -146,11 +138,9 @@ pub async fn account_usage(
     Path(account_no): Path<String>,
 ) -> Result<Json<UsageView>, AppError> {
     let viewer = viewer(&caller)?;
-    let usage = usage::usage(&state, viewer, &account_no).await.or_locale(caller.locale)?;
+    let usage = usage::usage(&state, viewer, &account_no).await?;
     let subject = Subject::Account(&account_no);
-    audit::staff_read(&state.db, &caller.actor, reader(&caller), "account.usage_read", subject)
-        .await
-        .or_locale(caller.locale)?;
+    audit::staff_read(&state, &caller.actor, reader(&caller), "account.usage_read", subject).await?;
     Ok(Json(usage))
 }
 
@@ -176,11 +166,9 @@ pub async fn load_curve(
     Query(query): Query<DayQuery>,
 ) -> Result<Json<LoadCurve>, AppError> {
     let viewer = viewer(&caller)?;
-    let curve = usage::load_curve(&state, viewer, &account_no, query.day).await.or_locale(caller.locale)?;
+    let curve = usage::load_curve(&state, viewer, &account_no, query.day).await?;
     let subject = Subject::Account(&account_no);
-    audit::staff_read(&state.db, &caller.actor, reader(&caller), "account.load_read", subject)
-        .await
-        .or_locale(caller.locale)?;
+    audit::staff_read(&state, &caller.actor, reader(&caller), "account.load_read", subject).await?;
     Ok(Json(curve))
 }
 
@@ -190,7 +178,7 @@ fn reader(caller: &Caller) -> Option<&SessionUser> {
 }
 
 fn org_of(caller: &Caller) -> Result<i64, AppError> {
-    caller.user()?.org.map(|(org, _)| org).ok_or_else(|| AppError::new(ErrorCode::Forbidden, caller.locale))
+    caller.user()?.org.map(|(org, _)| org).ok_or_else(|| AppError::new(ErrorCode::Forbidden))
 }
 
 /// Every account of the caller's organisation with its latest bill, and the totals.
@@ -201,7 +189,7 @@ fn org_of(caller: &Caller) -> Result<i64, AppError> {
     ))]
 pub async fn org_bills(State(state): State<AppState>, caller: Caller) -> Result<Json<OrgBills>, AppError> {
     let org = org_of(&caller)?;
-    Ok(Json(bills::for_org(&state, org).await.or_locale(caller.locale)?))
+    Ok(Json(bills::for_org(&state, org).await?))
 }
 
 /// The same table as CSV, in the caller's language.
@@ -212,8 +200,8 @@ pub async fn org_bills(State(state): State<AppState>, caller: Caller) -> Result<
     ))]
 pub async fn org_bills_csv(State(state): State<AppState>, caller: Caller) -> Result<Response, AppError> {
     let org = org_of(&caller)?;
-    let table = bills::for_org(&state, org).await.or_locale(caller.locale)?;
-    let body = bills::org_csv(&table, caller.locale).or_locale(caller.locale)?;
+    let table = bills::for_org(&state, org).await?;
+    let body = bills::org_csv(&table, caller.locale)?;
     Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),

@@ -5,7 +5,6 @@ use axum::extract::{Query, State};
 use shared::api::{ApiError, CommitmentsQuery, CommitmentsResponse, ErrorCode};
 
 use super::error::AppError;
-use super::extract::RequestLocale;
 use crate::services;
 use crate::state::AppState;
 
@@ -28,13 +27,10 @@ use crate::state::AppState;
 )]
 pub async fn list(
     State(state): State<AppState>,
-    RequestLocale(locale): RequestLocale,
     query: Result<Query<CommitmentsQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<CommitmentsResponse>, AppError> {
-    let Query(query) = query.map_err(|_| AppError::new(ErrorCode::BadRequest, locale))?;
-    let filter = query.validate().map_err(|errors| AppError::validation(errors, locale))?;
-    let response = services::commitments::in_force(&state.db, &state.commitments, state.config.time_zone, filter)
-        .await
-        .map_err(|e| AppError::database(e, locale))?;
+    let Query(query) = query.map_err(|_| AppError::new(ErrorCode::BadRequest))?;
+    let filter = query.validate().map_err(AppError::validation)?;
+    let response = services::commitments::in_force(&state, filter).await?;
     Ok(Json(response))
 }

@@ -11,14 +11,12 @@ use shared::api::applications::{
     PublicStatistics, QueuePage, QueueQuery, StaffAction,
 };
 use shared::calendar::YearCalendar;
-use shared::commitments::{LimitUnit, ServiceArea};
 
 use super::auth::Caller;
-use super::error::{AppError, OrLocale};
+use super::error::AppError;
 use super::extract::ApiJson;
-use crate::db::commitments::NewVersion;
-use crate::services::applications::{Env, staff, stats};
-use crate::services::{Fail, audit, calendar, notices};
+use crate::services::applications::{staff, stats};
+use crate::services::{calendar, notices};
 use crate::state::AppState;
 
 /// The work queue: open applications of the caller's regions, by due day.
@@ -33,8 +31,7 @@ pub async fn queue(
     Query(query): Query<QueueQuery>,
 ) -> Result<Json<QueuePage>, AppError> {
     let user = caller.user()?;
-    let env = Env::of(&state).await.or_locale(caller.locale)?;
-    Ok(Json(staff::queue(&env, user, &query).await.or_locale(caller.locale)?))
+    Ok(Json(staff::queue(&state, user, &query).await?))
 }
 
 /// The active connection handlers, for assigning work.
@@ -48,9 +45,8 @@ pub async fn handlers(
     caller: Caller,
 ) -> Result<Json<shared::api::applications::HandlersResponse>, AppError> {
     let user = caller.user()?;
-    let handlers = crate::services::staff::everyone(&state.db)
-        .await
-        .or_locale(caller.locale)?
+    let handlers = crate::services::staff::everyone(&state)
+        .await?
         .into_iter()
         .filter(|u| {
             !u.disabled
@@ -79,8 +75,7 @@ pub async fn assign(
     ApiJson(request): ApiJson<AssignRequest>,
 ) -> Result<Json<ApplicationDetail>, AppError> {
     let user = caller.user()?;
-    let env = Env::of(&state).await.or_locale(caller.locale)?;
-    Ok(Json(staff::assign(&env, &caller.actor, user, id, &request).await.or_locale(caller.locale)?))
+    Ok(Json(staff::assign(&state, &caller.actor, user, id, &request).await?))
 }
 
 /// Completes a step with its outcome (or asks for documents, offers a survey slot, flags
@@ -101,8 +96,7 @@ pub async fn act(
     ApiJson(request): ApiJson<StaffAction>,
 ) -> Result<Json<ApplicationDetail>, AppError> {
     let user = caller.user()?;
-    let env = Env::of(&state).await.or_locale(caller.locale)?;
-    Ok(Json(staff::act(&env, &caller.actor, user, id, &request).await.or_locale(caller.locale)?))
+    Ok(Json(staff::act(&state, &caller.actor, user, id, &request).await?))
 }
 
 /// Records the follow-up visit (回访) after completion.
@@ -120,8 +114,7 @@ pub async fn follow_up(
     ApiJson(request): ApiJson<FollowUpRequest>,
 ) -> Result<Json<ApplicationDetail>, AppError> {
     let user = caller.user()?;
-    let env = Env::of(&state).await.or_locale(caller.locale)?;
-    Ok(Json(staff::follow_up(&env, &caller.actor, user, id, &request).await.or_locale(caller.locale)?))
+    Ok(Json(staff::follow_up(&state, &caller.actor, user, id, &request).await?))
 }
 
 /// The connection dashboard of the caller's regions.
@@ -132,24 +125,22 @@ pub async fn follow_up(
     ))]
 pub async fn dashboard(State(state): State<AppState>, caller: Caller) -> Result<Json<Dashboard>, AppError> {
     let user = caller.user()?;
-    let env = Env::of(&state).await.or_locale(caller.locale)?;
-    Ok(Json(stats::dashboard(&env, user).await.or_locale(caller.locale)?))
+    Ok(Json(stats::dashboard(&state, user).await?))
 }
 
 /// The published figures of the last 12 months: share finished within the limit and the
 /// average working days, by class.
 #[utoipa::path(get, path = "/api/v1/statistics/connections", tag = "connections",
     responses((status = 200, description = "The figures", body = PublicStatistics)))]
-pub async fn statistics(State(state): State<AppState>, caller: Caller) -> Result<Json<PublicStatistics>, AppError> {
-    let env = Env::of(&state).await.or_locale(caller.locale)?;
-    Ok(Json(stats::public(&env).await.or_locale(caller.locale)?))
+pub async fn statistics(State(state): State<AppState>) -> Result<Json<PublicStatistics>, AppError> {
+    Ok(Json(stats::public(&state).await?))
 }
 
 /// The working-day calendar.
 #[utoipa::path(get, path = "/api/v1/calendar", tag = "connections",
     responses((status = 200, description = "Every year entered", body = CalendarResponse)))]
-pub async fn get_calendar(State(state): State<AppState>, caller: Caller) -> Result<Json<CalendarResponse>, AppError> {
-    Ok(Json(CalendarResponse { years: calendar::years(&state.db).await.or_locale(caller.locale)? }))
+pub async fn get_calendar(State(state): State<AppState>) -> Result<Json<CalendarResponse>, AppError> {
+    Ok(Json(CalendarResponse { years: calendar::years(&state).await? }))
 }
 
 /// Enters or corrects a year of the calendar (admins).
@@ -167,12 +158,12 @@ pub async fn put_calendar(
     ApiJson(request): ApiJson<YearCalendar>,
 ) -> Result<StatusCode, AppError> {
     if request.year != year {
-        return Err(AppError::validation(
-            vec![shared::validation::FieldError::new("year", shared::validation::Problem::InvalidValue)],
-            caller.locale,
-        ));
+        return Err(AppError::validation(vec![shared::validation::FieldError::new(
+            "year",
+            shared::validation::Problem::InvalidValue,
+        )]));
     }
-    calendar::put_year(&state.db, &caller.actor, &request).await.or_locale(caller.locale)?;
+    calendar::put_year(&state, &caller.actor, &request).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -189,36 +180,7 @@ pub async fn add_commitment(
     caller: Caller,
     ApiJson(request): ApiJson<NewCommitmentVersion>,
 ) -> Result<StatusCode, AppError> {
-    let today = state.clock.today(state.config.time_zone);
-    let effective_from = request.validate(today).map_err(|e| AppError::validation(e, caller.locale))?;
-    let versions = state.commitments.all_versions(&state.db).await.map_err(|e| AppError::database(e, caller.locale))?;
-    let Some(current) = versions.iter().find(|c| c.code.as_str() == request.code.trim()) else {
-        return Err(AppError::from_fail(
-            Fail::Fields(vec![shared::validation::FieldError::new("code", shared::validation::Problem::InvalidValue)]),
-            caller.locale,
-        ));
-    };
-    let (area, unit): (ServiceArea, LimitUnit) = (current.area, current.unit);
-    let new = NewVersion {
-        code: request.code.trim(),
-        area,
-        limit: request.limit,
-        unit,
-        effective_from,
-        source: request.source.trim(),
-    };
-    let version = crate::services::commitments::add_version(&state.db, &state.commitments, &new)
-        .await
-        .map_err(|e| AppError::database(e, caller.locale))?;
-    audit::record_alone(
-        &state.db,
-        &caller.actor,
-        "commitment.version_added",
-        crate::services::audit::Subject::Commitment(new.code),
-        serde_json::json!({"version": version, "limit": request.limit, "effective_from": request.effective_from}),
-    )
-    .await
-    .or_locale(caller.locale)?;
+    crate::services::commitments::publish(&state, &caller.actor, &request).await?;
     Ok(StatusCode::CREATED)
 }
 
@@ -227,9 +189,8 @@ pub async fn add_commitment(
     responses((status = 200, description = "Every supply station", body = shared::api::staff::RegionsResponse)))]
 pub async fn public_regions(
     State(state): State<AppState>,
-    caller: Caller,
 ) -> Result<Json<shared::api::staff::RegionsResponse>, AppError> {
-    let regions = crate::services::staff::regions(&state.db).await.or_locale(caller.locale)?;
+    let regions = crate::services::staff::regions(&state).await?;
     Ok(Json(shared::api::staff::RegionsResponse { regions }))
 }
 
@@ -238,7 +199,7 @@ pub async fn public_regions(
     responses((status = 200, description = "The notices", body = NoticeList)))]
 pub async fn my_notices(State(state): State<AppState>, caller: Caller) -> Result<Json<NoticeList>, AppError> {
     let user = caller.user()?;
-    Ok(Json(notices::list(&state.db, user.user_id).await.or_locale(caller.locale)?))
+    Ok(Json(notices::list(&state, user.user_id).await?))
 }
 
 /// Marks every notice read.
@@ -246,6 +207,6 @@ pub async fn my_notices(State(state): State<AppState>, caller: Caller) -> Result
     responses((status = 204, description = "Read")))]
 pub async fn read_notices(State(state): State<AppState>, caller: Caller) -> Result<StatusCode, AppError> {
     let user = caller.user()?;
-    notices::mark_read(&state.db, user.user_id).await.or_locale(caller.locale)?;
+    notices::mark_read(&state, user.user_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -10,7 +10,7 @@ use shared::api::ErrorCode;
 
 use super::auth::session_token;
 use super::error::AppError;
-use super::extract::{is_json, locale_of};
+use super::extract::is_json;
 use crate::state::AppState;
 
 /// The check for a routed API call: `Err` with the refusal when a state-changing call is
@@ -20,13 +20,12 @@ pub fn check(state: &AppState, method: &Method, headers: &HeaderMap, file_upload
     if matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS) {
         return Ok(());
     }
-    let locale = locale_of(headers);
     let octet_stream = headers
         .get(axum::http::header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.trim().eq_ignore_ascii_case("application/octet-stream"));
     if !(is_json(headers) || (file_upload && octet_stream)) {
-        return Err(AppError::new(ErrorCode::UnsupportedMediaType, locale));
+        return Err(AppError::new(ErrorCode::UnsupportedMediaType));
     }
     let allowed = match headers.get(ORIGIN).and_then(|v| v.to_str().ok()) {
         Some(origin) => same_origin(origin, headers, state.config.public_url().as_str(), state.config.is_https()),
@@ -34,7 +33,7 @@ pub fn check(state: &AppState, method: &Method, headers: &HeaderMap, file_upload
     };
     if !allowed {
         tracing::warn!(origin = ?headers.get(ORIGIN), "cross-site request refused");
-        return Err(AppError::new(ErrorCode::Forbidden, locale));
+        return Err(AppError::new(ErrorCode::Forbidden));
     }
     Ok(())
 }

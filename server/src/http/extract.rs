@@ -39,15 +39,14 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
     type Rejection = AppError;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let locale = locale_of(request.headers());
         if !is_json(request.headers()) {
-            return Err(AppError::new(ErrorCode::UnsupportedMediaType, locale));
+            return Err(AppError::new(ErrorCode::UnsupportedMediaType));
         }
         let bytes = Bytes::from_request(request, state).await.map_err(|rejection| {
             if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                AppError::new(ErrorCode::PayloadTooLarge, locale)
+                AppError::new(ErrorCode::PayloadTooLarge)
             } else {
-                AppError::new(ErrorCode::BadRequest, locale)
+                AppError::new(ErrorCode::BadRequest)
             }
         })?;
         let mut deserializer = serde_json::Deserializer::from_slice(&bytes);
@@ -55,15 +54,15 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
             let path = error.path().to_string();
             match error.inner().classify() {
                 serde_json::error::Category::Data if path != "." => {
-                    AppError::validation(vec![FieldError::new(path, Problem::InvalidValue)], locale)
+                    AppError::validation(vec![FieldError::new(path, Problem::InvalidValue)])
                 }
                 serde_json::error::Category::Data => {
-                    AppError::validation(vec![FieldError::new("body", Problem::InvalidValue)], locale)
+                    AppError::validation(vec![FieldError::new("body", Problem::InvalidValue)])
                 }
-                _ => AppError::new(ErrorCode::MalformedJson, locale),
+                _ => AppError::new(ErrorCode::MalformedJson),
             }
         })?;
-        deserializer.end().map_err(|_| AppError::new(ErrorCode::MalformedJson, locale))?;
+        deserializer.end().map_err(|_| AppError::new(ErrorCode::MalformedJson))?;
         Ok(ApiJson(value))
     }
 }

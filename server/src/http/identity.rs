@@ -13,7 +13,7 @@ use shared::api::auth::{
 use shared::i18n::Locale;
 
 use super::auth::{Caller, cleared_session_cookie, session_cookie, with_cookie};
-use super::error::{AppError, OrLocale};
+use super::error::AppError;
 use super::extract::ApiJson;
 use crate::services::identity;
 use crate::state::AppState;
@@ -38,9 +38,7 @@ pub async fn register(
     caller: Caller,
     ApiJson(request): ApiJson<RegisterRequest>,
 ) -> Result<Response, AppError> {
-    identity::register(&state.db, &state.config, &caller.actor, &request, caller.locale)
-        .await
-        .or_locale(caller.locale)?;
+    identity::register(&state, &caller.actor, &request, caller.locale).await?;
     Ok(accepted(
         caller.locale,
         "我们已向您的邮箱发送验证邮件，请点击邮件中的链接完成注册。",
@@ -59,7 +57,7 @@ pub async fn confirm(
     caller: Caller,
     ApiJson(request): ApiJson<ConfirmRequest>,
 ) -> Result<StatusCode, AppError> {
-    identity::confirm(&state.db, &caller.actor, &request.token).await.or_locale(caller.locale)?;
+    identity::confirm(&state, &caller.actor, &request.token).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -76,26 +74,21 @@ pub async fn login(
     caller: Caller,
     ApiJson(request): ApiJson<LoginRequest>,
 ) -> Result<Response, AppError> {
-    let locale = caller.locale;
     let session = identity::login(
-        &state.db,
-        &state.config,
+        &state,
         &caller.actor,
         &request.email,
         &request.password,
         &caller.user_agent,
         caller.session_token.as_deref(),
         request.code.as_deref(),
-        &state.clock,
     )
-    .await
-    .or_locale(locale)?;
-    let user = crate::services::sessions::lookup(&state.db, &state.config, &session.token)
-        .await
-        .or_locale(locale)?
-        .ok_or_else(|| AppError::internal(&"a new session cannot be found", locale))?;
-    let me = identity::me(&state.db, &user).await.or_locale(locale)?;
-    let cookie = session_cookie(&state.config, &session.token, session.expires_at)?;
+    .await?;
+    let user = crate::services::sessions::lookup(&state, &session.token)
+        .await?
+        .ok_or_else(|| AppError::internal(&"a new session cannot be found"))?;
+    let me = identity::me(&state, &user).await?;
+    let cookie = session_cookie(&state, &session.token, session.expires_at)?;
     Ok(with_cookie(Json(me).into_response(), cookie))
 }
 
@@ -111,7 +104,7 @@ pub async fn logout(
     ApiJson(request): ApiJson<LogoutRequest>,
 ) -> Result<Response, AppError> {
     let user = caller.user()?;
-    identity::logout(&state.db, &caller.actor, user, request.everywhere).await.or_locale(caller.locale)?;
+    identity::logout(&state, &caller.actor, user, request.everywhere).await?;
     Ok(with_cookie(StatusCode::NO_CONTENT.into_response(), cleared_session_cookie(&state.config)))
 }
 
@@ -128,9 +121,7 @@ pub async fn forgot_password(
     caller: Caller,
     ApiJson(request): ApiJson<ForgotPasswordRequest>,
 ) -> Result<Response, AppError> {
-    identity::forgot_password(&state.db, &state.config, &caller.actor, &request.email)
-        .await
-        .or_locale(caller.locale)?;
+    identity::forgot_password(&state, &caller.actor, &request.email).await?;
     Ok(accepted(
         caller.locale,
         "如果该邮箱已注册，您将在几分钟内收到重设密码的邮件。",
@@ -151,9 +142,7 @@ pub async fn reset_password(
     caller: Caller,
     ApiJson(request): ApiJson<ResetPasswordRequest>,
 ) -> Result<StatusCode, AppError> {
-    identity::reset_password(&state.db, &caller.actor, &request.token, &request.password)
-        .await
-        .or_locale(caller.locale)?;
+    identity::reset_password(&state, &caller.actor, &request.token, &request.password).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -165,7 +154,7 @@ pub async fn reset_password(
     ))]
 pub async fn me(State(state): State<AppState>, caller: Caller) -> Result<Json<Me>, AppError> {
     let user = caller.user()?;
-    Ok(Json(identity::me(&state.db, user).await.or_locale(caller.locale)?))
+    Ok(Json(identity::me(&state, user).await?))
 }
 
 /// Changes the profile: name, mobile, language, email notices.
@@ -181,8 +170,8 @@ pub async fn update_me(
     ApiJson(request): ApiJson<UpdateProfileRequest>,
 ) -> Result<Json<Me>, AppError> {
     let user = caller.user()?;
-    let change = request.validate().map_err(|errors| AppError::validation(errors, caller.locale))?;
-    Ok(Json(identity::update_profile(&state.db, &caller.actor, user, &change).await.or_locale(caller.locale)?))
+    let change = request.validate().map_err(AppError::validation)?;
+    Ok(Json(identity::update_profile(&state, &caller.actor, user, &change).await?))
 }
 
 /// Changes the password: other sessions end, this one continues with a new token.
@@ -200,16 +189,14 @@ pub async fn change_password(
 ) -> Result<Response, AppError> {
     let user = caller.user()?;
     let session = identity::change_password(
-        &state.db,
-        &state.config,
+        &state,
         &caller.actor,
         user,
         &request.current_password,
         &request.new_password,
         &caller.user_agent,
     )
-    .await
-    .or_locale(caller.locale)?;
-    let cookie = session_cookie(&state.config, &session.token, session.expires_at)?;
+    .await?;
+    let cookie = session_cookie(&state, &session.token, session.expires_at)?;
     Ok(with_cookie(StatusCode::NO_CONTENT.into_response(), cookie))
 }

@@ -11,7 +11,7 @@ use axum::http::header::{
 };
 use axum::http::{HeaderName, HeaderValue};
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use shared::api::ErrorCode;
 use tower_http::set_header::SetResponseHeaderLayer;
 
@@ -38,7 +38,7 @@ pub async fn error_shape(request: Request, next: Next) -> Response {
         return response;
     }
     let (mut parts, _) = response.into_parts();
-    let shaped = AppError::new(ErrorCode::for_status(status.as_u16()), locale).into_response();
+    let shaped = AppError::new(ErrorCode::for_status(status.as_u16())).response_in(locale);
     let (shaped_parts, body) = shaped.into_parts();
     // Keep the original status and headers (e.g. `Allow` on a 405), replace the body.
     parts.headers.remove(axum::http::header::CONTENT_LENGTH);

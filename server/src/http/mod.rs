@@ -36,7 +36,6 @@ use tower_http::trace::{DefaultOnFailure, TraceLayer};
 
 use crate::state::AppState;
 use error::AppError;
-use extract::RequestLocale;
 
 /// The whole application: API, operations, pages and static files.
 pub fn router(state: AppState) -> Router {
@@ -73,10 +72,12 @@ pub fn api_router(state: &AppState) -> Router {
         .layer(axum::middleware::from_fn_with_state(state.clone(), auth::authenticate))
         .layer(Extension(Arc::new(document)))
         .layer(DefaultBodyLimit::max(body_limit))
+        // Outermost: every error answer above, in the caller's language.
+        .layer(axum::middleware::from_fn(error::word_errors))
         .with_state(state.clone())
 }
 
 /// Any path under `/api` that no route serves.
-async fn unknown_api_path(RequestLocale(locale): RequestLocale) -> AppError {
-    AppError::new(ErrorCode::NotFound, locale)
+async fn unknown_api_path() -> AppError {
+    AppError::new(ErrorCode::NotFound)
 }

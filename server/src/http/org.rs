@@ -10,7 +10,7 @@ use shared::api::org::{
 };
 
 use super::auth::Caller;
-use super::error::{AppError, OrLocale};
+use super::error::AppError;
 use super::extract::ApiJson;
 use crate::services::org;
 use crate::state::AppState;
@@ -22,7 +22,7 @@ use crate::state::AppState;
         (status = 403, description = "Not an enterprise user", body = ApiError),
     ))]
 pub async fn members(State(state): State<AppState>, caller: Caller) -> Result<Json<MembersResponse>, AppError> {
-    Ok(Json(org::members(&state.db, caller.org_id()?).await.or_locale(caller.locale)?))
+    Ok(Json(org::members(&state, caller.org_id()?).await?))
 }
 
 /// Invites a colleague by email with a role. The answer is the same whether or not the
@@ -41,9 +41,7 @@ pub async fn invite(
     ApiJson(request): ApiJson<InviteMemberRequest>,
 ) -> Result<(StatusCode, Json<Invitation>), AppError> {
     let org_id = caller.org_id()?;
-    let invitation = org::invite(&state.db, &state.config, &caller.actor, org_id, &request, caller.locale)
-        .await
-        .or_locale(caller.locale)?;
+    let invitation = org::invite(&state, &caller.actor, org_id, &request, caller.locale).await?;
     Ok((StatusCode::ACCEPTED, Json(invitation)))
 }
 
@@ -60,9 +58,7 @@ pub async fn withdraw_invitation(
     caller: Caller,
     Path(invitation_id): Path<i64>,
 ) -> Result<StatusCode, AppError> {
-    org::withdraw_invitation(&state.db, &caller.actor, caller.org_id()?, invitation_id)
-        .await
-        .or_locale(caller.locale)?;
+    org::withdraw_invitation(&state, &caller.actor, caller.org_id()?, invitation_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -80,9 +76,7 @@ pub async fn change_member(
     Path(user_id): Path<i64>,
     ApiJson(request): ApiJson<ChangeMemberRequest>,
 ) -> Result<StatusCode, AppError> {
-    org::change_role(&state.db, &caller.actor, caller.org_id()?, user_id, request.role)
-        .await
-        .or_locale(caller.locale)?;
+    org::change_role(&state, &caller.actor, caller.org_id()?, user_id, request.role).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -99,7 +93,7 @@ pub async fn remove_member(
     caller: Caller,
     Path(user_id): Path<i64>,
 ) -> Result<StatusCode, AppError> {
-    org::remove(&state.db, &caller.actor, caller.org_id()?, user_id).await.or_locale(caller.locale)?;
+    org::remove(&state, &caller.actor, caller.org_id()?, user_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -110,7 +104,7 @@ pub async fn remove_member(
         (status = 403, description = "Not the organisation's admin", body = ApiError),
     ))]
 pub async fn tokens(State(state): State<AppState>, caller: Caller) -> Result<Json<TokensResponse>, AppError> {
-    let tokens = org::tokens(&state.db, caller.org_id()?).await.or_locale(caller.locale)?;
+    let tokens = org::tokens(&state, caller.org_id()?).await?;
     Ok(Json(TokensResponse { tokens }))
 }
 
@@ -127,8 +121,7 @@ pub async fn issue_token(
     ApiJson(request): ApiJson<CreateTokenRequest>,
 ) -> Result<(StatusCode, Json<CreatedToken>), AppError> {
     let user = caller.user()?;
-    let created =
-        org::issue_token(&state.db, &caller.actor, user, caller.org_id()?, &request).await.or_locale(caller.locale)?;
+    let created = org::issue_token(&state, &caller.actor, user, caller.org_id()?, &request).await?;
     Ok((StatusCode::CREATED, Json(created)))
 }
 
@@ -144,6 +137,6 @@ pub async fn revoke_token(
     caller: Caller,
     Path(token_id): Path<i64>,
 ) -> Result<StatusCode, AppError> {
-    org::revoke_token(&state.db, &caller.actor, caller.org_id()?, token_id).await.or_locale(caller.locale)?;
+    org::revoke_token(&state, &caller.actor, caller.org_id()?, token_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

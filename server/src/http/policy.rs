@@ -12,7 +12,6 @@ use shared::roles::{OrgRole, StaffRole, TokenScope, UserKind, may_apply, station
 
 use super::auth::{Principal, has_metrics_token};
 use super::error::AppError;
-use super::extract::locale_of;
 use crate::state::AppState;
 
 /// Who may call a route.
@@ -51,17 +50,22 @@ pub enum Rule {
     Integration,
 }
 
-use StaffRole::{Admin, Auditor};
+use shared::roles::can;
 
 /// Staff who read connection applications.
-const CONNECTION_READERS: &[StaffRole] = crate::services::applications::READERS;
+const CONNECTION_READERS: &[StaffRole] = can::READ_APPLICATIONS;
 /// Staff who work them.
-const CONNECTION_WORKERS: &[StaffRole] = crate::services::applications::WORKERS;
-
+const CONNECTION_WORKERS: &[StaffRole] = can::WORK_APPLICATIONS;
 /// Staff who read bills.
-const BILL_READERS: &[StaffRole] = crate::services::billing::READERS;
+const BILL_READERS: &[StaffRole] = can::READ_BILLS;
 /// Staff who import readings, run billing and correct bills.
-const BILL_OPERATORS: &[StaffRole] = crate::services::billing::OPERATORS;
+const BILL_OPERATORS: &[StaffRole] = can::OPERATE_BILLING;
+/// Staff who follow billing runs and imports.
+const BILL_WATCHERS: &[StaffRole] = can::WATCH_BILLING;
+/// Staff who read the configuration and the audit log.
+const ADMIN_READERS: &[StaffRole] = can::READ_ADMINISTRATION;
+/// Staff who change it.
+const ADMINS: &[StaffRole] = can::ADMINISTER;
 
 /// Routes whose body is a file (`application/octet-stream`) rather than JSON. A
 /// cross-site form cannot send that type either, and the same-origin check still applies.
@@ -102,11 +106,11 @@ pub const RULES: &[(Method, &str, Rule)] = &[
     (Method::GET, "/api/v1/org/tokens", Rule::OrgAdmin),
     (Method::POST, "/api/v1/org/tokens", Rule::OrgAdmin),
     (Method::DELETE, "/api/v1/org/tokens/{token_id}", Rule::OrgAdmin),
-    (Method::GET, "/api/v1/staff/users", Rule::Staff(&[Admin, Auditor])),
-    (Method::POST, "/api/v1/staff/users", Rule::Staff(&[Admin])),
-    (Method::PATCH, "/api/v1/staff/users/{user_id}", Rule::Staff(&[Admin])),
+    (Method::GET, "/api/v1/staff/users", Rule::Staff(ADMIN_READERS)),
+    (Method::POST, "/api/v1/staff/users", Rule::Staff(ADMINS)),
+    (Method::PATCH, "/api/v1/staff/users/{user_id}", Rule::Staff(ADMINS)),
     (Method::GET, "/api/v1/staff/regions", Rule::Staff(StaffRole::ALL)),
-    (Method::GET, "/api/v1/audit", Rule::Staff(&[Admin, Auditor])),
+    (Method::GET, "/api/v1/audit", Rule::Staff(ADMIN_READERS)),
     (Method::GET, "/api/v1/applications", Rule::AccountHolderUser),
     (Method::POST, "/api/v1/applications", Rule::Applicant),
     (Method::GET, "/api/v1/applications/{id}", Rule::LoggedIn),
@@ -123,8 +127,8 @@ pub const RULES: &[(Method, &str, Rule)] = &[
     (Method::GET, "/api/v1/statistics/connections", Rule::Public),
     (Method::GET, "/api/v1/calendar", Rule::Public),
     (Method::GET, "/api/v1/regions", Rule::Public),
-    (Method::PUT, "/api/v1/staff/calendar/{year}", Rule::StaffEverywhere(&[Admin])),
-    (Method::POST, "/api/v1/staff/commitments", Rule::StaffEverywhere(&[Admin])),
+    (Method::PUT, "/api/v1/staff/calendar/{year}", Rule::StaffEverywhere(ADMINS)),
+    (Method::POST, "/api/v1/staff/commitments", Rule::StaffEverywhere(ADMINS)),
     (Method::GET, "/api/v1/me/notices", Rule::LoggedIn),
     (Method::POST, "/api/v1/me/notices/read", Rule::LoggedIn),
     (Method::GET, "/api/v1/accounts/{account_no}/bills", Rule::AccountHolderOrStaff(BILL_READERS)),
@@ -136,30 +140,26 @@ pub const RULES: &[(Method, &str, Rule)] = &[
     (Method::GET, "/api/v1/org/bills", Rule::OrgMember),
     (Method::GET, "/api/v1/org/bills.csv", Rule::OrgMember),
     (Method::GET, "/api/v1/tariffs", Rule::Public),
-    (Method::POST, "/api/v1/staff/tariffs", Rule::StaffEverywhere(&[Admin])),
-    (Method::POST, "/api/v1/staff/tariffs/{code}/versions", Rule::StaffEverywhere(&[Admin])),
+    (Method::POST, "/api/v1/staff/tariffs", Rule::StaffEverywhere(ADMINS)),
+    (Method::POST, "/api/v1/staff/tariffs/{code}/versions", Rule::StaffEverywhere(ADMINS)),
     (Method::PUT, "/api/v1/staff/accounts/{account_no}/billing", Rule::Staff(BILL_OPERATORS)),
     (Method::PUT, "/api/v1/staff/accounts/{account_no}/hold", Rule::Staff(BILL_OPERATORS)),
     (Method::POST, "/api/v1/staff/readings", Rule::Staff(BILL_OPERATORS)),
     (Method::POST, "/api/v1/staff/readings/file", Rule::Staff(BILL_OPERATORS)),
-    (Method::GET, "/api/v1/staff/readings/imports", Rule::Staff(&[StaffRole::BillingOperator, Admin, Auditor])),
-    (
-        Method::GET,
-        "/api/v1/staff/readings/imports/{import_id}",
-        Rule::Staff(&[StaffRole::BillingOperator, Admin, Auditor]),
-    ),
+    (Method::GET, "/api/v1/staff/readings/imports", Rule::Staff(BILL_WATCHERS)),
+    (Method::GET, "/api/v1/staff/readings/imports/{import_id}", Rule::Staff(BILL_WATCHERS)),
     (Method::POST, "/api/v1/staff/meters/{meter_no}/changes", Rule::Staff(BILL_OPERATORS)),
-    (Method::GET, "/api/v1/staff/billing/runs", Rule::Staff(&[StaffRole::BillingOperator, Admin, Auditor])),
+    (Method::GET, "/api/v1/staff/billing/runs", Rule::Staff(BILL_WATCHERS)),
     (Method::POST, "/api/v1/staff/billing/runs", Rule::StaffEverywhere(BILL_OPERATORS)),
-    (Method::GET, "/api/v1/staff/billing/runs/{id}", Rule::Staff(&[StaffRole::BillingOperator, Admin, Auditor])),
+    (Method::GET, "/api/v1/staff/billing/runs/{id}", Rule::Staff(BILL_WATCHERS)),
     (Method::POST, "/api/v1/staff/billing/runs/{id}/exceptions/{account_no}/bill", Rule::Staff(BILL_OPERATORS)),
     (Method::POST, "/api/v1/staff/bills/{id}/actions", Rule::Staff(BILL_OPERATORS)),
     (Method::POST, "/api/v1/staff/adjustments", Rule::Staff(BILL_OPERATORS)),
     (Method::GET, "/api/v1/staff/adjustments/pending", Rule::Staff(BILL_OPERATORS)),
     (Method::POST, "/api/v1/staff/adjustments/{id}/decision", Rule::Staff(BILL_OPERATORS)),
-    (Method::GET, "/api/v1/staff/integration-tokens", Rule::Staff(&[Admin, Auditor])),
-    (Method::POST, "/api/v1/staff/integration-tokens", Rule::Staff(&[Admin])),
-    (Method::DELETE, "/api/v1/staff/integration-tokens/{token_id}", Rule::Staff(&[Admin])),
+    (Method::GET, "/api/v1/staff/integration-tokens", Rule::Staff(ADMIN_READERS)),
+    (Method::POST, "/api/v1/staff/integration-tokens", Rule::Staff(ADMINS)),
+    (Method::DELETE, "/api/v1/staff/integration-tokens/{token_id}", Rule::Staff(ADMINS)),
     (Method::POST, "/api/v1/integration/readings", Rule::Integration),
     // Any other path under /api answers a JSON 404.
     (Method::GET, "/api/{*rest}", Rule::Public),
@@ -224,7 +224,7 @@ pub fn decide(rule: Rule, principal: &Principal, metrics_token: bool, writes: bo
     let allowed = match (rule, principal) {
         (Rule::Public, _) => true,
         (Rule::Operator, _) if metrics_token => true,
-        (Rule::Operator, Principal::User(user)) => user.has_role(Admin) || user.has_role(Auditor),
+        (Rule::Operator, Principal::User(user)) => user.holds(ADMIN_READERS),
         (Rule::LoggedIn, Principal::User(_)) => true,
         (Rule::Customer, Principal::User(user)) => user.kind == UserKind::Customer,
         (Rule::AccountHolder, Principal::User(user)) => matches!(user.kind, UserKind::Customer | UserKind::Enterprise),
@@ -234,12 +234,12 @@ pub fn decide(rule: Rule, principal: &Principal, metrics_token: bool, writes: bo
         }
         (Rule::Applicant, Principal::User(user)) => may_apply(user.kind, user.org.map(|(_, role)| role)),
         (Rule::ApplicantOrStaff(roles), Principal::User(user)) => {
-            may_apply(user.kind, user.org.map(|(_, role)| role)) || roles.iter().any(|role| user.has_role(*role))
+            may_apply(user.kind, user.org.map(|(_, role)| role)) || user.holds(roles)
         }
         (Rule::OrgMember, Principal::User(user)) => user.kind == UserKind::Enterprise && user.org.is_some(),
         (Rule::OrgAdmin, Principal::User(user)) => matches!(user.org, Some((_, OrgRole::Admin))),
-        (Rule::Staff(roles), Principal::User(user)) => roles.iter().any(|role| user.has_role(*role)),
-        (Rule::StaffEverywhere(roles), Principal::User(user)) if roles.iter().any(|role| user.has_role(*role)) => {
+        (Rule::Staff(roles), Principal::User(user)) => user.holds(roles),
+        (Rule::StaffEverywhere(roles), Principal::User(user)) if user.holds(roles) => {
             if !stations::covers_every(&user.regions) {
                 return Decision::DenyStations;
             }
@@ -248,8 +248,7 @@ pub fn decide(rule: Rule, principal: &Principal, metrics_token: bool, writes: bo
         (Rule::AccountHolderOrStaff(_), Principal::Token(_)) => true,
         (Rule::Integration, Principal::Integration(_)) => true,
         (Rule::AccountHolderOrStaff(roles), Principal::User(user)) => {
-            matches!(user.kind, UserKind::Customer | UserKind::Enterprise)
-                || roles.iter().any(|role| user.has_role(*role))
+            matches!(user.kind, UserKind::Customer | UserKind::Enterprise) || user.holds(roles)
         }
         _ => false,
     };
@@ -263,7 +262,6 @@ pub fn decide(rule: Rule, principal: &Principal, metrics_token: bool, writes: bo
 /// The policy check, run on every matched route after authentication: cross-site request
 /// forgery first (`csrf`), then the route's rule.
 pub async fn authorize(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let locale = locale_of(request.headers());
     let path = request.extensions().get::<MatchedPath>().map(|p| p.as_str().to_owned()).unwrap_or_default();
     let Some(rule) = rule_for(request.method(), &path) else {
         if path_has_rules(&path) {
@@ -271,7 +269,7 @@ pub async fn authorize(State(state): State<AppState>, request: Request, next: Ne
             return next.run(request).await;
         }
         tracing::error!(%path, method = %request.method(), "a route without an access rule was called; refused");
-        return AppError::new(ErrorCode::Forbidden, locale).into_response();
+        return AppError::new(ErrorCode::Forbidden).into_response();
     };
     // Unknown API paths answer 404 whatever the method and body.
     if path != "/api/{*rest}"
@@ -288,15 +286,15 @@ pub async fn authorize(State(state): State<AppState>, request: Request, next: Ne
             // A session that may make the change, but has not shown its second factor lately.
             if let Principal::User(user) = &principal
                 && needs_fresh_second_factor(request.method(), &path)
-                && !crate::services::second_factor::is_fresh(user, &state.clock)
+                && !crate::services::second_factor::is_fresh(&state, user)
             {
-                return AppError::new(ErrorCode::SecondFactorRequired, locale).into_response();
+                return AppError::new(ErrorCode::SecondFactorRequired).into_response();
             }
             next.run(request).await
         }
-        Decision::LogIn => AppError::new(ErrorCode::Unauthenticated, locale).into_response(),
-        Decision::Deny => AppError::new(ErrorCode::Forbidden, locale).into_response(),
-        Decision::DenyStations => AppError::new(ErrorCode::StationNotHeld, locale).into_response(),
+        Decision::LogIn => AppError::new(ErrorCode::Unauthenticated).into_response(),
+        Decision::Deny => AppError::new(ErrorCode::Forbidden).into_response(),
+        Decision::DenyStations => AppError::new(ErrorCode::StationNotHeld).into_response(),
     }
 }
 

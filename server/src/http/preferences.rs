@@ -10,7 +10,7 @@ use shared::api::{ApiError, LanguagePreference, LanguageRequest};
 use shared::i18n::LANGUAGE_COOKIE;
 
 use super::error::AppError;
-use super::extract::{ApiJson, RequestLocale};
+use super::extract::ApiJson;
 use crate::state::AppState;
 
 /// Keeps the visitor's interface language.
@@ -32,10 +32,9 @@ use crate::state::AppState;
 )]
 pub async fn set_language(
     State(state): State<AppState>,
-    RequestLocale(locale): RequestLocale,
     ApiJson(request): ApiJson<LanguageRequest>,
 ) -> Result<Response, AppError> {
-    let language = request.validate().map_err(|errors| AppError::validation(errors, locale))?;
+    let language = request.validate().map_err(AppError::validation)?;
     let cookie = Cookie::build((LANGUAGE_COOKIE, language.tag()))
         .path("/")
         .max_age(cookie::time::Duration::days(365))
@@ -43,7 +42,7 @@ pub async fn set_language(
         .secure(state.config.is_https())
         .build();
     let mut response = Json(LanguagePreference { language }).into_response();
-    let value = HeaderValue::from_str(&cookie.to_string()).map_err(|e| AppError::internal(&e, locale))?;
+    let value = HeaderValue::from_str(&cookie.to_string()).map_err(|e| AppError::internal(&e))?;
     response.headers_mut().insert(SET_COOKIE, value);
     Ok(response)
 }

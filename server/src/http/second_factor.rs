@@ -11,7 +11,7 @@ use shared::api::ApiError;
 use shared::api::auth::{LoginRequest, SecondFactorCode, SecondFactorEnrolled, SecondFactorSetup};
 
 use super::auth::{Caller, session_cookie, with_cookie};
-use super::error::{AppError, OrLocale};
+use super::error::AppError;
 use super::extract::ApiJson;
 use crate::services::{identity, second_factor, sessions};
 use crate::state::AppState;
@@ -32,11 +32,7 @@ pub async fn setup(
     caller: Caller,
     ApiJson(request): ApiJson<LoginRequest>,
 ) -> Result<Json<SecondFactorSetup>, AppError> {
-    Ok(Json(
-        second_factor::setup(&state.db, &caller.actor, &request.email, &request.password)
-            .await
-            .or_locale(caller.locale)?,
-    ))
+    Ok(Json(second_factor::setup(&state, &caller.actor, &request.email, &request.password).await?))
 }
 
 /// Confirms the authenticator with its first code: logs in (the session cookie is set;
@@ -55,29 +51,20 @@ pub async fn confirm(
     caller: Caller,
     ApiJson(request): ApiJson<LoginRequest>,
 ) -> Result<Response, AppError> {
-    let locale = caller.locale;
     let Some(code) = request.code.as_deref() else {
-        return Err(AppError::validation(
-            vec![shared::validation::FieldError::new("code", shared::validation::Problem::Required)],
-            locale,
-        ));
+        return Err(AppError::validation(vec![shared::validation::FieldError::new(
+            "code",
+            shared::validation::Problem::Required,
+        )]));
     };
-    let (session, recovery_codes) = second_factor::confirm(
-        &state.db,
-        &state.config,
-        &state.clock,
-        &caller.actor,
-        (&request.email, &request.password, code),
-        &caller.user_agent,
-    )
-    .await
-    .or_locale(locale)?;
-    let user = sessions::lookup(&state.db, &state.config, &session.token)
-        .await
-        .or_locale(locale)?
-        .ok_or_else(|| AppError::internal(&"a new session cannot be found", locale))?;
-    let me = identity::me(&state.db, &user).await.or_locale(locale)?;
-    let cookie = session_cookie(&state.config, &session.token, session.expires_at)?;
+    let (session, recovery_codes) =
+        second_factor::confirm(&state, &caller.actor, (&request.email, &request.password, code), &caller.user_agent)
+            .await?;
+    let user = sessions::lookup(&state, &session.token)
+        .await?
+        .ok_or_else(|| AppError::internal(&"a new session cannot be found"))?;
+    let me = identity::me(&state, &user).await?;
+    let cookie = session_cookie(&state, &session.token, session.expires_at)?;
     Ok(with_cookie(Json(SecondFactorEnrolled { recovery_codes, me }).into_response(), cookie))
 }
 
@@ -96,9 +83,7 @@ pub async fn verify(
     ApiJson(request): ApiJson<SecondFactorCode>,
 ) -> Result<StatusCode, AppError> {
     let user = caller.user()?;
-    second_factor::verify(&state.db, &state.clock, &caller.actor, user, &request.code)
-        .await
-        .or_locale(caller.locale)?;
+    second_factor::verify(&state, &caller.actor, user, &request.code).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -118,6 +103,6 @@ pub async fn disable(
     ApiJson(request): ApiJson<SecondFactorCode>,
 ) -> Result<StatusCode, AppError> {
     let user = caller.user()?;
-    second_factor::disable(&state.db, &caller.actor, user, &request.code).await.or_locale(caller.locale)?;
+    second_factor::disable(&state, &caller.actor, user, &request.code).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -9,7 +9,7 @@ use shared::api::staff::{
 use shared::api::{ApiError, ErrorCode};
 
 use super::auth::Caller;
-use super::error::{AppError, OrLocale};
+use super::error::AppError;
 use super::extract::ApiJson;
 use crate::services::{audit, staff};
 use crate::state::AppState;
@@ -22,7 +22,7 @@ use crate::state::AppState;
     ))]
 pub async fn list(State(state): State<AppState>, caller: Caller) -> Result<Json<StaffUsersResponse>, AppError> {
     let user = caller.user()?;
-    Ok(Json(StaffUsersResponse { users: staff::list(&state.db, user).await.or_locale(caller.locale)? }))
+    Ok(Json(StaffUsersResponse { users: staff::list(&state, user).await? }))
 }
 
 /// Creates a staff user and emails them an invitation to choose a password.
@@ -39,11 +39,8 @@ pub async fn create(
     ApiJson(request): ApiJson<CreateStaffRequest>,
 ) -> Result<(StatusCode, Json<StaffUsersResponse>), AppError> {
     let user = caller.user()?;
-    let (user_id, _link) = staff::invite(&state.db, &state.config, &caller.actor, Some(user), &request, caller.locale)
-        .await
-        .or_locale(caller.locale)?;
-    let users =
-        staff::list(&state.db, user).await.or_locale(caller.locale)?.into_iter().filter(|u| u.id == user_id).collect();
+    let (user_id, _link) = staff::invite(&state, &caller.actor, Some(user), &request, caller.locale).await?;
+    let users = staff::list(&state, user).await?.into_iter().filter(|u| u.id == user_id).collect();
     Ok((StatusCode::CREATED, Json(StaffUsersResponse { users })))
 }
 
@@ -64,7 +61,7 @@ pub async fn update(
     ApiJson(request): ApiJson<UpdateStaffRequest>,
 ) -> Result<StatusCode, AppError> {
     let user = caller.user()?;
-    staff::update(&state.db, &caller.actor, user, user_id, &request).await.or_locale(caller.locale)?;
+    staff::update(&state, &caller.actor, user, user_id, &request).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -74,8 +71,8 @@ pub async fn update(
         (status = 200, description = "Supply stations", body = RegionsResponse),
         (status = 403, description = "Only staff", body = ApiError),
     ))]
-pub async fn regions(State(state): State<AppState>, caller: Caller) -> Result<Json<RegionsResponse>, AppError> {
-    Ok(Json(RegionsResponse { regions: staff::regions(&state.db).await.or_locale(caller.locale)? }))
+pub async fn regions(State(state): State<AppState>) -> Result<Json<RegionsResponse>, AppError> {
+    Ok(Json(RegionsResponse { regions: staff::regions(&state).await? }))
 }
 
 /// The audit log, newest first, 50 a page.
@@ -90,8 +87,8 @@ pub async fn audit_log(
     caller: Caller,
     query: Result<Query<AuditQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<AuditPage>, AppError> {
-    let Query(query) = query.map_err(|_| AppError::new(ErrorCode::BadRequest, caller.locale))?;
+    let Query(query) = query.map_err(|_| AppError::new(ErrorCode::BadRequest))?;
     let user = caller.user()?;
     let reader = audit::Reader { user_id: user.user_id, regions: &user.regions };
-    Ok(Json(audit::search(&state.db, reader, &query).await.or_locale(caller.locale)?))
+    Ok(Json(audit::search(&state, reader, &query).await?))
 }

@@ -16,10 +16,10 @@ use sqlx::Row;
 use tokio::sync::watch;
 
 use super::pause;
-use crate::services::applications::{Env, page_link};
+use crate::context::Ctx;
+use crate::services::applications::page_link;
 use crate::services::notices::{self, Email};
 use crate::services::{Fail, Outcome};
-use crate::state::AppState;
 
 /// How often each server scans.
 pub const INTERVAL: Duration = Duration::from_secs(300);
@@ -34,9 +34,9 @@ pub struct Scan {
 }
 
 /// Runs until told to stop.
-pub async fn run(state: AppState, mut stopped: watch::Receiver<bool>) {
+pub async fn run(ctx: Ctx, mut stopped: watch::Receiver<bool>) {
     loop {
-        match scan(&state).await {
+        match scan(&ctx).await {
             Ok(scan) if scan != Scan::default() => tracing::info!(?scan, "deadline alerts sent"),
             Ok(_) => {}
             Err(error) => tracing::warn!(?error, "deadline scan failed; will retry"),
@@ -56,19 +56,10 @@ struct Due {
 }
 
 /// One pass over the open steps.
-pub async fn scan(state: &AppState) -> Outcome<Scan> {
-    // Alerts need the time and the calendar, not the limits: the commitments cache is left
-    // alone (a scan must not keep a stale copy warm for requests).
-    let env = Env {
-        db: &state.db,
-        now: state.clock.seconds(),
-        zone: state.config.time_zone,
-        calendar: crate::services::calendar::load(&state.db).await?,
-        public_url: state.config.public_url(),
-        commitments: std::sync::Arc::new(Vec::new()),
-    };
-    let today = env.today();
-    let soon = format_day(env.calendar.add_working_days(today, 1));
+pub async fn scan(ctx: &Ctx) -> Outcome<Scan> {
+    let calendar = ctx.calendar().await?;
+    let today = ctx.today();
+    let soon = format_day(calendar.add_working_days(today, 1));
     let today = format_day(today);
     let rows = sqlx::query(
         "SELECT s.application_id, s.step, s.due_day, s.owner_id, a.region
@@ -81,7 +72,7 @@ pub async fn scan(state: &AppState) -> Outcome<Scan> {
     )
     .bind(&soon)
     .bind(&today)
-    .fetch_all(env.db.pool())
+    .fetch_all(ctx.db.pool())
     .await?;
     let mut sent = Scan::default();
     for row in rows {
@@ -96,7 +87,7 @@ pub async fn scan(state: &AppState) -> Outcome<Scan> {
             region: row.try_get("region")?,
         };
         let overdue = due.due_day < today;
-        if alert(&env, &due, overdue).await? {
+        if alert(ctx, &due, overdue).await? {
             if overdue {
                 sent.escalations += 1;
             } else {
@@ -108,8 +99,8 @@ pub async fn scan(state: &AppState) -> Outcome<Scan> {
 }
 
 /// Claims and sends one alert; answers whether this server sent it.
-async fn alert(env: &Env<'_>, due: &Due, overdue: bool) -> Outcome<bool> {
-    let mut tx = env.db.begin().await?;
+async fn alert(ctx: &Ctx, due: &Due, overdue: bool) -> Outcome<bool> {
+    let mut tx = ctx.db.begin().await?;
     let claimed = sqlx::query(
         "INSERT INTO deadline_alerts (application_id, step, level, due_day, sent_at) VALUES ($1, $2, $3, $4, $5)
          ON CONFLICT DO NOTHING",
@@ -118,7 +109,7 @@ async fn alert(env: &Env<'_>, due: &Due, overdue: bool) -> Outcome<bool> {
     .bind(due.step.as_str())
     .bind(if overdue { "overdue" } else { "warning" })
     .bind(&due.due_day)
-    .bind(env.now)
+    .bind(ctx.now())
     .execute(&mut *tx)
     .await?;
     if claimed.rows_affected() != 1 {
@@ -142,9 +133,8 @@ async fn alert(env: &Env<'_>, due: &Due, overdue: bool) -> Outcome<bool> {
     let reference = reference(due.application_id);
     for recipient in recipients {
         let (reference, step, day) = (reference.clone(), due.step, due.due_day.clone());
-        notices::notify(
+        notices::notify(ctx,
             &mut tx,
-            &env.public_url,
             recipient,
             &format!("application:{}", due.application_id),
             Email::Always,

@@ -8,13 +8,13 @@ use std::time::Duration;
 use tokio::sync::watch;
 
 use super::{lease_owner, pause};
+use crate::context::Ctx;
 use crate::services::billing::imports::{self, Settings};
-use crate::state::AppState;
 
 /// Works imports until none is free.
-async fn work(state: &AppState) {
+async fn work(ctx: &Ctx) {
     loop {
-        match imports::work_one(state, lease_owner(), &Settings::of(&state.config)).await {
+        match imports::work_one(ctx, lease_owner(), &Settings::of(&ctx.config)).await {
             Ok(true) => continue,
             Ok(false) => break,
             Err(error) => {
@@ -26,16 +26,16 @@ async fn work(state: &AppState) {
 }
 
 /// Starts working at once (after an upload) rather than at the next round.
-pub fn kick(state: &AppState) {
-    let state = state.clone();
-    tokio::spawn(async move { work(&state).await });
+pub fn kick(ctx: &Ctx) {
+    let ctx = ctx.clone();
+    tokio::spawn(async move { work(&ctx).await });
 }
 
 /// The worker's loop.
-pub async fn run(state: AppState, mut stopped: watch::Receiver<bool>) {
+pub async fn run(ctx: Ctx, mut stopped: watch::Receiver<bool>) {
     loop {
-        work(&state).await;
-        if !pause(&mut stopped, Duration::from_secs(state.config.import_interval_secs)).await {
+        work(&ctx).await;
+        if !pause(&mut stopped, Duration::from_secs(ctx.config.import_interval_secs)).await {
             break;
         }
     }

@@ -13,8 +13,8 @@ use std::sync::Arc;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
+use crate::context::Ctx;
 use crate::mail::Mailer;
-use crate::state::AppState;
 
 /// The running background jobs; stop them with [`Jobs::stop`].
 pub struct Jobs {
@@ -24,14 +24,14 @@ pub struct Jobs {
 
 impl Jobs {
     /// Starts every job.
-    pub fn start(state: &AppState, mailer: Arc<Mailer>) -> Jobs {
+    pub fn start(ctx: &Ctx, mailer: Arc<Mailer>) -> Jobs {
         let (stop, stopped) = watch::channel(false);
         let handles = vec![
-            tokio::spawn(outbox::run(state.db.clone(), mailer, outbox::Settings::default(), stopped.clone())),
-            tokio::spawn(housekeeping::run(state.db.clone(), state.config.outbox_keep_days, stopped.clone())),
-            tokio::spawn(deadlines::run(state.clone(), stopped.clone())),
-            tokio::spawn(billing::run(state.clone(), stopped.clone())),
-            tokio::spawn(imports::run(state.clone(), stopped)),
+            tokio::spawn(outbox::run(ctx.clone(), mailer, outbox::Settings::default(), stopped.clone())),
+            tokio::spawn(housekeeping::run(ctx.clone(), stopped.clone())),
+            tokio::spawn(deadlines::run(ctx.clone(), stopped.clone())),
+            tokio::spawn(billing::run(ctx.clone(), stopped.clone())),
+            tokio::spawn(imports::run(ctx.clone(), stopped)),
         ];
         Jobs { stop, handles }
     }

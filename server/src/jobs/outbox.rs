@@ -15,9 +15,8 @@ use sqlx::any::AnyRow;
 use tokio::sync::watch;
 
 use super::pause;
-use crate::db::Db;
+use crate::context::Ctx;
 use crate::mail::{Email, Mailer};
-use crate::services::now;
 
 /// How the worker paces itself.
 #[derive(Debug, Clone, Copy)]
@@ -58,11 +57,11 @@ struct Claimed {
 }
 
 /// Runs until told to stop.
-pub async fn run(db: Db, mailer: Arc<Mailer>, settings: Settings, mut stopped: watch::Receiver<bool>) {
+pub async fn run(ctx: Ctx, mailer: Arc<Mailer>, settings: Settings, mut stopped: watch::Receiver<bool>) {
     loop {
-        match claim(&db, settings.lease_secs).await {
+        match claim(&ctx, settings.lease_secs).await {
             Ok(Some(message)) => {
-                deliver(&db, &mailer, &settings, message).await;
+                deliver(&ctx, &mailer, &settings, message).await;
                 continue;
             }
             Ok(None) => {}
@@ -74,12 +73,12 @@ pub async fn run(db: Db, mailer: Arc<Mailer>, settings: Settings, mut stopped: w
     }
 }
 
-async fn deliver(db: &Db, mailer: &Mailer, settings: &Settings, message: Claimed) {
+async fn deliver(ctx: &Ctx, mailer: &Mailer, settings: &Settings, message: Claimed) {
     // The same Message-ID on every attempt, from any server, lets a receiving server drop
     // a duplicate.
     let message_id = mailer.message_id(message.id, message.created_at);
     match mailer.send(&message_id, &message.email).await {
-        Ok(()) => match mark_sent(db, message.id, message.attempts).await {
+        Ok(()) => match mark_sent(ctx, message.id, message.attempts).await {
             Ok(true) => tracing::info!(id = message.id, "outbox: message sent"),
             Ok(false) => {
                 tracing::warn!(id = message.id, "outbox: sent after the lease ran out; another server took it")
@@ -105,7 +104,7 @@ async fn deliver(db: &Db, mailer: &Mailer, settings: &Settings, message: Claimed
                     "outbox: not sent"
                 );
             }
-            match mark_failed(db, &message, &format!("{error:#}"), delay, gave_up).await {
+            match mark_failed(ctx, &message, &format!("{error:#}"), delay, gave_up).await {
                 Ok(true) => {}
                 Ok(false) => tracing::warn!(id = message.id, "outbox: the lease ran out; another server took it"),
                 Err(error) => tracing::error!(id = message.id, %error, "outbox: cannot record the failure"),
@@ -120,8 +119,8 @@ pub fn retry_delay(settings: &Settings, attempts: i64) -> i64 {
     settings.first_retry_secs.saturating_mul(2_i64.saturating_pow(exponent)).min(settings.max_retry_secs)
 }
 
-async fn claim(db: &Db, lease_secs: i64) -> Result<Option<Claimed>, sqlx::Error> {
-    let now = now();
+async fn claim(ctx: &Ctx, lease_secs: i64) -> Result<Option<Claimed>, sqlx::Error> {
+    let now = ctx.now();
     let row = sqlx::query(
         "UPDATE outbox SET lease_until = $1, attempts = attempts + 1
           WHERE id = (SELECT id FROM outbox
@@ -133,7 +132,7 @@ async fn claim(db: &Db, lease_secs: i64) -> Result<Option<Claimed>, sqlx::Error>
     )
     .bind(now + lease_secs)
     .bind(now)
-    .fetch_optional(db.pool())
+    .fetch_optional(ctx.db.pool())
     .await?;
     row.as_ref().map(claimed_from_row).transpose()
 }
@@ -154,23 +153,29 @@ fn claimed_from_row(row: &AnyRow) -> Result<Claimed, sqlx::Error> {
 
 /// Marks a message sent and empties its body, if this worker still holds the lease of
 /// attempt `attempts`; answers whether it did.
-async fn mark_sent(db: &Db, id: i64, attempts: i64) -> Result<bool, sqlx::Error> {
+async fn mark_sent(ctx: &Ctx, id: i64, attempts: i64) -> Result<bool, sqlx::Error> {
     let done = sqlx::query(
         "UPDATE outbox SET sent_at = $1, lease_until = NULL, last_error = NULL, body_text = '', body_html = ''
           WHERE id = $2 AND attempts = $3 AND sent_at IS NULL",
     )
-    .bind(now())
+    .bind(ctx.now())
     .bind(id)
     .bind(attempts)
-    .execute(db.pool())
+    .execute(ctx.db.pool())
     .await?;
     Ok(done.rows_affected() == 1)
 }
 
 /// Records a failed attempt (a message given up on loses its body too: nobody will send
 /// its link), if this worker still holds the lease; answers whether it did.
-async fn mark_failed(db: &Db, message: &Claimed, error: &str, delay: i64, gave_up: bool) -> Result<bool, sqlx::Error> {
-    let now = now();
+async fn mark_failed(
+    ctx: &Ctx,
+    message: &Claimed,
+    error: &str,
+    delay: i64,
+    gave_up: bool,
+) -> Result<bool, sqlx::Error> {
+    let now = ctx.now();
     let error: String = error.chars().take(500).collect();
     let done = sqlx::query(
         "UPDATE outbox SET lease_until = NULL, last_error = $1, next_attempt_at = $2,
@@ -185,16 +190,18 @@ async fn mark_failed(db: &Db, message: &Claimed, error: &str, delay: i64, gave_u
     .bind(now)
     .bind(message.id)
     .bind(message.attempts)
-    .execute(db.pool())
+    .execute(ctx.db.pool())
     .await?;
     Ok(done.rows_affected() == 1)
 }
 
 /// Deletes messages sent (or given up on) more than `keep_secs` ago.
-pub async fn prune(db: &Db, keep_secs: i64) -> Result<u64, sqlx::Error> {
-    let before = now() - keep_secs;
-    let result =
-        sqlx::query("DELETE FROM outbox WHERE sent_at < $1 OR failed_at < $1").bind(before).execute(db.pool()).await?;
+pub async fn prune(ctx: &Ctx, keep_secs: i64) -> Result<u64, sqlx::Error> {
+    let before = ctx.now() - keep_secs;
+    let result = sqlx::query("DELETE FROM outbox WHERE sent_at < $1 OR failed_at < $1")
+        .bind(before)
+        .execute(ctx.db.pool())
+        .await?;
     Ok(result.rows_affected())
 }
 

@@ -10,7 +10,7 @@ use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, To
 use sqlx::AnyConnection;
 
 use crate::config::Config;
-use crate::services::now;
+use crate::context::Ctx;
 
 /// One email, rendered, waiting in the outbox.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,8 +27,8 @@ pub struct Email {
 
 /// Puts an email in the outbox, in the caller's transaction: it is sent if and only if the
 /// change that caused it is committed.
-pub async fn enqueue(conn: &mut AnyConnection, email: &Email) -> Result<(), sqlx::Error> {
-    let now = now();
+pub async fn enqueue(ctx: &Ctx, conn: &mut AnyConnection, email: &Email) -> Result<(), sqlx::Error> {
+    let now = ctx.now();
     sqlx::query(
         "INSERT INTO outbox (recipient, subject, body_text, body_html, created_at, next_attempt_at)
          VALUES ($1, $2, $3, $4, $5, $5)",

@@ -10,8 +10,8 @@ use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
 use super::sessions::SessionUser;
-use super::{Actor, Outcome, now, utc};
-use crate::db::Db;
+use super::{Actor, Outcome, utc};
+use crate::context::Ctx;
 
 /// Entries per page of the audit log.
 pub const PAGE_SIZE: i64 = 50;
@@ -77,6 +77,7 @@ impl fmt::Display for Subject<'_> {
 
 /// Adds an entry about `subject`.
 pub async fn record(
+    ctx: &Ctx,
     conn: &mut AnyConnection,
     actor: &Actor,
     action: &str,
@@ -88,7 +89,7 @@ pub async fn record(
         "INSERT INTO audit_log (at, actor_id, actor_label, ip, action, subject, detail, region)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
-    .bind(now())
+    .bind(ctx.now())
     .bind(actor.user_id)
     .bind(&actor.label)
     .bind(&actor.ip)
@@ -138,9 +139,9 @@ async fn region_of(conn: &mut AnyConnection, subject: Subject<'_>) -> Result<Opt
 }
 
 /// Adds an entry on its own (for events that change nothing else, such as a failed login).
-pub async fn record_alone(db: &Db, actor: &Actor, action: &str, subject: Subject<'_>, detail: Value) -> Outcome<()> {
-    let mut conn = db.pool().acquire().await?;
-    record(&mut conn, actor, action, subject, detail).await?;
+pub async fn record_alone(ctx: &Ctx, actor: &Actor, action: &str, subject: Subject<'_>, detail: Value) -> Outcome<()> {
+    let mut conn = ctx.db.pool().acquire().await?;
+    record(ctx, &mut conn, actor, action, subject, detail).await?;
     Ok(())
 }
 
@@ -148,14 +149,14 @@ pub async fn record_alone(db: &Db, actor: &Actor, action: &str, subject: Subject
 /// application and its documents); a customer's or enterprise's read of their own is not
 /// recorded, nor is a token's.
 pub async fn staff_read(
-    db: &Db,
+    ctx: &Ctx,
     actor: &Actor,
     reader: Option<&SessionUser>,
     action: &str,
     subject: Subject<'_>,
 ) -> Outcome<()> {
     match reader {
-        Some(user) if user.kind == UserKind::Staff => record_alone(db, actor, action, subject, Value::Null).await,
+        Some(user) if user.kind == UserKind::Staff => record_alone(ctx, actor, action, subject, Value::Null).await,
         _ => Ok(()),
     }
 }
@@ -172,7 +173,7 @@ pub struct Reader<'a> {
 /// A page of entries, newest first, filtered as asked. A reader limited to stations reads
 /// the entries of their stations and of their own actions, nothing else
 /// (`shared::roles::stations`).
-pub async fn search(db: &Db, reader: Reader<'_>, query: &AuditQuery) -> Outcome<AuditPage> {
+pub async fn search(ctx: &Ctx, reader: Reader<'_>, query: &AuditQuery) -> Outcome<AuditPage> {
     // Filters are bound parameters; an absent one is NULL and matches everything.
     let actor =
         query.actor.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(|s| format!("%{}%", escape_like(s)));
@@ -206,7 +207,7 @@ pub async fn search(db: &Db, reader: Reader<'_>, query: &AuditQuery) -> Outcome<
             rows = rows.bind(region);
         }
     }
-    let rows = rows.fetch_all(db.pool()).await?;
+    let rows = rows.fetch_all(ctx.db.pool()).await?;
     let mut entries = rows.iter().map(entry_from_row).collect::<Result<Vec<_>, _>>()?;
     let next_before = if entries.len() > PAGE_SIZE as usize {
         entries.truncate(PAGE_SIZE as usize);

@@ -1,68 +1,22 @@
-//! Service commitments: which limits are in force on a day.
+//! Service commitments: which limits are in force on a day, and publishing a new version.
 //!
-//! The commitments are configuration that changes a few times a year and takes effect on a
-//! stated day, and every page shows them; so each server keeps every version in memory for
-//! [`CACHE_TTL`] and decides what is in force itself (`shared::in_force_on`). A change made
-//! through this server is visible at once; one made elsewhere within `CACHE_TTL`.
+//! Every version is kept (`db::commitments`); which one is in force on a day is decided by
+//! `shared::in_force_on` over the context's cached copy (`Ctx::commitments`).
 
-use std::sync::{Arc, PoisonError, RwLock};
-use std::time::{Duration, Instant};
-
-use chrono::{NaiveDate, Utc};
-use chrono_tz::Tz;
+use serde_json::json;
+use shared::api::applications::NewCommitmentVersion;
 use shared::api::{CommitmentsFilter, CommitmentsResponse};
-use shared::{Commitment, in_force_on};
+use shared::in_force_on;
 
-use crate::db::Db;
+use super::{Actor, Fail, Outcome, audit};
+use crate::context::Ctx;
 use crate::db::commitments::{self, NewVersion};
 
-/// How long a server answers from its copy before reading the table again.
-pub const CACHE_TTL: Duration = Duration::from_secs(30);
-
-/// Every version of every commitment, as last read from the database.
-#[derive(Debug, Default)]
-pub struct CommitmentCache {
-    loaded: RwLock<Option<(Instant, Arc<Vec<Commitment>>)>>,
-}
-
-impl CommitmentCache {
-    /// The versions, read from the database when the copy is missing or older than `CACHE_TTL`.
-    pub async fn all_versions(&self, db: &Db) -> Result<Arc<Vec<Commitment>>, sqlx::Error> {
-        let fresh = self
-            .loaded
-            .read()
-            .unwrap_or_else(PoisonError::into_inner)
-            .as_ref()
-            .filter(|(at, _)| at.elapsed() < CACHE_TTL)
-            .map(|(_, versions)| versions.clone());
-        if let Some(versions) = fresh {
-            return Ok(versions);
-        }
-        let versions = Arc::new(commitments::all_versions(db).await?);
-        *self.loaded.write().unwrap_or_else(PoisonError::into_inner) = Some((Instant::now(), versions.clone()));
-        Ok(versions)
-    }
-
-    /// Forgets the copy, so the next request reads the table.
-    pub fn invalidate(&self) {
-        *self.loaded.write().unwrap_or_else(PoisonError::into_inner) = None;
-    }
-}
-
-/// Today in the utility's time zone: a limit changes at local midnight, not UTC's.
-pub fn today(time_zone: Tz) -> NaiveDate {
-    Utc::now().with_timezone(&time_zone).date_naive()
-}
-
-/// The commitments in force on the filter's day (default: today), optionally of one area.
-pub async fn in_force(
-    db: &Db,
-    cache: &CommitmentCache,
-    time_zone: Tz,
-    filter: CommitmentsFilter,
-) -> Result<CommitmentsResponse, sqlx::Error> {
-    let as_of = filter.at.unwrap_or_else(|| today(time_zone));
-    let versions = cache.all_versions(db).await?;
+/// The commitments in force on the filter's day (default: today on the context's clock),
+/// optionally of one area.
+pub async fn in_force(ctx: &Ctx, filter: CommitmentsFilter) -> Outcome<CommitmentsResponse> {
+    let as_of = filter.at.unwrap_or_else(|| ctx.today());
+    let versions = ctx.commitments().await?;
     let mut items = in_force_on(&versions, as_of).into_vec();
     if let Some(area) = filter.area {
         items.retain(|c| c.area == area);
@@ -70,9 +24,37 @@ pub async fn in_force(
     Ok(CommitmentsResponse { as_of, area: filter.area, items })
 }
 
-/// Publishes a new version of a commitment and makes this server answer with it at once.
-pub async fn add_version(db: &Db, cache: &CommitmentCache, new: &NewVersion<'_>) -> Result<u32, sqlx::Error> {
-    let version = commitments::add_version(db, new).await;
-    cache.invalidate();
-    version
+/// Publishes a new version of a commitment, taking effect on the request's day; its area
+/// and unit are the commitment's. The version and its audit row commit together, and this
+/// server answers with the new version at once. Versions already in force stay, so
+/// applications already accepted keep the limits they had.
+pub async fn publish(ctx: &Ctx, actor: &Actor, request: &NewCommitmentVersion) -> Outcome<u32> {
+    let effective_from = request.validate(ctx.today()).map_err(Fail::Fields)?;
+    let versions = ctx.commitments().await?;
+    let code = request.code.trim();
+    let current = versions.iter().find(|c| c.code.as_str() == code).ok_or_else(|| {
+        Fail::Fields(vec![shared::validation::FieldError::new("code", shared::validation::Problem::InvalidValue)])
+    })?;
+    let new = NewVersion {
+        code,
+        area: current.area,
+        limit: request.limit,
+        unit: current.unit,
+        effective_from,
+        source: request.source.trim(),
+    };
+    let mut tx = ctx.db.begin().await?;
+    let version = commitments::add_version(&mut tx, &new, ctx.now()).await?;
+    audit::record(
+        ctx,
+        &mut tx,
+        actor,
+        "commitment.version_added",
+        audit::Subject::Commitment(code),
+        json!({"version": version, "limit": request.limit, "effective_from": request.effective_from}),
+    )
+    .await?;
+    tx.commit().await?;
+    ctx.forget_commitments();
+    Ok(version)
 }

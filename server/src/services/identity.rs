@@ -7,102 +7,15 @@ use shared::api::auth::{Me, Membership, ProfileChange, RegisterRequest};
 use shared::i18n::Locale;
 use shared::roles::{Notice, UserKind};
 use shared::validation::{FieldError, Problem};
-use sqlx::{AnyConnection, Row};
+use sqlx::Row;
 
-use super::{Actor, Fail, Outcome, audit, now, org, passwords, rate_limit, second_factor, secrets, sessions, utc};
-use crate::clock::Clock;
-use crate::config::Config;
-use crate::db::Db;
+use super::one_time_links::{Purpose, issue_token, link, use_token};
+use super::sessions::NewSession;
+use super::{Actor, Fail, Outcome, audit, org, passwords, rate_limit, second_factor, secrets, sessions, utc};
+use crate::context::Ctx;
 use crate::mail::templates::{self, Template};
 use crate::mail::{self};
 use crate::services::sessions::SessionUser;
-
-/// What a one-time token is for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Purpose {
-    /// Confirms a new login's address.
-    ConfirmEmail,
-    /// Sets a new password.
-    ResetPassword,
-    /// Sets the first password of an invited person (and confirms their address).
-    Invitation,
-}
-
-impl Purpose {
-    fn as_str(self) -> &'static str {
-        match self {
-            Purpose::ConfirmEmail => "confirm_email",
-            Purpose::ResetPassword => "reset_password",
-            Purpose::Invitation => "invitation",
-        }
-    }
-
-    fn lifetime_secs(self) -> i64 {
-        match self {
-            Purpose::ConfirmEmail => templates::CONFIRM_HOURS * 3600,
-            Purpose::ResetPassword => templates::RESET_HOURS * 3600,
-            Purpose::Invitation => templates::INVITATION_HOURS * 3600,
-        }
-    }
-}
-
-/// Issues a one-time link token for a user; earlier unused tokens of the same purpose stop
-/// working, so only the newest link in the inbox does.
-pub async fn issue_token(conn: &mut AnyConnection, user_id: i64, purpose: Purpose) -> Outcome<String> {
-    let token = secrets::token().map_err(|e| Fail::Internal(anyhow::anyhow!("no randomness: {e}")))?;
-    let now = now();
-    sqlx::query("UPDATE one_time_tokens SET used_at = $1 WHERE user_id = $2 AND purpose = $3 AND used_at IS NULL")
-        .bind(now)
-        .bind(user_id)
-        .bind(purpose.as_str())
-        .execute(&mut *conn)
-        .await?;
-    sqlx::query(
-        "INSERT INTO one_time_tokens (token_hash, purpose, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
-    )
-    .bind(secrets::hash(&token))
-    .bind(purpose.as_str())
-    .bind(user_id)
-    .bind(now)
-    .bind(now + purpose.lifetime_secs())
-    .execute(&mut *conn)
-    .await?;
-    Ok(token)
-}
-
-/// Uses a one-time token: answers its user if it was live, and marks it used (a
-/// conditional update, so two requests with one link cannot both succeed).
-async fn use_token(conn: &mut AnyConnection, token: &str, purposes: &[Purpose]) -> Outcome<(i64, Purpose)> {
-    let now = now();
-    let row = sqlx::query(
-        "UPDATE one_time_tokens SET used_at = $1
-          WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1
-          RETURNING user_id, purpose",
-    )
-    .bind(now)
-    .bind(secrets::hash(token.trim()))
-    .fetch_optional(&mut *conn)
-    .await?;
-    let Some(row) = row else { return Err(Fail::Code(ErrorCode::LinkExpired)) };
-    let purpose: String = row.try_get("purpose")?;
-    let purpose = [Purpose::ConfirmEmail, Purpose::ResetPassword, Purpose::Invitation]
-        .into_iter()
-        .find(|p| p.as_str() == purpose && purposes.contains(p))
-        .ok_or(Fail::Code(ErrorCode::LinkExpired))?;
-    Ok((row.try_get("user_id")?, purpose))
-}
-
-/// Refuses an address that already has a login (invitations: the inviter is told).
-pub async fn refuse_taken_email(conn: &mut AnyConnection, email: &str) -> Outcome<()> {
-    let taken: Option<i64> =
-        sqlx::query_scalar("SELECT id FROM users WHERE email = $1").bind(email).fetch_optional(conn).await?;
-    if taken.is_some() { Err(Fail::Code(ErrorCode::EmailTaken)) } else { Ok(()) }
-}
-
-/// A link into the portal.
-pub fn link(config: &Config, path: &str, token: &str) -> String {
-    format!("{}{path}?token={token}", config.public_url())
-}
 
 fn locale_of(text: &str) -> Locale {
     text.parse().unwrap_or_default()
@@ -111,18 +24,12 @@ fn locale_of(text: &str) -> Locale {
 /// Registers a customer. Answers the same whether or not the address already had a login
 /// (the owner of an existing login is told by email instead), so the answer does not
 /// reveal who has an account.
-pub async fn register(
-    db: &Db,
-    config: &Config,
-    actor: &Actor,
-    request: &RegisterRequest,
-    locale: Locale,
-) -> Outcome<()> {
+pub async fn register(ctx: &Ctx, actor: &Actor, request: &RegisterRequest, locale: Locale) -> Outcome<()> {
     let valid = request.validate().map_err(Fail::Fields)?;
     passwords::check_strength(&request.password, &[&valid.email, &valid.display_name])
         .map_err(|problem| Fail::Fields(vec![FieldError::new("password", problem)]))?;
     rate_limit::hit_all(
-        db,
+        ctx,
         &[
             (rate_limit::REGISTER_PER_IP, &rate_limit::client_key(&actor.ip)),
             (rate_limit::REGISTER_PER_EMAIL, &valid.email),
@@ -132,7 +39,7 @@ pub async fn register(
     let language = request.language.unwrap_or(locale);
     let hash = passwords::hash(request.password.clone()).await.map_err(Fail::Internal)?;
 
-    let mut tx = db.begin().await?;
+    let mut tx = ctx.db.begin().await?;
     let existing = sqlx::query("SELECT id, display_name, language FROM users WHERE email = $1")
         .bind(&valid.email)
         .fetch_optional(&mut *tx)
@@ -144,13 +51,14 @@ pub async fn register(
             &valid.email,
             &Template::AlreadyRegistered {
                 name: &name,
-                login_link: &format!("{}/login", config.public_url()),
-                reset_link: &format!("{}/password/forgot", config.public_url()),
+                login_link: &format!("{}/login", ctx.config.public_url()),
+                reset_link: &format!("{}/password/forgot", ctx.config.public_url()),
             },
             locale_of(&language),
         );
-        mail::enqueue(&mut tx, &email).await?;
+        mail::enqueue(ctx, &mut tx, &email).await?;
         audit::record(
+            ctx,
             &mut tx,
             actor,
             "register.existing_address",
@@ -171,44 +79,35 @@ pub async fn register(
     .bind(&hash)
     .bind(language.tag())
     .bind(Notice::write_list(Notice::ALL))
-    .bind(now())
+    .bind(ctx.now())
     .fetch_one(&mut *tx)
     .await?
     .try_get("id")?;
-    let token = issue_token(&mut tx, user_id, Purpose::ConfirmEmail).await?;
+    let token = issue_token(ctx, &mut tx, user_id, Purpose::ConfirmEmail).await?;
     let email = templates::render(
         &valid.email,
-        &Template::ConfirmEmail { name: &valid.display_name, link: &link(config, "/confirm", &token) },
+        &Template::ConfirmEmail { name: &valid.display_name, link: &link(&ctx.config, "/confirm", &token) },
         language,
     );
-    mail::enqueue(&mut tx, &email).await?;
+    mail::enqueue(ctx, &mut tx, &email).await?;
     let actor = Actor { user_id: Some(user_id), label: valid.email.clone(), ip: actor.ip.clone() };
-    audit::record(&mut tx, &actor, "register", audit::Subject::User(user_id), json!({"kind": "customer"})).await?;
+    audit::record(ctx, &mut tx, &actor, "register", audit::Subject::User(user_id), json!({"kind": "customer"})).await?;
     tx.commit().await?;
     Ok(())
 }
 
 /// Confirms an address from the emailed link.
-pub async fn confirm(db: &Db, actor: &Actor, token: &str) -> Outcome<()> {
-    let mut tx = db.begin().await?;
-    let (user_id, _) = use_token(&mut tx, token, &[Purpose::ConfirmEmail]).await?;
+pub async fn confirm(ctx: &Ctx, actor: &Actor, token: &str) -> Outcome<()> {
+    let mut tx = ctx.db.begin().await?;
+    let (user_id, _) = use_token(ctx, &mut tx, token, &[Purpose::ConfirmEmail]).await?;
     sqlx::query("UPDATE users SET email_confirmed_at = $1 WHERE id = $2 AND email_confirmed_at IS NULL")
-        .bind(now())
+        .bind(ctx.now())
         .bind(user_id)
         .execute(&mut *tx)
         .await?;
-    audit::record(&mut tx, actor, "email.confirmed", audit::Subject::User(user_id), json!({})).await?;
+    audit::record(ctx, &mut tx, actor, "email.confirmed", audit::Subject::User(user_id), json!({})).await?;
     tx.commit().await?;
     Ok(())
-}
-
-/// A new session: its token (for the cookie) and absolute expiry.
-#[derive(Debug)]
-pub struct NewSession {
-    /// Goes in the cookie.
-    pub token: String,
-    /// Unix seconds.
-    pub expires_at: i64,
 }
 
 /// Logs in. Ends the session the browser came with, if any (a new token at every login:
@@ -217,103 +116,101 @@ pub struct NewSession {
 /// recovery code; the check counts as fresh on the new session (on `clock`).
 #[allow(clippy::too_many_arguments)]
 pub async fn login(
-    db: &Db,
-    config: &Config,
+    ctx: &Ctx,
     actor: &Actor,
     email: &str,
     password: &str,
     user_agent: &str,
     previous_session: Option<&str>,
     code: Option<&str>,
-    clock: &Clock,
 ) -> Outcome<NewSession> {
     let email = email.trim().to_lowercase();
     // Failures count per (address, client): a guesser is refused from their own client only,
     // and past the limit for the address every answer is slowed down, never refused.
-    rate_limit::before_login_check(db, &email, &actor.ip).await?;
+    rate_limit::before_login_check(ctx, &email, &actor.ip).await?;
     let row = sqlx::query(
         "SELECT id, kind, display_name, password_hash, email_confirmed_at, disabled_at, language FROM users WHERE email = $1",
     )
     .bind(&email)
-    .fetch_optional(db.pool())
+    .fetch_optional(ctx.db.pool())
     .await?;
     let stored: Option<String> = row.as_ref().map(|r| r.try_get("password_hash")).transpose()?.flatten();
     let matches = passwords::verify(password.to_owned(), stored).await.map_err(Fail::Internal)?;
     let Some(row) = row.filter(|_| matches) else {
-        rate_limit::login_failed(db, &email, &actor.ip).await?;
+        rate_limit::login_failed(ctx, &email, &actor.ip).await?;
         let hint = shared::api::accounts::email_hint(&email);
         let subject = audit::Subject::EmailHint(&hint);
-        audit::record_alone(db, actor, "login.failed", subject, json!({})).await?;
+        audit::record_alone(ctx, actor, "login.failed", subject, json!({})).await?;
         return Err(Fail::Code(ErrorCode::InvalidCredentials));
     };
     let user_id: i64 = row.try_get("id")?;
     let actor = Actor { user_id: Some(user_id), label: email.clone(), ip: actor.ip.clone() };
     let subject = audit::Subject::User(user_id);
     if row.try_get::<Option<i64>, _>("disabled_at")?.is_some() {
-        audit::record_alone(db, &actor, "login.refused_disabled", subject, json!({})).await?;
+        audit::record_alone(ctx, &actor, "login.refused_disabled", subject, json!({})).await?;
         return Err(Fail::Code(ErrorCode::AccountDisabled));
     }
-    let mut tx = db.begin().await?;
+    let mut tx = ctx.db.begin().await?;
     if row.try_get::<Option<i64>, _>("email_confirmed_at")?.is_none() {
         // The right password proves the person; send them a fresh link.
-        let token = issue_token(&mut tx, user_id, Purpose::ConfirmEmail).await?;
+        let token = issue_token(ctx, &mut tx, user_id, Purpose::ConfirmEmail).await?;
         let name: String = row.try_get("display_name")?;
         let language: String = row.try_get("language")?;
         let message = templates::render(
             &email,
-            &Template::ConfirmEmail { name: &name, link: &link(config, "/confirm", &token) },
+            &Template::ConfirmEmail { name: &name, link: &link(&ctx.config, "/confirm", &token) },
             locale_of(&language),
         );
-        mail::enqueue(&mut tx, &message).await?;
-        audit::record(&mut tx, &actor, "login.refused_unconfirmed", subject, json!({})).await?;
+        mail::enqueue(ctx, &mut tx, &message).await?;
+        audit::record(ctx, &mut tx, &actor, "login.refused_unconfirmed", subject, json!({})).await?;
         tx.commit().await?;
         return Err(Fail::Code(ErrorCode::EmailUnconfirmed));
     }
-    let kind: UserKind = row.try_get::<String, _>("kind")?.parse().unwrap_or(UserKind::Customer);
-    let checked = match second_factor::at_login(&mut tx, user_id, kind, code).await {
+    let kind: UserKind = crate::db::decode::column(&row, "users", "id", "kind")?;
+    let checked = match second_factor::at_login(ctx, &mut tx, user_id, kind, code).await {
         Ok(checked) => checked,
         Err(fail) => {
             drop(tx);
             if matches!(fail, Fail::Code(ErrorCode::SecondFactorInvalid)) {
-                rate_limit::login_failed(db, &email, &actor.ip).await?;
-                audit::record_alone(db, &actor, "login.second_factor_failed", subject, json!({})).await?;
+                rate_limit::login_failed(ctx, &email, &actor.ip).await?;
+                audit::record_alone(ctx, &actor, "login.second_factor_failed", subject, json!({})).await?;
             }
             return Err(fail);
         }
     };
     if let Some(previous) = previous_session {
-        sessions::revoke(&mut tx, &secrets::hash(previous)).await?;
+        sessions::revoke(ctx, &mut tx, &secrets::hash(previous)).await?;
     }
-    let (token, expires_at) = sessions::create(&mut tx, config, user_id, &actor.ip, user_agent).await?;
+    let (token, expires_at) = sessions::create(ctx, &mut tx, user_id, &actor.ip, user_agent).await?;
     if checked {
-        second_factor::mark_fresh(&mut tx, clock, &secrets::hash(&token)).await?;
+        second_factor::mark_fresh(ctx, &mut tx, &secrets::hash(&token)).await?;
     }
-    audit::record(&mut tx, &actor, "login", subject, json!({ "second_factor": checked })).await?;
+    audit::record(ctx, &mut tx, &actor, "login", subject, json!({ "second_factor": checked })).await?;
     tx.commit().await?;
     Ok(NewSession { token, expires_at })
 }
 
 /// Logs out this session, or every session of the person.
-pub async fn logout(db: &Db, actor: &Actor, user: &SessionUser, everywhere: bool) -> Outcome<()> {
-    let mut tx = db.begin().await?;
+pub async fn logout(ctx: &Ctx, actor: &Actor, user: &SessionUser, everywhere: bool) -> Outcome<()> {
+    let mut tx = ctx.db.begin().await?;
     let subject = audit::Subject::User(user.user_id);
     if everywhere {
-        let ended = sessions::revoke_all(&mut tx, user.user_id, None).await?;
-        audit::record(&mut tx, actor, "logout.everywhere", subject, json!({"sessions": ended})).await?;
+        let ended = sessions::revoke_all(ctx, &mut tx, user.user_id, None).await?;
+        audit::record(ctx, &mut tx, actor, "logout.everywhere", subject, json!({"sessions": ended})).await?;
     } else {
-        sessions::revoke(&mut tx, &user.session_hash).await?;
-        audit::record(&mut tx, actor, "logout", subject, json!({})).await?;
+        sessions::revoke(ctx, &mut tx, &user.session_hash).await?;
+        audit::record(ctx, &mut tx, actor, "logout", subject, json!({})).await?;
     }
     tx.commit().await?;
     Ok(())
 }
 
 /// Sends a reset link if the address is a login; answers alike either way.
-pub async fn forgot_password(db: &Db, config: &Config, actor: &Actor, email: &str) -> Outcome<()> {
+pub async fn forgot_password(ctx: &Ctx, actor: &Actor, email: &str) -> Outcome<()> {
     let email = shared::validation::email(email).map_err(|p| Fail::Fields(vec![FieldError::new("email", p)]))?;
     let client = rate_limit::client_key(&actor.ip);
-    rate_limit::hit_all(db, &[(rate_limit::RESET_PER_EMAIL, &email), (rate_limit::RESET_PER_IP, &client)]).await?;
-    let mut tx = db.begin().await?;
+    rate_limit::hit_all(ctx, &[(rate_limit::RESET_PER_EMAIL, &email), (rate_limit::RESET_PER_IP, &client)]).await?;
+    let mut tx = ctx.db.begin().await?;
     let row = sqlx::query("SELECT id, display_name, language FROM users WHERE email = $1 AND disabled_at IS NULL")
         .bind(&email)
         .fetch_optional(&mut *tx)
@@ -324,23 +221,25 @@ pub async fn forgot_password(db: &Db, config: &Config, actor: &Actor, email: &st
         let user_id: i64 = row.try_get("id")?;
         let name: String = row.try_get("display_name")?;
         let language: String = row.try_get("language")?;
-        let token = issue_token(&mut tx, user_id, Purpose::ResetPassword).await?;
+        let token = issue_token(ctx, &mut tx, user_id, Purpose::ResetPassword).await?;
         let message = templates::render(
             &email,
-            &Template::ResetPassword { name: &name, link: &link(config, "/password/reset", &token) },
+            &Template::ResetPassword { name: &name, link: &link(&ctx.config, "/password/reset", &token) },
             locale_of(&language),
         );
-        mail::enqueue(&mut tx, &message).await?;
-        audit::record(&mut tx, actor, "password.reset_requested", audit::Subject::User(user_id), json!({})).await?;
+        mail::enqueue(ctx, &mut tx, &message).await?;
+        audit::record(ctx, &mut tx, actor, "password.reset_requested", audit::Subject::User(user_id), json!({}))
+            .await?;
     } else {
         let token = secrets::token().map_err(|e| Fail::Internal(anyhow::anyhow!("no randomness: {e}")))?;
         let _discarded = templates::render(
             &email,
-            &Template::ResetPassword { name: "", link: &link(config, "/password/reset", &token) },
+            &Template::ResetPassword { name: "", link: &link(&ctx.config, "/password/reset", &token) },
             Locale::default(),
         );
         let hint = shared::api::accounts::email_hint(&email);
         audit::record(
+            ctx,
             &mut tx,
             actor,
             "password.reset_requested",
@@ -356,10 +255,10 @@ pub async fn forgot_password(db: &Db, config: &Config, actor: &Actor, email: &st
 /// Sets a password from a reset link or an invitation. Every session of the person ends;
 /// an invitation also confirms the address (the link arrived there). An organisation's
 /// invitation makes its login now.
-pub async fn reset_password(db: &Db, actor: &Actor, token: &str, password: &str) -> Outcome<()> {
+pub async fn reset_password(ctx: &Ctx, actor: &Actor, token: &str, password: &str) -> Outcome<()> {
     shared::validation::password_length(password).map_err(|p| Fail::Fields(vec![FieldError::new("password", p)]))?;
-    if let Some((email, name)) = org::open_invitation(db, token).await? {
-        return accept_org_invitation(db, actor, token, password, &email, &name).await;
+    if let Some((email, name)) = org::open_invitation(ctx, token).await? {
+        return accept_org_invitation(ctx, actor, token, password, &email, &name).await;
     }
     // Check the link before the (slow) hash, without using it up.
     let probe = sqlx::query(
@@ -367,16 +266,16 @@ pub async fn reset_password(db: &Db, actor: &Actor, token: &str, password: &str)
           WHERE t.token_hash = $1 AND t.used_at IS NULL AND t.expires_at > $2 AND t.purpose IN ('reset_password', 'invitation')",
     )
     .bind(secrets::hash(token.trim()))
-    .bind(now())
-    .fetch_optional(db.pool())
+    .bind(ctx.now())
+    .fetch_optional(ctx.db.pool())
     .await?;
     let Some(probe) = probe else { return Err(Fail::Code(ErrorCode::LinkExpired)) };
     let email: String = probe.try_get("email")?;
     let name: String = probe.try_get("display_name")?;
     let hash = strong_hash(password, &email, &name).await?;
 
-    let mut tx = db.begin().await?;
-    let (user_id, purpose) = use_token(&mut tx, token, &[Purpose::ResetPassword, Purpose::Invitation]).await?;
+    let mut tx = ctx.db.begin().await?;
+    let (user_id, purpose) = use_token(ctx, &mut tx, token, &[Purpose::ResetPassword, Purpose::Invitation]).await?;
     sqlx::query(
         "UPDATE users SET password_hash = $1,
                 email_confirmed_at = CASE WHEN $2 = 1 THEN COALESCE(email_confirmed_at, $3) ELSE email_confirmed_at END
@@ -384,14 +283,14 @@ pub async fn reset_password(db: &Db, actor: &Actor, token: &str, password: &str)
     )
     .bind(&hash)
     .bind(i64::from(purpose == Purpose::Invitation))
-    .bind(now())
+    .bind(ctx.now())
     .bind(user_id)
     .execute(&mut *tx)
     .await?;
-    sessions::revoke_all(&mut tx, user_id, None).await?;
+    sessions::revoke_all(ctx, &mut tx, user_id, None).await?;
     let action = if purpose == Purpose::Invitation { "invitation.accepted" } else { "password.reset" };
     let actor = Actor { user_id: Some(user_id), label: email, ip: actor.ip.clone() };
-    audit::record(&mut tx, &actor, action, audit::Subject::User(user_id), json!({})).await?;
+    audit::record(ctx, &mut tx, &actor, action, audit::Subject::User(user_id), json!({})).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -405,7 +304,7 @@ async fn strong_hash(password: &str, email: &str, name: &str) -> Outcome<String>
 
 /// Accepts an organisation's invitation: its login is made with the chosen password.
 async fn accept_org_invitation(
-    db: &Db,
+    ctx: &Ctx,
     actor: &Actor,
     token: &str,
     password: &str,
@@ -413,10 +312,11 @@ async fn accept_org_invitation(
     name: &str,
 ) -> Outcome<()> {
     let hash = strong_hash(password, email, name).await?;
-    let mut tx = db.begin().await?;
-    let accepted = org::accept_invitation(&mut tx, token, &hash).await?;
+    let mut tx = ctx.db.begin().await?;
+    let accepted = org::accept_invitation(ctx, &mut tx, token, &hash).await?;
     let actor = Actor { user_id: Some(accepted.user_id), label: accepted.email, ip: actor.ip.clone() };
     audit::record(
+        ctx,
         &mut tx,
         &actor,
         "invitation.accepted",
@@ -431,8 +331,7 @@ async fn accept_org_invitation(
 /// Changes the password of a logged-in person: the current one must be right. Other
 /// sessions end and this one gets a new token.
 pub async fn change_password(
-    db: &Db,
-    config: &Config,
+    ctx: &Ctx,
     actor: &Actor,
     user: &SessionUser,
     current: &str,
@@ -441,12 +340,12 @@ pub async fn change_password(
 ) -> Outcome<NewSession> {
     let row = sqlx::query("SELECT password_hash, display_name, language FROM users WHERE id = $1")
         .bind(user.user_id)
-        .fetch_one(db.pool())
+        .fetch_one(ctx.db.pool())
         .await?;
     let stored: Option<String> = row.try_get("password_hash")?;
     let name: String = row.try_get("display_name")?;
     let mut problems = Vec::new();
-    rate_limit::hit(db, rate_limit::PASSWORD_CHANGE_PER_USER, &user.user_id.to_string()).await?;
+    rate_limit::hit(ctx, rate_limit::PASSWORD_CHANGE_PER_USER, &user.user_id.to_string()).await?;
     if !passwords::verify(current.to_owned(), stored).await.map_err(Fail::Internal)? {
         problems.push(FieldError::new("current_password", Problem::WrongPassword));
     }
@@ -457,33 +356,33 @@ pub async fn change_password(
         return Err(Fail::Fields(problems));
     }
     let hash = passwords::hash(new.to_owned()).await.map_err(Fail::Internal)?;
-    let mut tx = db.begin().await?;
+    let mut tx = ctx.db.begin().await?;
     sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
         .bind(&hash)
         .bind(user.user_id)
         .execute(&mut *tx)
         .await?;
-    sessions::revoke_all(&mut tx, user.user_id, None).await?;
-    let (token, expires_at) = sessions::create(&mut tx, config, user.user_id, &actor.ip, user_agent).await?;
+    sessions::revoke_all(ctx, &mut tx, user.user_id, None).await?;
+    let (token, expires_at) = sessions::create(ctx, &mut tx, user.user_id, &actor.ip, user_agent).await?;
     let language: String = row.try_get("language")?;
     let message = templates::render(&user.email, &Template::PasswordChanged { name: &name }, locale_of(&language));
-    mail::enqueue(&mut tx, &message).await?;
-    audit::record(&mut tx, actor, "password.changed", audit::Subject::User(user.user_id), json!({})).await?;
+    mail::enqueue(ctx, &mut tx, &message).await?;
+    audit::record(ctx, &mut tx, actor, "password.changed", audit::Subject::User(user.user_id), json!({})).await?;
     tx.commit().await?;
     Ok(NewSession { token, expires_at })
 }
 
 /// The logged-in person's profile.
-pub async fn me(db: &Db, user: &SessionUser) -> Outcome<Me> {
+pub async fn me(ctx: &Ctx, user: &SessionUser) -> Outcome<Me> {
     let row = sqlx::query("SELECT email, mobile, display_name, language, email_notices FROM users WHERE id = $1")
         .bind(user.user_id)
-        .fetch_one(db.pool())
+        .fetch_one(ctx.db.pool())
         .await?;
     let membership = match user.org {
         Some((org_id, role)) => {
             let org_name: String = sqlx::query_scalar("SELECT name FROM organisations WHERE id = $1")
                 .bind(org_id)
-                .fetch_one(db.pool())
+                .fetch_one(ctx.db.pool())
                 .await?;
             Some(Membership { org_id, org_name, role })
         }
@@ -503,13 +402,13 @@ pub async fn me(db: &Db, user: &SessionUser) -> Outcome<Me> {
         staff_roles: if user.kind == UserKind::Staff { user.staff_roles.clone() } else { Vec::new() },
         regions: user.regions.clone(),
         session_expires_at: utc(user.expires_at),
-        second_factor: second_factor::is_active(db, user.user_id).await?,
+        second_factor: second_factor::is_active(ctx, user.user_id).await?,
     })
 }
 
 /// Changes the profile fields present in the request.
-pub async fn update_profile(db: &Db, actor: &Actor, user: &SessionUser, change: &ProfileChange) -> Outcome<Me> {
-    let mut tx = db.begin().await?;
+pub async fn update_profile(ctx: &Ctx, actor: &Actor, user: &SessionUser, change: &ProfileChange) -> Outcome<Me> {
+    let mut tx = ctx.db.begin().await?;
     let mut changed = Vec::new();
     if let Some(name) = &change.display_name {
         sqlx::query("UPDATE users SET display_name = $1 WHERE id = $2")
@@ -543,8 +442,15 @@ pub async fn update_profile(db: &Db, actor: &Actor, user: &SessionUser, change: 
             .await?;
         changed.push("email_notices");
     }
-    audit::record(&mut tx, actor, "profile.changed", audit::Subject::User(user.user_id), json!({ "fields": changed }))
-        .await?;
+    audit::record(
+        ctx,
+        &mut tx,
+        actor,
+        "profile.changed",
+        audit::Subject::User(user.user_id),
+        json!({ "fields": changed }),
+    )
+    .await?;
     tx.commit().await?;
-    me(db, user).await
+    me(ctx, user).await
 }

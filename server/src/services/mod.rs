@@ -9,6 +9,7 @@ pub mod commitments;
 pub mod csv_export;
 pub mod identity;
 pub mod notices;
+pub mod one_time_links;
 pub mod org;
 pub mod passwords;
 pub mod rate_limit;
@@ -49,11 +50,6 @@ impl From<ErrorCode> for Fail {
 
 /// What services answer.
 pub type Outcome<T> = Result<T, Fail>;
-
-/// Now, as the Unix seconds every identity table stores.
-pub fn now() -> i64 {
-    chrono::Utc::now().timestamp()
-}
 
 /// Unix seconds as a UTC time for the API.
 pub fn utc(seconds: i64) -> chrono::DateTime<chrono::Utc> {

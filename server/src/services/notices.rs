@@ -8,8 +8,8 @@ use shared::api::applications::{Notice, NoticeList};
 use shared::roles::Notice as NoticeKind;
 use sqlx::{AnyConnection, Row};
 
-use super::{Outcome, now, utc};
-use crate::db::Db;
+use super::{Outcome, utc};
+use crate::context::Ctx;
 use crate::mail::{self, templates};
 
 /// Whether an email goes with the notice.
@@ -24,8 +24,8 @@ pub enum Email {
 /// Notifies a person. `compose` writes the title and text in a language; `link` is a path
 /// in the portal.
 pub async fn notify(
+    ctx: &Ctx,
     conn: &mut AnyConnection,
-    public_url: &str,
     user_id: i64,
     subject: &str,
     email: Email,
@@ -52,7 +52,7 @@ pub async fn notify(
     .bind(&title)
     .bind(&body)
     .bind(link)
-    .bind(now())
+    .bind(ctx.now())
     .execute(&mut *conn)
     .await?;
     let chosen: String = row.try_get("email_notices")?;
@@ -67,24 +67,24 @@ pub async fn notify(
     if wants_email && disabled.is_none() && confirmed.is_some() {
         let address: String = row.try_get("email")?;
         let name: String = row.try_get("display_name")?;
-        let url = format!("{}{link}", public_url.trim_end_matches('/'));
+        let url = format!("{}{link}", ctx.public_url().trim_end_matches('/'));
         let message = templates::render(
             &address,
             &templates::Template::Notice { name: &name, title: &title, body: &body, link: &url },
             locale,
         );
-        mail::enqueue(conn, &message).await?;
+        mail::enqueue(ctx, conn, &message).await?;
     }
     Ok(())
 }
 
 /// A person's newest notices.
-pub async fn list(db: &Db, user_id: i64) -> Outcome<NoticeList> {
+pub async fn list(ctx: &Ctx, user_id: i64) -> Outcome<NoticeList> {
     let rows = sqlx::query(
         "SELECT id, title, body, link, created_at, read_at FROM notices WHERE user_id = $1 ORDER BY id DESC LIMIT 100",
     )
     .bind(user_id)
-    .fetch_all(db.pool())
+    .fetch_all(ctx.db.pool())
     .await?;
     let items = rows
         .iter()
@@ -101,17 +101,17 @@ pub async fn list(db: &Db, user_id: i64) -> Outcome<NoticeList> {
         .collect::<Result<Vec<_>, sqlx::Error>>()?;
     let unread: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM notices WHERE user_id = $1 AND read_at IS NULL")
         .bind(user_id)
-        .fetch_one(db.pool())
+        .fetch_one(ctx.db.pool())
         .await?;
     Ok(NoticeList { items, unread: u32::try_from(unread).unwrap_or(u32::MAX) })
 }
 
 /// Marks every notice of a person read.
-pub async fn mark_read(db: &Db, user_id: i64) -> Outcome<()> {
+pub async fn mark_read(ctx: &Ctx, user_id: i64) -> Outcome<()> {
     sqlx::query("UPDATE notices SET read_at = $1 WHERE user_id = $2 AND read_at IS NULL")
-        .bind(now())
+        .bind(ctx.now())
         .bind(user_id)
-        .execute(db.pool())
+        .execute(ctx.db.pool())
         .await?;
     Ok(())
 }

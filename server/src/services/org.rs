@@ -6,15 +6,14 @@ use shared::api::org::{
     ApiTokenInfo, CreateTokenRequest, CreatedToken, Invitation, InviteMemberRequest, Member, MembersResponse,
 };
 use shared::i18n::Locale;
-use shared::roles::{Notice, OrgRole, TokenScope};
+use shared::roles::{Notice, OrgRole};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
-use super::identity;
+use super::one_time_links;
 use super::sessions::{self, SessionUser};
-use super::{Actor, Fail, Outcome, audit, now, rate_limit, secrets, utc};
-use crate::config::Config;
-use crate::db::Db;
+use super::{Actor, Fail, Outcome, audit, rate_limit, secrets, utc};
+use crate::context::Ctx;
 use crate::mail::templates::{self, Template};
 use crate::mail::{self};
 
@@ -22,26 +21,27 @@ use crate::mail::{self};
 pub const TOKEN_PREFIX: &str = "ghall_";
 
 /// The organisation's name, members and open invitations.
-pub async fn members(db: &Db, org_id: i64) -> Outcome<MembersResponse> {
-    let org_name: String =
-        sqlx::query_scalar("SELECT name FROM organisations WHERE id = $1").bind(org_id).fetch_one(db.pool()).await?;
+pub async fn members(ctx: &Ctx, org_id: i64) -> Outcome<MembersResponse> {
+    let org_name: String = sqlx::query_scalar("SELECT name FROM organisations WHERE id = $1")
+        .bind(org_id)
+        .fetch_one(ctx.db.pool())
+        .await?;
     let rows = sqlx::query(
         "SELECT u.id, u.display_name, u.email, m.role, CASE WHEN u.password_hash IS NULL THEN 1 ELSE 0 END AS pending
            FROM org_members m JOIN users u ON u.id = m.user_id
           WHERE m.org_id = $1 ORDER BY u.display_name, u.id",
     )
     .bind(org_id)
-    .fetch_all(db.pool())
+    .fetch_all(ctx.db.pool())
     .await?;
     let members = rows
         .iter()
         .map(|row| {
-            let role: String = row.try_get("role")?;
             Ok(Member {
                 user_id: row.try_get("id")?,
                 display_name: row.try_get("display_name")?,
                 email: row.try_get("email")?,
-                role: role.parse().unwrap_or(OrgRole::Viewer),
+                role: crate::db::decode::column(row, "org_members", "user_id", "role")?,
                 invitation_pending: row.try_get::<i64, _>("pending")? == 1,
             })
         })
@@ -51,21 +51,20 @@ pub async fn members(db: &Db, org_id: i64) -> Outcome<MembersResponse> {
           WHERE org_id = $1 AND accepted_at IS NULL AND withdrawn_at IS NULL ORDER BY id DESC",
     )
     .bind(org_id)
-    .fetch_all(db.pool())
+    .fetch_all(ctx.db.pool())
     .await?;
-    let now = now();
+    let now = ctx.now();
     let invitations = rows.iter().map(|row| invitation_from_row(row, now)).collect::<Result<_, _>>()?;
     Ok(MembersResponse { org_name, members, invitations })
 }
 
 fn invitation_from_row(row: &AnyRow, now: i64) -> Result<Invitation, sqlx::Error> {
-    let role: String = row.try_get("role")?;
     let expires_at: i64 = row.try_get("expires_at")?;
     Ok(Invitation {
         id: row.try_get("id")?,
         email: row.try_get("email")?,
         display_name: row.try_get("display_name")?,
-        role: role.parse().unwrap_or(OrgRole::Viewer),
+        role: crate::db::decode::column(row, "org_invitations", "id", "role")?,
         created_at: utc(row.try_get("created_at")?),
         expires_at: utc(expires_at),
         expired: expires_at <= now,
@@ -80,17 +79,16 @@ fn invitation_from_row(row: &AnyRow, now: i64) -> Result<Invitation, sqlx::Error
 /// Only an address that is already this organisation's member is refused (the admin sees
 /// the members anyway).
 pub async fn invite(
-    db: &Db,
-    config: &Config,
+    ctx: &Ctx,
     actor: &Actor,
     org_id: i64,
     request: &InviteMemberRequest,
     locale: Locale,
 ) -> Outcome<Invitation> {
     let (email, name) = request.validate().map_err(Fail::Fields)?;
-    rate_limit::hit(db, rate_limit::INVITE_PER_RECIPIENT, &email).await?;
+    rate_limit::hit(ctx, rate_limit::INVITE_PER_RECIPIENT, &email).await?;
     let token = secrets::token().map_err(|e| Fail::Internal(anyhow::anyhow!("no randomness: {e}")))?;
-    let mut tx = db.begin().await?;
+    let mut tx = ctx.db.begin().await?;
     let existing = sqlx::query(
         "SELECT u.display_name, u.language, m.org_id FROM users u LEFT JOIN org_members m ON m.user_id = u.id
           WHERE u.email = $1",
@@ -107,7 +105,7 @@ pub async fn invite(
     };
     let org_name: String =
         sqlx::query_scalar("SELECT name FROM organisations WHERE id = $1").bind(org_id).fetch_one(&mut *tx).await?;
-    let now = now();
+    let now = ctx.now();
     sqlx::query(
         "UPDATE org_invitations SET withdrawn_at = $1
           WHERE org_id = $2 AND email = $3 AND accepted_at IS NULL AND withdrawn_at IS NULL",
@@ -135,7 +133,7 @@ pub async fn invite(
     .fetch_one(&mut *tx)
     .await?;
     let invitation = invitation_from_row(&row, now)?;
-    let link = identity::link(config, "/welcome", &token);
+    let link = one_time_links::link(&ctx.config, "/welcome", &token);
     let message = match &existing {
         None => {
             templates::render(&email, &Template::Invitation { name: &name, inviter: &org_name, link: &link }, locale)
@@ -146,8 +144,9 @@ pub async fn invite(
             language.parse().unwrap_or_default(),
         ),
     };
-    mail::enqueue(&mut tx, &message).await?;
+    mail::enqueue(ctx, &mut tx, &message).await?;
     audit::record(
+        ctx,
         &mut tx,
         actor,
         "org.member_invited",
@@ -160,13 +159,13 @@ pub async fn invite(
 }
 
 /// Withdraws an open invitation: its link stops working.
-pub async fn withdraw_invitation(db: &Db, actor: &Actor, org_id: i64, invitation_id: i64) -> Outcome<()> {
-    let mut tx = db.begin().await?;
+pub async fn withdraw_invitation(ctx: &Ctx, actor: &Actor, org_id: i64, invitation_id: i64) -> Outcome<()> {
+    let mut tx = ctx.db.begin().await?;
     let withdrawn = sqlx::query(
         "UPDATE org_invitations SET withdrawn_at = $1
           WHERE id = $2 AND org_id = $3 AND accepted_at IS NULL AND withdrawn_at IS NULL",
     )
-    .bind(now())
+    .bind(ctx.now())
     .bind(invitation_id)
     .bind(org_id)
     .execute(&mut *tx)
@@ -175,22 +174,29 @@ pub async fn withdraw_invitation(db: &Db, actor: &Actor, org_id: i64, invitation
     if withdrawn == 0 {
         return Err(Fail::Code(ErrorCode::NotFound));
     }
-    audit::record(&mut tx, actor, "org.invitation_withdrawn", audit::Subject::Invitation(invitation_id), json!({}))
-        .await?;
+    audit::record(
+        ctx,
+        &mut tx,
+        actor,
+        "org.invitation_withdrawn",
+        audit::Subject::Invitation(invitation_id),
+        json!({}),
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
 
 /// The name and address an open invitation link was sent for, if the token is one (the
 /// password page checks the password against them before the slow hash).
-pub async fn open_invitation(db: &Db, token: &str) -> Outcome<Option<(String, String)>> {
+pub async fn open_invitation(ctx: &Ctx, token: &str) -> Outcome<Option<(String, String)>> {
     let row = sqlx::query(
         "SELECT email, display_name FROM org_invitations
           WHERE token_hash = $1 AND accepted_at IS NULL AND withdrawn_at IS NULL AND expires_at > $2",
     )
     .bind(secrets::hash(token.trim()))
-    .bind(now())
-    .fetch_optional(db.pool())
+    .bind(ctx.now())
+    .fetch_optional(ctx.db.pool())
     .await?;
     Ok(row.map(|row| Ok::<_, sqlx::Error>((row.try_get("email")?, row.try_get("display_name")?))).transpose()?)
 }
@@ -210,11 +216,12 @@ pub struct AcceptedInvitation {
 /// the invited role, and the address counts as confirmed (the link came to it). The
 /// invitation is used up by a conditional update, so one link makes one login.
 pub async fn accept_invitation(
+    ctx: &Ctx,
     conn: &mut AnyConnection,
     token: &str,
     password_hash: &str,
 ) -> Outcome<AcceptedInvitation> {
-    let now = now();
+    let now = ctx.now();
     let row = sqlx::query(
         "UPDATE org_invitations SET accepted_at = $1
           WHERE token_hash = $2 AND accepted_at IS NULL AND withdrawn_at IS NULL AND expires_at > $1
@@ -229,7 +236,7 @@ pub async fn accept_invitation(
     let invitation_id: i64 = row.try_get("id")?;
     // The address may have registered since the invitation was sent; its holder is the
     // one using the link, so telling them is no leak.
-    identity::refuse_taken_email(&mut *conn, &email).await?;
+    one_time_links::refuse_taken_email(&mut *conn, &email).await?;
     let user_id: i64 = sqlx::query(
         "INSERT INTO users (kind, email, display_name, password_hash, email_confirmed_at, language, email_notices, created_at)
          VALUES ('enterprise', $1, $2, $3, $4, $5, $6, $4) RETURNING id",
@@ -276,8 +283,8 @@ async fn keep_an_admin(conn: &mut sqlx::AnyConnection, org_id: i64, user_id: i64
 }
 
 /// Changes a member's role; their sessions end (privileges changed).
-pub async fn change_role(db: &Db, actor: &Actor, org_id: i64, user_id: i64, role: OrgRole) -> Outcome<()> {
-    let mut tx = db.begin().await?;
+pub async fn change_role(ctx: &Ctx, actor: &Actor, org_id: i64, user_id: i64, role: OrgRole) -> Outcome<()> {
+    let mut tx = ctx.db.begin().await?;
     let current = member_role(&mut tx, org_id, user_id).await?;
     if current == role {
         return Ok(());
@@ -290,8 +297,9 @@ pub async fn change_role(db: &Db, actor: &Actor, org_id: i64, user_id: i64, role
         .bind(user_id)
         .execute(&mut *tx)
         .await?;
-    sessions::revoke_all(&mut tx, user_id, None).await?;
+    sessions::revoke_all(ctx, &mut tx, user_id, None).await?;
     audit::record(
+        ctx,
         &mut tx,
         actor,
         "org.role_changed",
@@ -304,27 +312,31 @@ pub async fn change_role(db: &Db, actor: &Actor, org_id: i64, user_id: i64, role
 }
 
 /// Removes a member: their login is disabled and their sessions end.
-pub async fn remove(db: &Db, actor: &Actor, org_id: i64, user_id: i64) -> Outcome<()> {
-    let mut tx = db.begin().await?;
+pub async fn remove(ctx: &Ctx, actor: &Actor, org_id: i64, user_id: i64) -> Outcome<()> {
+    let mut tx = ctx.db.begin().await?;
     let current = member_role(&mut tx, org_id, user_id).await?;
     if current == OrgRole::Admin {
         keep_an_admin(&mut tx, org_id, user_id).await?;
     }
     sqlx::query("DELETE FROM org_members WHERE user_id = $1").bind(user_id).execute(&mut *tx).await?;
-    sqlx::query("UPDATE users SET disabled_at = $1 WHERE id = $2").bind(now()).bind(user_id).execute(&mut *tx).await?;
-    sessions::revoke_all(&mut tx, user_id, None).await?;
-    audit::record(&mut tx, actor, "org.member_removed", audit::Subject::User(user_id), json!({"org": org_id})).await?;
+    sqlx::query("UPDATE users SET disabled_at = $1 WHERE id = $2")
+        .bind(ctx.now())
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
+    sessions::revoke_all(ctx, &mut tx, user_id, None).await?;
+    audit::record(ctx, &mut tx, actor, "org.member_removed", audit::Subject::User(user_id), json!({"org": org_id}))
+        .await?;
     tx.commit().await?;
     Ok(())
 }
 
 fn token_from_row(row: &AnyRow) -> Result<ApiTokenInfo, sqlx::Error> {
-    let scope: String = row.try_get("scope")?;
     Ok(ApiTokenInfo {
         id: row.try_get("id")?,
         name: row.try_get("name")?,
         prefix: row.try_get("prefix")?,
-        scope: scope.parse().unwrap_or(TokenScope::Read),
+        scope: crate::db::decode::column(row, "api_tokens", "id", "scope")?,
         created_at: utc(row.try_get("created_at")?),
         expires_at: utc(row.try_get("expires_at")?),
         revoked_at: row.try_get::<Option<i64>, _>("revoked_at")?.map(utc),
@@ -333,20 +345,20 @@ fn token_from_row(row: &AnyRow) -> Result<ApiTokenInfo, sqlx::Error> {
 }
 
 /// The organisation's API tokens, newest first.
-pub async fn tokens(db: &Db, org_id: i64) -> Outcome<Vec<ApiTokenInfo>> {
+pub async fn tokens(ctx: &Ctx, org_id: i64) -> Outcome<Vec<ApiTokenInfo>> {
     let rows = sqlx::query(
         "SELECT id, name, prefix, scope, created_at, expires_at, revoked_at, last_used_at FROM api_tokens
           WHERE org_id = $1 ORDER BY id DESC",
     )
     .bind(org_id)
-    .fetch_all(db.pool())
+    .fetch_all(ctx.db.pool())
     .await?;
     Ok(rows.iter().map(token_from_row).collect::<Result<_, _>>()?)
 }
 
 /// Issues a token; the secret is in the answer and nowhere else.
 pub async fn issue_token(
-    db: &Db,
+    ctx: &Ctx,
     actor: &Actor,
     user: &SessionUser,
     org_id: i64,
@@ -356,8 +368,8 @@ pub async fn issue_token(
     let secret = secrets::token().map_err(|e| Fail::Internal(anyhow::anyhow!("no randomness: {e}")))?;
     let token = format!("{TOKEN_PREFIX}{secret}");
     let prefix: String = token.chars().take(TOKEN_PREFIX.len() + 6).collect();
-    let now = now();
-    let mut tx = db.begin().await?;
+    let now = ctx.now();
+    let mut tx = ctx.db.begin().await?;
     let id: i64 = sqlx::query(
         "INSERT INTO api_tokens (org_id, name, token_hash, prefix, scope, created_by, created_at, expires_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
@@ -374,6 +386,7 @@ pub async fn issue_token(
     .await?
     .try_get("id")?;
     audit::record(
+        ctx,
         &mut tx,
         actor,
         "token.issued",
@@ -386,17 +399,17 @@ pub async fn issue_token(
         "SELECT id, name, prefix, scope, created_at, expires_at, revoked_at, last_used_at FROM api_tokens WHERE id = $1",
     )
     .bind(id)
-    .fetch_one(db.pool())
+    .fetch_one(ctx.db.pool())
     .await?;
     Ok(CreatedToken { token, info: token_from_row(&row)? })
 }
 
 /// Revokes one of the organisation's tokens; another organisation's is `NotFound`.
-pub async fn revoke_token(db: &Db, actor: &Actor, org_id: i64, token_id: i64) -> Outcome<()> {
-    let mut tx = db.begin().await?;
+pub async fn revoke_token(ctx: &Ctx, actor: &Actor, org_id: i64, token_id: i64) -> Outcome<()> {
+    let mut tx = ctx.db.begin().await?;
     let updated =
         sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND org_id = $3 AND revoked_at IS NULL")
-            .bind(now())
+            .bind(ctx.now())
             .bind(token_id)
             .bind(org_id)
             .execute(&mut *tx)
@@ -410,7 +423,8 @@ pub async fn revoke_token(db: &Db, actor: &Actor, org_id: i64, token_id: i64) ->
         // Revoking twice is fine; someone else's token does not exist for this caller.
         return if exists.is_some() { Ok(()) } else { Err(Fail::Code(ErrorCode::NotFound)) };
     }
-    audit::record(&mut tx, actor, "token.revoked", audit::Subject::Token(token_id), json!({"org": org_id})).await?;
+    audit::record(ctx, &mut tx, actor, "token.revoked", audit::Subject::Token(token_id), json!({"org": org_id}))
+        .await?;
     tx.commit().await?;
     Ok(())
 }

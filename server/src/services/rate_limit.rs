@@ -8,8 +8,8 @@ use std::time::Duration;
 
 use sqlx::Row;
 
-use super::{Fail, Outcome, now, secrets};
-use crate::db::Db;
+use super::{Fail, Outcome, secrets};
+use crate::context::Ctx;
 
 /// A limit: at most `max` hits per `window_secs` for one key.
 #[derive(Debug, Clone, Copy)]
@@ -92,11 +92,11 @@ pub fn client_key(ip: &str) -> String {
 /// attempt, refuses a client that has used up its failures for this address, and holds the
 /// answer back once the address has too many failures from anywhere (never refused, so a
 /// stranger cannot lock the owner out).
-pub async fn before_login_check(db: &Db, email: &str, ip: &str) -> Outcome<()> {
+pub async fn before_login_check(ctx: &Ctx, email: &str, ip: &str) -> Outcome<()> {
     let client = client_key(ip);
-    hit(db, LOGIN_PER_IP, &client).await?;
-    refuse_if_used_up(db, LOGIN_FAILURES_PER_CLIENT, &login_pair(email, &client)).await?;
-    let failures = hits(db, LOGIN_FAILURES_PER_EMAIL, email).await?;
+    hit(ctx, LOGIN_PER_IP, &client).await?;
+    refuse_if_used_up(ctx, LOGIN_FAILURES_PER_CLIENT, &login_pair(email, &client)).await?;
+    let failures = hits(ctx, LOGIN_FAILURES_PER_EMAIL, email).await?;
     if let Some(delay) = slowdown(LOGIN_FAILURES_PER_EMAIL, failures) {
         tokio::time::sleep(delay).await;
     }
@@ -105,9 +105,9 @@ pub async fn before_login_check(db: &Db, email: &str, ip: &str) -> Outcome<()> {
 
 /// A wrong password or second-factor code: counted against (address, client) and against
 /// the address.
-pub async fn login_failed(db: &Db, email: &str, ip: &str) -> Outcome<()> {
-    count(db, LOGIN_FAILURES_PER_CLIENT, &login_pair(email, &client_key(ip))).await?;
-    count(db, LOGIN_FAILURES_PER_EMAIL, email).await
+pub async fn login_failed(ctx: &Ctx, email: &str, ip: &str) -> Outcome<()> {
+    count(ctx, LOGIN_FAILURES_PER_CLIENT, &login_pair(email, &client_key(ip))).await?;
+    count(ctx, LOGIN_FAILURES_PER_EMAIL, email).await
 }
 
 fn login_pair(email: &str, client: &str) -> String {
@@ -130,20 +130,20 @@ fn window_start(limit: Limit, now: i64) -> i64 {
 }
 
 /// The hits of `key` in `limit`'s current window, without counting one.
-pub async fn hits(db: &Db, limit: Limit, key: &str) -> Outcome<i64> {
-    let start = window_start(limit, now());
+pub async fn hits(ctx: &Ctx, limit: Limit, key: &str) -> Outcome<i64> {
+    let start = window_start(limit, ctx.now());
     let hits: Option<i64> = sqlx::query_scalar("SELECT hits FROM rate_limits WHERE bucket = $1 AND window_start = $2")
         .bind(bucket(limit, key))
         .bind(start)
-        .fetch_optional(db.pool())
+        .fetch_optional(ctx.db.pool())
         .await?;
     Ok(hits.unwrap_or(0))
 }
 
 /// Refuses, without counting, once `key` has used up `limit` in this window.
-pub async fn refuse_if_used_up(db: &Db, limit: Limit, key: &str) -> Outcome<()> {
-    if hits(db, limit, key).await? >= limit.max {
-        let now = now();
+pub async fn refuse_if_used_up(ctx: &Ctx, limit: Limit, key: &str) -> Outcome<()> {
+    if hits(ctx, limit, key).await? >= limit.max {
+        let now = ctx.now();
         let retry_after = u64::try_from(window_start(limit, now) + limit.window_secs - now).unwrap_or(1).max(1);
         return Err(Fail::RateLimited(retry_after));
     }
@@ -151,8 +151,8 @@ pub async fn refuse_if_used_up(db: &Db, limit: Limit, key: &str) -> Outcome<()> 
 }
 
 /// Counts one hit of `key` against `limit` (a failure, say) whatever the count.
-pub async fn count(db: &Db, limit: Limit, key: &str) -> Outcome<()> {
-    match hit(db, limit, key).await {
+pub async fn count(ctx: &Ctx, limit: Limit, key: &str) -> Outcome<()> {
+    match hit(ctx, limit, key).await {
         Ok(()) | Err(Fail::RateLimited(_)) => Ok(()),
         Err(other) => Err(other),
     }
@@ -160,8 +160,8 @@ pub async fn count(db: &Db, limit: Limit, key: &str) -> Outcome<()> {
 
 /// Counts one hit of `key` against `limit`; refuses with the seconds until the window
 /// ends once the limit is passed.
-pub async fn hit(db: &Db, limit: Limit, key: &str) -> Outcome<()> {
-    let now = now();
+pub async fn hit(ctx: &Ctx, limit: Limit, key: &str) -> Outcome<()> {
+    let now = ctx.now();
     let window_start = window_start(limit, now);
     let bucket = bucket(limit, key);
     // One statement: concurrent hits on any server add up exactly.
@@ -174,7 +174,7 @@ pub async fn hit(db: &Db, limit: Limit, key: &str) -> Outcome<()> {
     )
     .bind(&bucket)
     .bind(window_start)
-    .fetch_one(db.pool())
+    .fetch_one(ctx.db.pool())
     .await?;
     let hits: i64 = row.try_get("hits")?;
     if hits > limit.max {
@@ -186,10 +186,10 @@ pub async fn hit(db: &Db, limit: Limit, key: &str) -> Outcome<()> {
 }
 
 /// Hits several limits; all are counted, the first refusal wins.
-pub async fn hit_all(db: &Db, hits: &[(Limit, &str)]) -> Outcome<()> {
+pub async fn hit_all(ctx: &Ctx, hits: &[(Limit, &str)]) -> Outcome<()> {
     let mut refusal = None;
     for &(limit, key) in hits {
-        match hit(db, limit, key).await {
+        match hit(ctx, limit, key).await {
             Ok(()) => {}
             Err(Fail::RateLimited(seconds)) => {
                 refusal = Some(refusal.map_or(seconds, |s: u64| s.max(seconds)));
@@ -201,10 +201,12 @@ pub async fn hit_all(db: &Db, hits: &[(Limit, &str)]) -> Outcome<()> {
 }
 
 /// Forgets windows that have ended (kept small by the housekeeping job).
-pub async fn prune(db: &Db) -> Result<u64, sqlx::Error> {
+pub async fn prune(ctx: &Ctx) -> Result<u64, sqlx::Error> {
     let longest = ALL.iter().map(|l| l.window_secs).max().unwrap_or(3600);
-    let result =
-        sqlx::query("DELETE FROM rate_limits WHERE window_start < $1").bind(now() - longest).execute(db.pool()).await?;
+    let result = sqlx::query("DELETE FROM rate_limits WHERE window_start < $1")
+        .bind(ctx.now() - longest)
+        .execute(ctx.db.pool())
+        .await?;
     Ok(result.rows_affected())
 }
 

@@ -16,11 +16,9 @@ use shared::roles::UserKind;
 use sqlx::{AnyConnection, Row};
 use totp_rs::{Builder, Secret, Totp};
 
-use super::{Actor, Fail, Outcome, audit, now, passwords, rate_limit, secrets, sessions};
-use crate::clock::Clock;
-use crate::config::Config;
-use crate::db::Db;
-use crate::services::identity::NewSession;
+use super::{Actor, Fail, Outcome, audit, passwords, rate_limit, secrets, sessions};
+use crate::context::Ctx;
+use crate::services::sessions::NewSession;
 use crate::services::sessions::SessionUser;
 
 /// How long a second-factor check counts as fresh for money, tariff, limit and role changes.
@@ -89,18 +87,18 @@ async fn factor(conn: &mut AnyConnection, user_id: i64) -> Outcome<Factor> {
 }
 
 /// Whether a login has an authenticator in use.
-pub async fn is_active(db: &Db, user_id: i64) -> Outcome<bool> {
-    let mut conn = db.pool().acquire().await?;
+pub async fn is_active(ctx: &Ctx, user_id: i64) -> Outcome<bool> {
+    let mut conn = ctx.db.pool().acquire().await?;
     Ok(matches!(factor(&mut conn, user_id).await?, Factor::Active(_)))
 }
 
 /// Accepts a six-digit code once: its time step must be later than any accepted before.
-async fn accept_totp(conn: &mut AnyConnection, user_id: i64, secret: &str, code: &str) -> Outcome<bool> {
+async fn accept_totp(ctx: &Ctx, conn: &mut AnyConnection, user_id: i64, secret: &str, code: &str) -> Outcome<bool> {
     let code: String = code.chars().filter(|c| !c.is_whitespace()).collect();
     if code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit()) {
         return Ok(false);
     }
-    let Some(step) = authenticator(secret, "")?.check(&code, u64::try_from(now()).unwrap_or_default()) else {
+    let Some(step) = authenticator(secret, "")?.check(&code, u64::try_from(ctx.now()).unwrap_or_default()) else {
         return Ok(false);
     };
     let step = i64::try_from(step).unwrap_or(i64::MAX);
@@ -113,8 +111,8 @@ async fn accept_totp(conn: &mut AnyConnection, user_id: i64, secret: &str, code:
 }
 
 /// Accepts a code of an active authenticator, or an unused recovery code (used up).
-async fn accept(conn: &mut AnyConnection, user_id: i64, secret: &str, code: &str) -> Outcome<bool> {
-    if accept_totp(&mut *conn, user_id, secret, code).await? {
+async fn accept(ctx: &Ctx, conn: &mut AnyConnection, user_id: i64, secret: &str, code: &str) -> Outcome<bool> {
+    if accept_totp(ctx, &mut *conn, user_id, secret, code).await? {
         return Ok(true);
     }
     let recovery = normalise_recovery(code);
@@ -123,7 +121,7 @@ async fn accept(conn: &mut AnyConnection, user_id: i64, secret: &str, code: &str
     }
     let used =
         sqlx::query("UPDATE recovery_codes SET used_at = $1 WHERE user_id = $2 AND code_hash = $3 AND used_at IS NULL")
-            .bind(now())
+            .bind(ctx.now())
             .bind(user_id)
             .bind(secrets::hash(&recovery))
             .execute(conn)
@@ -134,13 +132,19 @@ async fn accept(conn: &mut AnyConnection, user_id: i64, secret: &str, code: &str
 /// The second step of a login, after the right password: answers whether a second factor
 /// was checked. Staff without an authenticator must set one up first; anyone with one
 /// must give a code.
-pub async fn at_login(conn: &mut AnyConnection, user_id: i64, kind: UserKind, code: Option<&str>) -> Outcome<bool> {
+pub async fn at_login(
+    ctx: &Ctx,
+    conn: &mut AnyConnection,
+    user_id: i64,
+    kind: UserKind,
+    code: Option<&str>,
+) -> Outcome<bool> {
     match factor(&mut *conn, user_id).await? {
         Factor::Active(secret) => {
             let Some(code) = code.filter(|c| !c.trim().is_empty()) else {
                 return Err(Fail::Code(ErrorCode::SecondFactorRequired));
             };
-            if accept(conn, user_id, &secret, code).await? {
+            if accept(ctx, conn, user_id, &secret, code).await? {
                 Ok(true)
             } else {
                 Err(Fail::Code(ErrorCode::SecondFactorInvalid))
@@ -154,9 +158,9 @@ pub async fn at_login(conn: &mut AnyConnection, user_id: i64, kind: UserKind, co
 }
 
 /// Notes a passed check on a session, on the trade clock (which tests move).
-pub async fn mark_fresh(conn: &mut AnyConnection, clock: &Clock, session_hash: &str) -> Result<(), sqlx::Error> {
+pub async fn mark_fresh(ctx: &Ctx, conn: &mut AnyConnection, session_hash: &str) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE sessions SET second_factor_at = $1 WHERE token_hash = $2")
-        .bind(clock.seconds())
+        .bind(ctx.now())
         .bind(session_hash)
         .execute(conn)
         .await?;
@@ -164,38 +168,38 @@ pub async fn mark_fresh(conn: &mut AnyConnection, clock: &Clock, session_hash: &
 }
 
 /// Whether a session passed a check within [`FRESH_SECS`].
-pub fn is_fresh(user: &SessionUser, clock: &Clock) -> bool {
-    user.second_factor_at.is_some_and(|at| (clock.seconds() - at) <= FRESH_SECS)
+pub fn is_fresh(ctx: &Ctx, user: &SessionUser) -> bool {
+    user.second_factor_at.is_some_and(|at| (ctx.now() - at) <= FRESH_SECS)
 }
 
 /// Gates an attempt like a login's (`rate_limit::before_login_check`): a wrong code is a
 /// wrong guess at the login, counted by [`count_failure`].
-async fn count_attempt(db: &Db, email: &str, actor: &Actor) -> Outcome<()> {
-    rate_limit::before_login_check(db, email, &actor.ip).await
+async fn count_attempt(ctx: &Ctx, email: &str, actor: &Actor) -> Outcome<()> {
+    rate_limit::before_login_check(ctx, email, &actor.ip).await
 }
 
 /// A wrong password or code, counted as a failed login.
-async fn count_failure(db: &Db, email: &str, actor: &Actor) -> Outcome<()> {
-    rate_limit::login_failed(db, email, &actor.ip).await
+async fn count_failure(ctx: &Ctx, email: &str, actor: &Actor) -> Outcome<()> {
+    rate_limit::login_failed(ctx, email, &actor.ip).await
 }
 
 /// The login behind an email and password (counted as a login attempt); answers its id,
 /// kind and login.
-async fn by_password(db: &Db, actor: &Actor, email: &str, password: &str) -> Outcome<(i64, UserKind, String)> {
+async fn by_password(ctx: &Ctx, actor: &Actor, email: &str, password: &str) -> Outcome<(i64, UserKind, String)> {
     let email = email.trim().to_lowercase();
-    count_attempt(db, &email, actor).await?;
+    count_attempt(ctx, &email, actor).await?;
     let row =
         sqlx::query("SELECT id, kind, password_hash, email_confirmed_at, disabled_at FROM users WHERE email = $1")
             .bind(&email)
-            .fetch_optional(db.pool())
+            .fetch_optional(ctx.db.pool())
             .await?;
     let stored: Option<String> = row.as_ref().map(|r| r.try_get("password_hash")).transpose()?.flatten();
     let matches = passwords::verify(password.to_owned(), stored).await.map_err(Fail::Internal)?;
     let Some(row) = row.filter(|_| matches) else {
-        count_failure(db, &email, actor).await?;
+        count_failure(ctx, &email, actor).await?;
         let hint = shared::api::accounts::email_hint(&email);
         let subject = audit::Subject::EmailHint(&hint);
-        audit::record_alone(db, actor, "login.failed", subject, json!({"second_factor_setup": true})).await?;
+        audit::record_alone(ctx, actor, "login.failed", subject, json!({"second_factor_setup": true})).await?;
         return Err(Fail::Code(ErrorCode::InvalidCredentials));
     };
     if row.try_get::<Option<i64>, _>("disabled_at")?.is_some() {
@@ -204,17 +208,16 @@ async fn by_password(db: &Db, actor: &Actor, email: &str, password: &str) -> Out
     if row.try_get::<Option<i64>, _>("email_confirmed_at")?.is_none() {
         return Err(Fail::Code(ErrorCode::EmailUnconfirmed));
     }
-    let kind: String = row.try_get("kind")?;
-    Ok((row.try_get("id")?, kind.parse().unwrap_or(UserKind::Customer), email))
+    Ok((row.try_get("id")?, crate::db::decode::column(&row, "users", "id", "kind")?, email))
 }
 
 /// Starts an enrolment (a staff member's first login, or anyone opting in): a new secret,
 /// shown this once. Refused once an authenticator is in use, so a known password cannot
 /// replace it.
-pub async fn setup(db: &Db, actor: &Actor, email: &str, password: &str) -> Outcome<SecondFactorSetup> {
-    let (user_id, _, email) = by_password(db, actor, email, password).await?;
+pub async fn setup(ctx: &Ctx, actor: &Actor, email: &str, password: &str) -> Outcome<SecondFactorSetup> {
+    let (user_id, _, email) = by_password(ctx, actor, email, password).await?;
     let secret = new_secret()?;
-    let mut tx = db.begin().await?;
+    let mut tx = ctx.db.begin().await?;
     if matches!(factor(&mut tx, user_id).await?, Factor::Active(_)) {
         return Err(Fail::Code(ErrorCode::Conflict));
     }
@@ -225,11 +228,11 @@ pub async fn setup(db: &Db, actor: &Actor, email: &str, password: &str) -> Outco
     )
     .bind(user_id)
     .bind(&secret)
-    .bind(now())
+    .bind(ctx.now())
     .execute(&mut *tx)
     .await?;
     let actor = Actor { user_id: Some(user_id), label: email.clone(), ip: actor.ip.clone() };
-    audit::record(&mut tx, &actor, "second_factor.setup", audit::Subject::User(user_id), json!({})).await?;
+    audit::record(ctx, &mut tx, &actor, "second_factor.setup", audit::Subject::User(user_id), json!({})).await?;
     tx.commit().await?;
     let otpauth_uri =
         authenticator(&secret, &email)?.to_url().map_err(|e| Fail::Internal(anyhow::anyhow!("otpauth: {e}")))?;
@@ -247,30 +250,28 @@ fn qr_svg(text: &str) -> Outcome<String> {
 /// session of the person ends, a new one starts (the check counts as fresh), and ten
 /// recovery codes are answered (shown this once).
 pub async fn confirm(
-    db: &Db,
-    config: &Config,
-    clock: &Clock,
+    ctx: &Ctx,
     actor: &Actor,
     request: (&str, &str, &str),
     user_agent: &str,
 ) -> Outcome<(NewSession, Vec<String>)> {
     let (email, password, code) = request;
-    let (user_id, _, email) = by_password(db, actor, email, password).await?;
+    let (user_id, _, email) = by_password(ctx, actor, email, password).await?;
     let actor = Actor { user_id: Some(user_id), label: email, ip: actor.ip.clone() };
     let subject = audit::Subject::User(user_id);
-    let mut tx = db.begin().await?;
+    let mut tx = ctx.db.begin().await?;
     let secret = match factor(&mut tx, user_id).await? {
         Factor::Pending(secret) => secret,
         Factor::Active(_) => return Err(Fail::Code(ErrorCode::Conflict)),
         Factor::None => return Err(Fail::Code(ErrorCode::SecondFactorInvalid)),
     };
-    if !accept_totp(&mut tx, user_id, &secret, code).await? {
+    if !accept_totp(ctx, &mut tx, user_id, &secret, code).await? {
         drop(tx);
-        count_failure(db, &actor.label, &actor).await?;
-        audit::record_alone(db, &actor, "second_factor.failed", subject, json!({"step": "enrolment"})).await?;
+        count_failure(ctx, &actor.label, &actor).await?;
+        audit::record_alone(ctx, &actor, "second_factor.failed", subject, json!({"step": "enrolment"})).await?;
         return Err(Fail::Code(ErrorCode::SecondFactorInvalid));
     }
-    let now = now();
+    let now = ctx.now();
     sqlx::query("UPDATE second_factors SET confirmed_at = $1 WHERE user_id = $2")
         .bind(now)
         .bind(user_id)
@@ -288,64 +289,64 @@ pub async fn confirm(
             .await?;
         codes.push(code);
     }
-    sessions::revoke_all(&mut tx, user_id, None).await?;
-    let (token, expires_at) = sessions::create(&mut tx, config, user_id, &actor.ip, user_agent).await?;
-    mark_fresh(&mut tx, clock, &secrets::hash(&token)).await?;
-    audit::record(&mut tx, &actor, "second_factor.enrolled", subject, json!({"recovery_codes": RECOVERY_CODES}))
+    sessions::revoke_all(ctx, &mut tx, user_id, None).await?;
+    let (token, expires_at) = sessions::create(ctx, &mut tx, user_id, &actor.ip, user_agent).await?;
+    mark_fresh(ctx, &mut tx, &secrets::hash(&token)).await?;
+    audit::record(ctx, &mut tx, &actor, "second_factor.enrolled", subject, json!({"recovery_codes": RECOVERY_CODES}))
         .await?;
-    audit::record(&mut tx, &actor, "login", subject, json!({"second_factor": true})).await?;
+    audit::record(ctx, &mut tx, &actor, "login", subject, json!({"second_factor": true})).await?;
     tx.commit().await?;
     Ok((NewSession { token, expires_at }, codes))
 }
 
 /// A fresh check for this session (before money, tariff, limit and role changes).
-pub async fn verify(db: &Db, clock: &Clock, actor: &Actor, user: &SessionUser, code: &str) -> Outcome<()> {
-    count_attempt(db, &user.email, actor).await?;
+pub async fn verify(ctx: &Ctx, actor: &Actor, user: &SessionUser, code: &str) -> Outcome<()> {
+    count_attempt(ctx, &user.email, actor).await?;
     let subject = audit::Subject::User(user.user_id);
-    let mut tx = db.begin().await?;
+    let mut tx = ctx.db.begin().await?;
     let Factor::Active(secret) = factor(&mut tx, user.user_id).await? else {
         return Err(Fail::Code(ErrorCode::SecondFactorEnrolmentRequired));
     };
-    if !accept(&mut tx, user.user_id, &secret, code).await? {
+    if !accept(ctx, &mut tx, user.user_id, &secret, code).await? {
         drop(tx);
-        count_failure(db, &user.email, actor).await?;
-        audit::record_alone(db, actor, "second_factor.failed", subject, json!({"step": "fresh_check"})).await?;
+        count_failure(ctx, &user.email, actor).await?;
+        audit::record_alone(ctx, actor, "second_factor.failed", subject, json!({"step": "fresh_check"})).await?;
         return Err(Fail::Code(ErrorCode::SecondFactorInvalid));
     }
-    mark_fresh(&mut tx, clock, &user.session_hash).await?;
-    audit::record(&mut tx, actor, "second_factor.verified", subject, json!({})).await?;
+    mark_fresh(ctx, &mut tx, &user.session_hash).await?;
+    audit::record(ctx, &mut tx, actor, "second_factor.verified", subject, json!({})).await?;
     tx.commit().await?;
     Ok(())
 }
 
 /// A customer or enterprise user turns their second factor off, with a code.
-pub async fn disable(db: &Db, actor: &Actor, user: &SessionUser, code: &str) -> Outcome<()> {
+pub async fn disable(ctx: &Ctx, actor: &Actor, user: &SessionUser, code: &str) -> Outcome<()> {
     if user.kind == UserKind::Staff {
         return Err(Fail::Code(ErrorCode::Forbidden));
     }
-    count_attempt(db, &user.email, actor).await?;
+    count_attempt(ctx, &user.email, actor).await?;
     let subject = audit::Subject::User(user.user_id);
-    let mut tx = db.begin().await?;
+    let mut tx = ctx.db.begin().await?;
     let Factor::Active(secret) = factor(&mut tx, user.user_id).await? else {
         return Err(Fail::Code(ErrorCode::Conflict));
     };
-    if !accept(&mut tx, user.user_id, &secret, code).await? {
+    if !accept(ctx, &mut tx, user.user_id, &secret, code).await? {
         drop(tx);
-        count_failure(db, &user.email, actor).await?;
-        audit::record_alone(db, actor, "second_factor.failed", subject, json!({"step": "disable"})).await?;
+        count_failure(ctx, &user.email, actor).await?;
+        audit::record_alone(ctx, actor, "second_factor.failed", subject, json!({"step": "disable"})).await?;
         return Err(Fail::Code(ErrorCode::SecondFactorInvalid));
     }
     sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1").bind(user.user_id).execute(&mut *tx).await?;
     sqlx::query("DELETE FROM second_factors WHERE user_id = $1").bind(user.user_id).execute(&mut *tx).await?;
-    audit::record(&mut tx, actor, "second_factor.disabled", subject, json!({})).await?;
+    audit::record(ctx, &mut tx, actor, "second_factor.disabled", subject, json!({})).await?;
     tx.commit().await?;
     Ok(())
 }
 
 /// Gives a login (the demo's staff) an authenticator in use with a new secret; answers it.
-pub async fn enrol_directly(conn: &mut AnyConnection, user_id: i64) -> Outcome<String> {
+pub async fn enrol_directly(ctx: &Ctx, conn: &mut AnyConnection, user_id: i64) -> Outcome<String> {
     let secret = new_secret()?;
-    let now = now();
+    let now = ctx.now();
     sqlx::query(
         "INSERT INTO second_factors (user_id, secret, created_at, confirmed_at) VALUES ($1, $2, $3, $3)
          ON CONFLICT (user_id) DO UPDATE SET secret = excluded.secret, created_at = excluded.created_at,

@@ -9,9 +9,8 @@ use shared::roles::{OrgRole, StaffRole, TokenScope, UserKind};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
-use super::{Outcome, now, secrets};
-use crate::config::Config;
-use crate::db::Db;
+use super::{Outcome, secrets};
+use crate::context::Ctx;
 
 /// `last_seen_at` is written at most this often per session (not on every request).
 const TOUCH_EVERY_SECS: i64 = 60;
@@ -40,9 +39,9 @@ pub struct SessionUser {
 }
 
 impl SessionUser {
-    /// Whether they hold a staff role.
-    pub fn has_role(&self, role: StaffRole) -> bool {
-        self.kind == UserKind::Staff && self.staff_roles.contains(&role)
+    /// Whether this is staff holding a capability (a set of `shared::roles::can`).
+    pub fn holds(&self, capability: &[StaffRole]) -> bool {
+        self.kind == UserKind::Staff && shared::roles::can::any(&self.staff_roles, capability)
     }
 }
 
@@ -61,15 +60,15 @@ pub struct TokenCaller {
 
 /// A new session for a user: the token to put in the cookie, and its absolute expiry.
 pub async fn create(
+    ctx: &Ctx,
     conn: &mut AnyConnection,
-    config: &Config,
     user_id: i64,
     ip: &str,
     user_agent: &str,
 ) -> Outcome<(String, i64)> {
     let token = secrets::token().map_err(|e| super::Fail::Internal(anyhow::anyhow!("no randomness: {e}")))?;
-    let now = now();
-    let expires_at = now + i64::from(config.session_max_hours) * 3600;
+    let now = ctx.now();
+    let expires_at = now + i64::from(ctx.config.session_max_hours) * 3600;
     let user_agent: String = user_agent.chars().take(200).collect();
     sqlx::query(
         "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at, ip, user_agent)
@@ -87,10 +86,10 @@ pub async fn create(
 }
 
 /// The person behind a session token, if the session is live; refreshes its idle clock.
-pub async fn lookup(db: &Db, config: &Config, token: &str) -> Outcome<Option<SessionUser>> {
+pub async fn lookup(ctx: &Ctx, token: &str) -> Outcome<Option<SessionUser>> {
     let hash = secrets::hash(token);
-    let now = now();
-    let idle_limit = now - i64::from(config.session_idle_minutes) * 60;
+    let now = ctx.now();
+    let idle_limit = now - i64::from(ctx.config.session_idle_minutes) * 60;
     let row = sqlx::query(
         "SELECT s.user_id, s.last_seen_at, s.expires_at, s.second_factor_at, u.kind, u.email
            FROM sessions s JOIN users u ON u.id = s.user_id
@@ -100,7 +99,7 @@ pub async fn lookup(db: &Db, config: &Config, token: &str) -> Outcome<Option<Ses
     .bind(&hash)
     .bind(now)
     .bind(idle_limit)
-    .fetch_optional(db.pool())
+    .fetch_optional(ctx.db.pool())
     .await?;
     let Some(row) = row else { return Ok(None) };
     let user_id: i64 = row.try_get("user_id")?;
@@ -109,13 +108,12 @@ pub async fn lookup(db: &Db, config: &Config, token: &str) -> Outcome<Option<Ses
         sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2")
             .bind(now)
             .bind(&hash)
-            .execute(db.pool())
+            .execute(ctx.db.pool())
             .await?;
     }
-    let kind: String = row.try_get("kind")?;
     let mut user = SessionUser {
         user_id,
-        kind: kind.parse().unwrap_or(UserKind::Customer),
+        kind: crate::db::decode::column(&row, "users", "id", "kind")?,
         email: row.try_get("email")?,
         org: None,
         staff_roles: Vec::new(),
@@ -128,13 +126,13 @@ pub async fn lookup(db: &Db, config: &Config, token: &str) -> Outcome<Option<Ses
         UserKind::Enterprise => {
             user.org = sqlx::query("SELECT org_id, role FROM org_members WHERE user_id = $1")
                 .bind(user_id)
-                .fetch_optional(db.pool())
+                .fetch_optional(ctx.db.pool())
                 .await?
                 .map(|r| org_from_row(&r))
                 .transpose()?;
         }
         UserKind::Staff => {
-            let (roles, regions) = staff_grants(db, user_id).await?;
+            let (roles, regions) = staff_grants(ctx, user_id).await?;
             user.staff_roles = roles;
             user.regions = regions;
         }
@@ -144,15 +142,14 @@ pub async fn lookup(db: &Db, config: &Config, token: &str) -> Outcome<Option<Ses
 }
 
 fn org_from_row(row: &AnyRow) -> Result<(i64, OrgRole), sqlx::Error> {
-    let role: String = row.try_get("role")?;
-    Ok((row.try_get("org_id")?, role.parse().unwrap_or(OrgRole::Viewer)))
+    Ok((row.try_get("org_id")?, crate::db::decode::column(row, "org_members", "org_id", "role")?))
 }
 
 /// A staff member's roles and regions.
-pub async fn staff_grants(db: &Db, user_id: i64) -> Result<(Vec<StaffRole>, Vec<String>), sqlx::Error> {
+pub async fn staff_grants(ctx: &Ctx, user_id: i64) -> Result<(Vec<StaffRole>, Vec<String>), sqlx::Error> {
     let roles = sqlx::query_scalar::<_, String>("SELECT role FROM staff_roles WHERE user_id = $1 ORDER BY role")
         .bind(user_id)
-        .fetch_all(db.pool())
+        .fetch_all(ctx.db.pool())
         .await?
         .iter()
         .filter_map(|r| r.parse().ok())
@@ -160,7 +157,7 @@ pub async fn staff_grants(db: &Db, user_id: i64) -> Result<(Vec<StaffRole>, Vec<
     let regions =
         sqlx::query_scalar::<_, String>("SELECT region FROM staff_regions WHERE user_id = $1 ORDER BY region")
             .bind(user_id)
-            .fetch_all(db.pool())
+            .fetch_all(ctx.db.pool())
             .await?;
     Ok((roles, regions))
 }
@@ -169,8 +166,8 @@ pub async fn staff_grants(db: &Db, user_id: i64) -> Result<(Vec<StaffRole>, Vec<
 /// with the authority of the admin who issued it: it works only while they are still an
 /// admin of its organisation and their login is not disabled (removed from the
 /// organisation, made payer or viewer, or disabled, their tokens stop at once).
-pub async fn lookup_token(db: &Db, token: &str) -> Outcome<Option<TokenCaller>> {
-    let now = now();
+pub async fn lookup_token(ctx: &Ctx, token: &str) -> Outcome<Option<TokenCaller>> {
+    let now = ctx.now();
     let row = sqlx::query(
         "SELECT t.id, t.org_id, t.scope, t.prefix, t.last_used_at
            FROM api_tokens t
@@ -180,7 +177,7 @@ pub async fn lookup_token(db: &Db, token: &str) -> Outcome<Option<TokenCaller>> 
     )
     .bind(secrets::hash(token))
     .bind(now)
-    .fetch_optional(db.pool())
+    .fetch_optional(ctx.db.pool())
     .await?;
     let Some(row) = row else { return Ok(None) };
     let token_id: i64 = row.try_get("id")?;
@@ -189,22 +186,21 @@ pub async fn lookup_token(db: &Db, token: &str) -> Outcome<Option<TokenCaller>> 
         sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
             .bind(now)
             .bind(token_id)
-            .execute(db.pool())
+            .execute(ctx.db.pool())
             .await?;
     }
-    let scope: String = row.try_get("scope")?;
     Ok(Some(TokenCaller {
         token_id,
         org_id: row.try_get("org_id")?,
-        scope: scope.parse().unwrap_or(TokenScope::Read),
+        scope: crate::db::decode::column(&row, "api_tokens", "id", "scope")?,
         prefix: row.try_get("prefix")?,
     }))
 }
 
 /// Ends one session.
-pub async fn revoke(conn: &mut AnyConnection, session_hash: &str) -> Result<(), sqlx::Error> {
+pub async fn revoke(ctx: &Ctx, conn: &mut AnyConnection, session_hash: &str) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE sessions SET revoked_at = $1 WHERE token_hash = $2 AND revoked_at IS NULL")
-        .bind(now())
+        .bind(ctx.now())
         .bind(session_hash)
         .execute(conn)
         .await?;
@@ -212,12 +208,17 @@ pub async fn revoke(conn: &mut AnyConnection, session_hash: &str) -> Result<(), 
 }
 
 /// Ends every session of a user, except `keep` if given. Returns how many ended.
-pub async fn revoke_all(conn: &mut AnyConnection, user_id: i64, keep: Option<&str>) -> Result<u64, sqlx::Error> {
+pub async fn revoke_all(
+    ctx: &Ctx,
+    conn: &mut AnyConnection,
+    user_id: i64,
+    keep: Option<&str>,
+) -> Result<u64, sqlx::Error> {
     let result = sqlx::query(
         "UPDATE sessions SET revoked_at = $1
           WHERE user_id = $2 AND revoked_at IS NULL AND ($3 IS NULL OR token_hash <> $3)",
     )
-    .bind(now())
+    .bind(ctx.now())
     .bind(user_id)
     .bind(keep)
     .execute(conn)
@@ -226,11 +227,20 @@ pub async fn revoke_all(conn: &mut AnyConnection, user_id: i64, keep: Option<&st
 }
 
 /// Deletes sessions that ended more than a day ago.
-pub async fn prune(db: &Db) -> Result<u64, sqlx::Error> {
-    let cutoff = now() - 86_400;
+pub async fn prune(ctx: &Ctx) -> Result<u64, sqlx::Error> {
+    let cutoff = ctx.now() - 86_400;
     let result = sqlx::query("DELETE FROM sessions WHERE expires_at < $1 OR revoked_at < $1")
         .bind(cutoff)
-        .execute(db.pool())
+        .execute(ctx.db.pool())
         .await?;
     Ok(result.rows_affected())
+}
+
+/// A new session: its token (for the cookie) and absolute expiry.
+#[derive(Debug)]
+pub struct NewSession {
+    /// Goes in the cookie.
+    pub token: String,
+    /// Unix seconds.
+    pub expires_at: i64,
 }

@@ -11,17 +11,16 @@ use shared::roles::{GrantRefusal, Granter, StaffRole, may_grant, stations};
 use shared::validation::{FieldError, Problem};
 use sqlx::{AnyConnection, Row};
 
-use super::identity::{self, Purpose};
+use super::one_time_links::{self, Purpose};
 use super::sessions::SessionUser;
-use super::{Actor, Fail, Outcome, audit, now, sessions};
-use crate::config::Config;
-use crate::db::Db;
+use super::{Actor, Fail, Outcome, audit, sessions};
+use crate::context::Ctx;
 use crate::mail::templates::{self, Template};
 use crate::mail::{self};
 
 /// Every supply station.
-pub async fn regions(db: &Db) -> Outcome<Vec<Region>> {
-    let rows = sqlx::query("SELECT code, name_zh, name_en FROM regions ORDER BY code").fetch_all(db.pool()).await?;
+pub async fn regions(ctx: &Ctx) -> Outcome<Vec<Region>> {
+    let rows = sqlx::query("SELECT code, name_zh, name_en FROM regions ORDER BY code").fetch_all(ctx.db.pool()).await?;
     Ok(rows
         .iter()
         .map(|r| {
@@ -33,31 +32,32 @@ pub async fn regions(db: &Db) -> Outcome<Vec<Region>> {
 /// Every staff user with roles and regions that the reader's stations cover
 /// (`shared::roles::stations::covers_all_of`: someone limited to stations sees the staff
 /// within them, not those of other stations or of every station).
-pub async fn list(db: &Db, reader: &SessionUser) -> Outcome<Vec<StaffUser>> {
-    let mut users = everyone(db).await?;
+pub async fn list(ctx: &Ctx, reader: &SessionUser) -> Outcome<Vec<StaffUser>> {
+    let mut users = everyone(ctx).await?;
     users.retain(|u| stations::covers_all_of(&reader.regions, &u.regions));
     Ok(users)
 }
 
 /// Every staff user with roles and regions, unfiltered (for callers that filter by a rule
 /// of their own).
-pub async fn everyone(db: &Db) -> Outcome<Vec<StaffUser>> {
+pub async fn everyone(ctx: &Ctx) -> Outcome<Vec<StaffUser>> {
     let rows = sqlx::query(
         "SELECT id, display_name, email, CASE WHEN disabled_at IS NULL THEN 0 ELSE 1 END AS disabled,
                 CASE WHEN password_hash IS NULL THEN 1 ELSE 0 END AS pending
            FROM users WHERE kind = 'staff' ORDER BY display_name, id",
     )
-    .fetch_all(db.pool())
+    .fetch_all(ctx.db.pool())
     .await?;
     let mut roles: BTreeMap<i64, Vec<StaffRole>> = BTreeMap::new();
-    for row in sqlx::query("SELECT user_id, role FROM staff_roles ORDER BY role").fetch_all(db.pool()).await? {
+    for row in sqlx::query("SELECT user_id, role FROM staff_roles ORDER BY role").fetch_all(ctx.db.pool()).await? {
         let role: String = row.try_get("role")?;
         if let Ok(role) = role.parse() {
             roles.entry(row.try_get("user_id")?).or_default().push(role);
         }
     }
     let mut regions: BTreeMap<i64, Vec<String>> = BTreeMap::new();
-    for row in sqlx::query("SELECT user_id, region FROM staff_regions ORDER BY region").fetch_all(db.pool()).await? {
+    for row in sqlx::query("SELECT user_id, region FROM staff_regions ORDER BY region").fetch_all(ctx.db.pool()).await?
+    {
         regions.entry(row.try_get("user_id")?).or_default().push(row.try_get("region")?);
     }
     Ok(rows
@@ -141,8 +141,7 @@ fn refusal(refusal: GrantRefusal) -> Fail {
 /// `granter` is the admin inviting (`None` from the command line, which holds every grant):
 /// nobody grants a station they do not hold (`shared::roles::may_grant`).
 pub async fn invite(
-    db: &Db,
-    config: &Config,
+    ctx: &Ctx,
     actor: &Actor,
     granter: Option<&SessionUser>,
     request: &CreateStaffRequest,
@@ -153,25 +152,26 @@ pub async fn invite(
         let granter = Granter { roles: &granter.staff_roles, stations: &granter.regions };
         may_grant(granter, None, Some(&request.roles), Some(&request.regions)).map_err(refusal)?;
     }
-    let mut tx = db.begin().await?;
-    identity::refuse_taken_email(&mut tx, &email).await?;
+    let mut tx = ctx.db.begin().await?;
+    one_time_links::refuse_taken_email(&mut tx, &email).await?;
     let user_id: i64 = sqlx::query(
         "INSERT INTO users (kind, email, display_name, language, created_at) VALUES ('staff', $1, $2, $3, $4) RETURNING id",
     )
     .bind(&email)
     .bind(&name)
     .bind(locale.tag())
-    .bind(now())
+    .bind(ctx.now())
     .fetch_one(&mut *tx)
     .await?
     .try_get("id")?;
     set_grants(&mut tx, user_id, Some(&request.roles), Some(&request.regions)).await?;
-    let token = identity::issue_token(&mut tx, user_id, Purpose::Invitation).await?;
-    let link = identity::link(config, "/welcome", &token);
+    let token = one_time_links::issue_token(ctx, &mut tx, user_id, Purpose::Invitation).await?;
+    let link = one_time_links::link(&ctx.config, "/welcome", &token);
     let inviter = if locale == Locale::Zh { "供电公司" } else { "The power supply company" };
     let message = templates::render(&email, &Template::Invitation { name: &name, inviter, link: &link }, locale);
-    mail::enqueue(&mut tx, &message).await?;
+    mail::enqueue(ctx, &mut tx, &message).await?;
     audit::record(
+        ctx,
         &mut tx,
         actor,
         "staff.created",
@@ -190,14 +190,14 @@ pub async fn invite(
 /// Nobody grants a station they do not hold, changes staff beyond their stations (they
 /// are not found), or gives themselves a role they do not hold (`shared::roles::may_grant`).
 pub async fn update(
-    db: &Db,
+    ctx: &Ctx,
     actor: &Actor,
     granter: &SessionUser,
     user_id: i64,
     request: &UpdateStaffRequest,
 ) -> Outcome<()> {
     request.validate().map_err(Fail::Fields)?;
-    let mut tx = db.begin().await?;
+    let mut tx = ctx.db.begin().await?;
     let kind: Option<String> =
         sqlx::query_scalar("SELECT kind FROM users WHERE id = $1").bind(user_id).fetch_optional(&mut *tx).await?;
     if kind.as_deref() != Some("staff") {
@@ -224,13 +224,14 @@ pub async fn update(
     if let Some(disabled) = request.disabled {
         sqlx::query("UPDATE users SET disabled_at = CASE WHEN $1 = 1 THEN COALESCE(disabled_at, $2) ELSE NULL END WHERE id = $3")
             .bind(i64::from(disabled))
-            .bind(now())
+            .bind(ctx.now())
             .bind(user_id)
             .execute(&mut *tx)
             .await?;
     }
-    sessions::revoke_all(&mut tx, user_id, None).await?;
+    sessions::revoke_all(ctx, &mut tx, user_id, None).await?;
     audit::record(
+        ctx,
         &mut tx,
         actor,
         "staff.changed",

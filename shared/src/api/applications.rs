@@ -4,7 +4,9 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::connection::{ApplicationKind, ApplicationStatus, CustomerClass, Limits, Step, StepState, Voltage, Waiting};
+use crate::connection::{
+    ApplicationKind, ApplicationStatus, CustomerClass, HistoryAction, Limits, Step, StepState, Voltage, Waiting,
+};
 use crate::validation::{self as v, Checks, FieldError, Problem};
 
 /// The longest supply address, in characters.
@@ -310,8 +312,8 @@ pub struct HistoryEntry {
     pub at: DateTime<Utc>,
     /// Who (a name, or "customer").
     pub actor: String,
-    /// What was done (the action's name).
-    pub action: String,
+    /// What was done.
+    pub action: HistoryAction,
     /// The step it concerned.
     pub step: Option<Step>,
     /// The status after it.

@@ -2,7 +2,7 @@
 //! customer must do) in both languages, for pages, notices and emails alike.
 
 use super::Locale;
-use crate::connection::{ApplicationKind, ApplicationStatus, CustomerClass, Step, Voltage, Waiting};
+use crate::connection::{ApplicationKind, ApplicationStatus, CustomerClass, HistoryAction, Step, Voltage, Waiting};
 
 fn pick(locale: Locale, zh: &'static str, en: &'static str) -> &'static str {
     if locale == Locale::Zh { zh } else { en }
@@ -80,27 +80,26 @@ pub fn waiting(locale: Locale, waiting: Waiting) -> &'static str {
 }
 
 /// The name of a history action, as stored.
-pub fn action(locale: Locale, action: &str) -> &'static str {
+pub fn action(locale: Locale, action: HistoryAction) -> &'static str {
     match action {
-        "created" => pick(locale, "创建草稿", "Draft created"),
-        "submit" => pick(locale, "提交申请", "Submitted"),
-        "cancel" => pick(locale, "撤销申请", "Cancelled"),
-        "accept" => pick(locale, "受理", "Accepted"),
-        "reject" => pick(locale, "不予受理", "Not accepted"),
-        "request_documents" => pick(locale, "通知补充资料", "Documents requested"),
-        "provide_documents" => pick(locale, "补充资料", "Documents provided"),
-        "schedule_survey" => pick(locale, "预约现场勘查", "Survey appointment offered"),
-        "complete_survey" => pick(locale, "完成现场勘查", "Survey done"),
-        "issue_offer" => pick(locale, "出具文本", "Issued for acceptance"),
-        "accept_offer" => pick(locale, "客户确认", "Accepted by the customer"),
-        "ready" => pick(locale, "客户申请检验", "Customer ready"),
-        "review_passed" => pick(locale, "审查/检验合格", "Passed"),
-        "review_failed" => pick(locale, "审查/检验不合格", "Failed, with defects"),
-        "energise" => pick(locale, "装表送电", "Energised"),
-        "green_channel" => pick(locale, "纳入绿色通道", "Green channel"),
-        "assign" => pick(locale, "指派处理人", "Handler assigned"),
-        "follow_up" => pick(locale, "回访", "Follow-up visit"),
-        _ => pick(locale, "处理", "Handled"),
+        HistoryAction::Created => pick(locale, "创建草稿", "Draft created"),
+        HistoryAction::Submit => pick(locale, "提交申请", "Submitted"),
+        HistoryAction::Cancel => pick(locale, "撤销申请", "Cancelled"),
+        HistoryAction::Accept => pick(locale, "受理", "Accepted"),
+        HistoryAction::Reject => pick(locale, "不予受理", "Not accepted"),
+        HistoryAction::RequestDocuments => pick(locale, "通知补充资料", "Documents requested"),
+        HistoryAction::ProvideDocuments => pick(locale, "补充资料", "Documents provided"),
+        HistoryAction::ScheduleSurvey => pick(locale, "预约现场勘查", "Survey appointment offered"),
+        HistoryAction::CompleteSurvey => pick(locale, "完成现场勘查", "Survey done"),
+        HistoryAction::IssueOffer => pick(locale, "出具文本", "Issued for acceptance"),
+        HistoryAction::AcceptOffer => pick(locale, "客户确认", "Accepted by the customer"),
+        HistoryAction::Ready => pick(locale, "客户申请检验", "Customer ready"),
+        HistoryAction::ReviewPassed => pick(locale, "审查/检验合格", "Passed"),
+        HistoryAction::ReviewFailed => pick(locale, "审查/检验不合格", "Failed, with defects"),
+        HistoryAction::Energise => pick(locale, "装表送电", "Energised"),
+        HistoryAction::GreenChannel => pick(locale, "纳入绿色通道", "Green channel"),
+        HistoryAction::Assign => pick(locale, "指派处理人", "Handler assigned"),
+        HistoryAction::FollowUp => pick(locale, "回访", "Follow-up visit"),
     }
 }
 

@@ -2,6 +2,7 @@
 //! renamed executable is refused whatever its name), kept on disk outside the web root
 //! under a random name, and read back only by whoever may see the application.
 
+use crate::context::Ctx;
 use std::path::{Path, PathBuf};
 
 use serde_json::json;
@@ -12,7 +13,7 @@ use shared::roles::UserKind;
 use shared::validation::{FieldError, Problem};
 use sqlx::Row;
 
-use super::{Env, load_visible};
+use super::load_visible;
 use crate::services::sessions::SessionUser;
 use crate::services::{Actor, Fail, Outcome, audit, secrets, utc};
 
@@ -46,7 +47,7 @@ pub struct Upload<'a> {
 /// Stores an uploaded document. Customers upload to their own applications while they are
 /// drafts or waiting for documents; staff may attach to any they work.
 pub async fn upload(
-    env: &Env<'_>,
+    ctx: &Ctx,
     folder: &Path,
     actor: &Actor,
     user: &SessionUser,
@@ -69,13 +70,13 @@ pub async fn upload(
         return Err(Fail::Fields(vec![FieldError::new("file", Problem::Required)]));
     }
     let content_type = sniff(bytes).ok_or(Fail::Code(ErrorCode::UnsupportedFile))?;
-    let mut conn = env.db.pool().acquire().await?;
+    let mut conn = ctx.db.pool().acquire().await?;
     let app = load_visible(&mut conn, user, id).await?;
     drop(conn);
     let open_to_customer = app.process.status == ApplicationStatus::Draft
         || app.process.steps.iter().any(|s| s.state == StepState::WithCustomer);
     let may_upload = match user.kind {
-        UserKind::Staff => super::WORKERS.iter().any(|r| user.has_role(*r)) && app.process.status.is_open(),
+        UserKind::Staff => user.holds(super::WORKERS) && app.process.status.is_open(),
         _ => open_to_customer,
     };
     if !may_upload {
@@ -85,7 +86,7 @@ pub async fn upload(
     let path = storage_path(folder, &key);
     write_file(&path, bytes).await?;
     let name = clean_name(file_name);
-    let mut tx = env.db.begin().await?;
+    let mut tx = ctx.db.begin().await?;
     let doc_id: i64 = sqlx::query_scalar(
         "INSERT INTO application_documents (application_id, kind, file_name, content_type, size_bytes, sha256, storage_key,
                                             uploaded_by, uploaded_at)
@@ -99,10 +100,11 @@ pub async fn upload(
     .bind(secrets::hash_bytes(bytes))
     .bind(&key)
     .bind(user.user_id)
-    .bind(env.now)
+    .bind(ctx.now())
     .fetch_one(&mut *tx)
     .await?;
     audit::record(
+        ctx,
         &mut tx,
         actor,
         "application.document_uploaded",
@@ -121,7 +123,7 @@ pub async fn upload(
         file_name: name,
         content_type: content_type.to_owned(),
         size_bytes: i64::try_from(bytes.len()).unwrap_or(i64::MAX),
-        uploaded_at: utc(env.now),
+        uploaded_at: utc(ctx.now()),
     })
 }
 
@@ -152,8 +154,8 @@ pub struct Download {
 }
 
 /// Reads a document back.
-pub async fn download(env: &Env<'_>, folder: &Path, user: &SessionUser, id: i64, doc_id: i64) -> Outcome<Download> {
-    let mut conn = env.db.pool().acquire().await?;
+pub async fn download(ctx: &Ctx, folder: &Path, user: &SessionUser, id: i64, doc_id: i64) -> Outcome<Download> {
+    let mut conn = ctx.db.pool().acquire().await?;
     load_visible(&mut conn, user, id).await?;
     let row = sqlx::query(
         "SELECT file_name, content_type, storage_key FROM application_documents WHERE id = $1 AND application_id = $2",

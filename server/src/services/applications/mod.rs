@@ -10,77 +10,42 @@
 //! day).
 
 pub mod customer;
+pub mod detail;
 pub mod documents;
 pub mod staff;
 pub mod stats;
 
-use chrono::NaiveDate;
-use chrono_tz::Tz;
 use serde_json::{Value, json};
 use shared::api::ErrorCode;
 use shared::api::applications::{ApplicationForm, ApplicationSummary, reference};
 use shared::calendar::WorkingCalendar;
 use shared::connection::{
-    ApplicationKind, ApplicationStatus, CustomerClass, Limits, Party, Process, Refusal, Step, StepState, StepStatus,
-    Waiting, total_limit_code,
+    ApplicationKind, ApplicationStatus, CustomerClass, HistoryAction, Limits, Party, Process, Refusal, Step, StepState,
+    StepStatus, Waiting, total_limit_code,
 };
 use shared::roles::{StaffRole, UserKind};
 use shared::{Locale, in_force_on};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
+use super::accounts::energise::Supply;
 use super::sessions::SessionUser;
-use super::{Actor, Fail, Outcome, calendar, notices, utc};
+use super::{Actor, Fail, Outcome, notices, utc};
 use crate::clock::day_of;
-use crate::db::Db;
-use crate::state::AppState;
+use crate::context::Ctx;
 
-/// What the rules need besides the database: the time, the calendar, where links point.
-pub struct Env<'a> {
-    /// The database.
-    pub db: &'a Db,
-    /// Now (Unix seconds, from the injectable clock).
-    pub now: i64,
-    /// The utility's time zone.
-    pub zone: Tz,
-    /// The working-day calendar.
-    pub calendar: WorkingCalendar,
-    /// The portal's public URL, for links in emails.
-    pub public_url: String,
-    /// Every version of every time limit.
-    pub commitments: std::sync::Arc<Vec<shared::Commitment>>,
-}
-
-impl<'a> Env<'a> {
-    /// The environment of a request.
-    pub async fn of(state: &'a AppState) -> Outcome<Env<'a>> {
-        Ok(Env {
-            db: &state.db,
-            now: state.clock.seconds(),
-            zone: state.config.time_zone,
-            calendar: calendar::load(&state.db).await?,
-            public_url: state.config.public_url(),
-            commitments: state.commitments.all_versions(&state.db).await?,
-        })
-    }
-
-    /// Today in the utility's time zone.
-    pub fn today(&self) -> NaiveDate {
-        day_of(self.now, self.zone)
-    }
-
-    /// The limits in force today for a class.
-    fn limits(&self, kind: ApplicationKind, class: CustomerClass, dual: bool) -> Limits {
-        let set = in_force_on(&self.commitments, self.today());
-        let days = |code: &str| set.limit_of(code).map(|(value, _)| value).unwrap_or(1);
-        Limits {
-            total: days(total_limit_code(class, dual)),
-            steps: shared::connection::steps_for(kind, class)
-                .iter()
-                .map(|step| (*step, days(step.limit_code(class, dual))))
-                .collect(),
-        }
-    }
+/// The limits in force today (on the context's clock) for a kind and class of application.
+async fn limits(ctx: &Ctx, kind: ApplicationKind, class: CustomerClass, dual: bool) -> Outcome<Limits> {
+    let versions = ctx.commitments().await?;
+    let set = in_force_on(&versions, ctx.today());
+    let days = |code: &str| set.limit_of(code).map(|(value, _)| value).unwrap_or(1);
+    Ok(Limits {
+        total: days(total_limit_code(class, dual)),
+        steps: shared::connection::steps_for(kind, class)
+            .iter()
+            .map(|step| (*step, days(step.limit_code(class, dual))))
+            .collect(),
+    })
 }
 
 /// One step as stored.
@@ -133,6 +98,21 @@ pub struct Loaded {
     pub process: Process,
     /// The step rows, in order.
     pub steps: Vec<StepRow>,
+}
+
+impl Loaded {
+    /// What energising needs of it (`services::accounts::energise`).
+    pub fn supply(&self) -> Supply<'_> {
+        Supply {
+            id: self.id,
+            applicant_id: self.applicant_id,
+            org_id: self.org_id,
+            region: self.region.as_deref(),
+            kind: self.process.kind,
+            class: self.process.class,
+            form: &self.form,
+        }
+    }
 }
 
 fn parse<T: std::str::FromStr>(text: &str) -> Result<T, sqlx::Error> {
@@ -216,16 +196,10 @@ pub fn region_allowed(user: &SessionUser, region: Option<&str>) -> bool {
     }
 }
 
-/// Staff roles that see connection applications.
-pub const READERS: &[StaffRole] = &[
-    StaffRole::ConnectionHandler,
-    StaffRole::Supervisor,
-    StaffRole::Admin,
-    StaffRole::Auditor,
-    StaffRole::KeyAccountManager,
-];
-/// Staff roles that work them.
-pub const WORKERS: &[StaffRole] = &[StaffRole::ConnectionHandler, StaffRole::Supervisor];
+/// Staff roles that see connection applications (`shared::roles::can::READ_APPLICATIONS`).
+pub const READERS: &[StaffRole] = shared::roles::can::READ_APPLICATIONS;
+/// Staff roles that work them (`can::WORK_APPLICATIONS`).
+pub const WORKERS: &[StaffRole] = shared::roles::can::WORK_APPLICATIONS;
 
 /// Whether a person may see an application: its applicant, their organisation, or staff
 /// who read applications in its region. Anyone else is told it does not exist.
@@ -233,7 +207,7 @@ pub fn may_see(user: &SessionUser, app: &Loaded) -> bool {
     match user.kind {
         UserKind::Customer => app.applicant_id == user.user_id,
         UserKind::Enterprise => app.org_id.is_some() && user.org.map(|(org, _)| org) == app.org_id,
-        UserKind::Staff => READERS.iter().any(|r| user.has_role(*r)) && region_allowed(user, app.region.as_deref()),
+        UserKind::Staff => user.holds(READERS) && region_allowed(user, app.region.as_deref()),
     }
 }
 
@@ -255,9 +229,9 @@ pub fn refused(refusal: Refusal) -> Fail {
 }
 
 /// A change to record with a transition.
-pub struct Change<'a> {
-    /// The history's action name.
-    pub action: &'a str,
+pub struct Change {
+    /// What the history row records.
+    pub action: HistoryAction,
     /// The step it concerned.
     pub step: Option<Step>,
     /// The reason or the outcome, shown on the timeline.
@@ -277,15 +251,16 @@ fn days_i64(n: u32) -> i64 {
 
 /// Applies the clock to the step rows for the move from `app.process` to `next`.
 fn keep_time(
-    env: &Env<'_>,
+    ctx: &Ctx,
+    calendar: &WorkingCalendar,
     app: &Loaded,
     next: &Process,
     limits: Option<&Limits>,
     handler: Option<i64>,
 ) -> Vec<StepRow> {
-    let today = env.today();
+    let today = ctx.today();
     let count = |from: Option<i64>| -> i64 {
-        from.map(|at| days_i64(env.calendar.working_days_between(day_of(at, env.zone), today))).unwrap_or(0)
+        from.map(|at| days_i64(calendar.working_days_between(day_of(at, ctx.zone()), today))).unwrap_or(0)
     };
     app.steps
         .iter()
@@ -301,13 +276,13 @@ fn keep_time(
                     StepState::WithCustomer => row.customer_days += count(old.segment_started_at),
                     StepState::Pending | StepState::Done => {}
                 }
-                row.segment_started_at = Some(env.now);
+                row.segment_started_at = Some(ctx.now());
                 if was == StepState::Pending && new.state != StepState::Pending {
-                    row.started_at = Some(env.now);
+                    row.started_at = Some(ctx.now());
                     row.owner_id = row.owner_id.or(handler);
                 }
                 if new.state == StepState::Done {
-                    row.finished_at = Some(env.now);
+                    row.finished_at = Some(ctx.now());
                 }
                 if new.state == StepState::Pending {
                     row.segment_started_at = None;
@@ -316,8 +291,8 @@ fn keep_time(
             row.due_day = match (new.state, limits) {
                 (StepState::Open, Some(limits)) => {
                     let remaining = u32::try_from(days_i64(limits.of(new.step)) - row.utility_days).unwrap_or(0);
-                    let start = row.segment_started_at.map(|at| day_of(at, env.zone)).unwrap_or(today);
-                    Some(shared::validation::format_day(env.calendar.add_working_days(start, remaining)))
+                    let start = row.segment_started_at.map(|at| day_of(at, ctx.zone())).unwrap_or(today);
+                    Some(shared::validation::format_day(calendar.add_working_days(start, remaining)))
                 }
                 _ => None,
             };
@@ -329,12 +304,12 @@ fn keep_time(
 /// Stores a transition: the rows, the history, and the notices. Answers `Conflict` when
 /// someone else changed the application meanwhile.
 pub async fn transition(
-    env: &Env<'_>,
+    ctx: &Ctx,
     conn: &mut AnyConnection,
     actor: &Actor,
     app: &Loaded,
     next: &Process,
-    change: Change<'_>,
+    change: Change,
 ) -> Outcome<()> {
     let kind = next.kind;
     let class = next.class;
@@ -343,14 +318,15 @@ pub async fn transition(
     // those in force when it was accepted.
     let mut limits = app.limits.clone();
     let mut accepted_at = app.accepted_at;
-    if change.action == "submit" || change.action == "accept" {
-        limits = Some(env.limits(kind, class, app.dual_supply));
+    if matches!(change.action, HistoryAction::Submit | HistoryAction::Accept) {
+        limits = Some(self::limits(ctx, kind, class, app.dual_supply).await?);
     }
-    if change.action == "accept" {
-        accepted_at = Some(env.now);
+    if change.action == HistoryAction::Accept {
+        accepted_at = Some(ctx.now());
     }
     let effective_limits = limits.as_ref().map(|l| effective(l, next.green_channel));
-    let steps = keep_time(env, app, next, effective_limits.as_ref(), app.handler_id);
+    let calendar = ctx.calendar().await?;
+    let steps = keep_time(ctx, &calendar, app, next, effective_limits.as_ref(), app.handler_id);
     for row in &steps {
         sqlx::query(
             "UPDATE application_steps SET state = $1, waiting = $2, offer_version = $3, owner_id = $4, started_at = $5,
@@ -385,7 +361,7 @@ pub async fn transition(
     let total_due_day = match (&effective_limits, accepted_at) {
         (Some(limits), Some(at)) if next.status.is_open() => {
             let days = limits.total.saturating_add(u32::try_from(customer_days).unwrap_or(0));
-            Some(shared::validation::format_day(env.calendar.add_working_days(day_of(at, env.zone), days)))
+            Some(shared::validation::format_day(calendar.add_working_days(day_of(at, ctx.zone()), days)))
         }
         _ => None,
     };
@@ -412,8 +388,8 @@ pub async fn transition(
     .bind(utility_days)
     .bind(customer_days)
     .bind(accepted_at)
-    .bind(i64::from(change.action == "submit"))
-    .bind(env.now)
+    .bind(i64::from(change.action == HistoryAction::Submit))
+    .bind(ctx.now())
     .bind(i64::from(finished && status_changed))
     .bind(within_limit)
     .bind(app.id)
@@ -424,18 +400,18 @@ pub async fn transition(
     if updated.rows_affected() != 1 {
         return Err(Fail::Code(ErrorCode::Conflict));
     }
-    history(conn, env, actor, app.id, &change, Some(app.process.status), next.status).await?;
-    notify_parties(env, conn, app, next, &change).await?;
+    history(conn, ctx, actor, app.id, &change, Some(app.process.status), next.status).await?;
+    notify_parties(ctx, conn, app, next, &change).await?;
     Ok(())
 }
 
 /// Appends a history row.
 pub async fn history(
     conn: &mut AnyConnection,
-    env: &Env<'_>,
+    ctx: &Ctx,
     actor: &Actor,
     id: i64,
-    change: &Change<'_>,
+    change: &Change,
     from: Option<ApplicationStatus>,
     to: ApplicationStatus,
 ) -> Result<(), sqlx::Error> {
@@ -444,10 +420,10 @@ pub async fn history(
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
     )
     .bind(id)
-    .bind(env.now)
+    .bind(ctx.now())
     .bind(actor.user_id)
     .bind(&actor.label)
-    .bind(change.action)
+    .bind(change.action.as_str())
     .bind(change.step.map(|s| s.as_str()))
     .bind(from.map(|s| s.as_str()))
     .bind(to.as_str())
@@ -469,17 +445,16 @@ pub fn page_link(id: i64, party: Party) -> String {
 /// Tells the other party what happened: the applicant of every step the utility takes,
 /// the handler of every step the customer takes.
 async fn notify_parties(
-    env: &Env<'_>,
+    ctx: &Ctx,
     conn: &mut AnyConnection,
     app: &Loaded,
     next: &Process,
-    change: &Change<'_>,
+    change: &Change,
 ) -> Result<(), sqlx::Error> {
     let reference = reference(app.id);
     // What the customer side does is told to the handler; what the utility does, to the
     // applicant.
-    let by_customer = matches!(change.action, "submit" | "cancel" | "provide_documents" | "ready" | "accept_offer");
-    let to_customer = !by_customer;
+    let to_customer = change.action.party() == Party::Utility;
     let (recipient, party) =
         if to_customer { (Some(app.applicant_id), Party::Customer) } else { (app.handler_id, Party::Utility) };
     let Some(recipient) = recipient else { return Ok(()) };
@@ -487,10 +462,10 @@ async fn notify_parties(
     let note = change.note.clone();
     let step = change.step;
     let status = next.status;
-    let action = change.action.to_owned();
+    let action = change.action;
     notices::notify(
+        ctx,
         conn,
-        &env.public_url,
         recipient,
         &format!("application:{}", app.id),
         if to_customer {
@@ -501,10 +476,10 @@ async fn notify_parties(
         &page_link(app.id, party),
         move |locale| {
             use shared::i18n::connection as names;
-            let title = format!("{reference} {}", names::action(locale, &action));
+            let title = format!("{reference} {}", names::action(locale, action));
             let mut body = match step {
-                Some(step) => format!("{}：{}", names::step(locale, step), names::action(locale, &action)),
-                None => names::action(locale, &action).to_owned(),
+                Some(step) => format!("{}：{}", names::step(locale, step), names::action(locale, action)),
+                None => names::action(locale, action).to_owned(),
             };
             body.push_str(if locale == Locale::Zh { "。当前状态：" } else { ". Status: " });
             body.push_str(names::status(locale, status));

@@ -1,25 +1,26 @@
 //! What handlers and supervisors do: the work queue, claiming and assigning, each step's
-//! outcome, the green channel, energising (which creates the account and the meter), and
+//! outcome, the green channel, energising (through `services::accounts::energise`), and
 //! the follow-up visit.
 
+use crate::context::Ctx;
 use serde_json::json;
 use shared::api::ErrorCode;
 use shared::api::applications::{
     ApplicationDetail, AssignRequest, FollowUpRequest, QUEUE_PAGE_SIZE, QueuePage, QueueQuery, StaffAction, Timeliness,
     meter_number,
 };
-use shared::connection::{Action, ApplicationKind, ApplicationStatus, CustomerClass, Party, Step};
+use shared::connection::{Action, ApplicationStatus, HistoryAction, Party, Step};
 use shared::roles::StaffRole;
 use shared::validation::format_day;
-use sqlx::{AnyConnection, Row};
 
-use super::customer::detail;
-use super::{Change, Env, Loaded, SUMMARY_COLUMNS, WORKERS, load_visible, refused, summary_from_row, transition};
+use super::detail::detail;
+use super::{Change, Loaded, SUMMARY_COLUMNS, WORKERS, load_visible, refused, summary_from_row, transition};
+use crate::services::accounts::energise::energise;
 use crate::services::sessions::SessionUser;
 use crate::services::{Actor, Fail, Outcome, audit, secrets};
 
 fn may_work(user: &SessionUser) -> Outcome<()> {
-    if WORKERS.iter().any(|r| user.has_role(*r)) { Ok(()) } else { Err(Fail::Code(ErrorCode::Forbidden)) }
+    if user.holds(WORKERS) { Ok(()) } else { Err(Fail::Code(ErrorCode::Forbidden)) }
 }
 
 /// A value bound to the queue's SQL.
@@ -57,9 +58,9 @@ impl Filters {
 /// Only the filters asked for are in the SQL (each a bound parameter), so the planner can
 /// use the `applications_queue*` indexes: equality on the open flag and one of region,
 /// class or step, then the order by (queue_due, id) read straight from the index.
-pub async fn queue(env: &Env<'_>, user: &SessionUser, query: &QueueQuery) -> Outcome<QueuePage> {
-    let today = env.today();
-    let soon = env.calendar.add_working_days(today, 1);
+pub async fn queue(ctx: &Ctx, user: &SessionUser, query: &QueueQuery) -> Outcome<QueuePage> {
+    let today = ctx.today();
+    let soon = ctx.calendar().await?.add_working_days(today, 1);
     if let Some(region) = &query.region
         && !super::region_allowed(user, Some(region))
     {
@@ -117,7 +118,7 @@ pub async fn queue(env: &Env<'_>, user: &SessionUser, query: &QueueQuery) -> Out
             Bound::Text(text) => statement.bind(text),
         };
     }
-    let rows = statement.fetch_all(env.db.pool()).await?;
+    let rows = statement.fetch_all(ctx.db.pool()).await?;
     let more = rows.len() > QUEUE_PAGE_SIZE as usize;
     let items = rows.iter().take(QUEUE_PAGE_SIZE as usize).map(summary_from_row).collect::<Result<_, _>>()?;
     Ok(QueuePage { items, more, today })
@@ -126,7 +127,7 @@ pub async fn queue(env: &Env<'_>, user: &SessionUser, query: &QueueQuery) -> Out
 /// Claims an application (no handler named) or assigns it. Assigning to another is for
 /// supervisors; the handler must be a connection handler covering the region.
 pub async fn assign(
-    env: &Env<'_>,
+    ctx: &Ctx,
     actor: &Actor,
     user: &SessionUser,
     id: i64,
@@ -134,15 +135,15 @@ pub async fn assign(
 ) -> Outcome<ApplicationDetail> {
     may_work(user)?;
     let target = request.handler_id.unwrap_or(user.user_id);
-    if target != user.user_id && !user.has_role(StaffRole::Supervisor) {
+    if target != user.user_id && !user.holds(shared::roles::can::LEAD_APPLICATIONS) {
         return Err(Fail::Code(ErrorCode::Forbidden));
     }
-    let mut tx = env.db.begin().await?;
+    let mut tx = ctx.db.begin().await?;
     let app = load_visible(&mut tx, user, id).await?;
     if !app.process.status.is_open() {
         return Err(Fail::Code(ErrorCode::StepNotAllowed));
     }
-    let grants = crate::services::sessions::staff_grants(env.db, target).await?;
+    let grants = crate::services::sessions::staff_grants(ctx, target).await?;
     let covers = match &app.region {
         Some(region) => shared::roles::stations::covers(&grants.1, region),
         None => shared::roles::stations::covers_every(&grants.1),
@@ -157,7 +158,7 @@ pub async fn assign(
         sqlx::query_scalar("SELECT display_name FROM users WHERE id = $1").bind(target).fetch_one(&mut *tx).await?;
     let updated = sqlx::query("UPDATE applications SET handler_id = $1, updated_at = $2, version = version + 1 WHERE id = $3 AND version = $4")
         .bind(target)
-        .bind(env.now)
+        .bind(ctx.now())
         .bind(id)
         .bind(app.version)
         .execute(&mut *tx)
@@ -173,9 +174,11 @@ pub async fn assign(
     .bind(id)
     .execute(&mut *tx)
     .await?;
-    let change = Change { action: "assign", step: None, note: Some(name), detail: json!({"handler_id": target}) };
-    super::history(&mut tx, env, actor, id, &change, Some(app.process.status), app.process.status).await?;
+    let change =
+        Change { action: HistoryAction::Assign, step: None, note: Some(name), detail: json!({"handler_id": target}) };
+    super::history(&mut tx, ctx, actor, id, &change, Some(app.process.status), app.process.status).await?;
     audit::record(
+        ctx,
         &mut tx,
         actor,
         "application.assigned",
@@ -185,8 +188,8 @@ pub async fn assign(
     .await?;
     if target != user.user_id {
         crate::services::notices::notify(
+            ctx,
             &mut tx,
-            &env.public_url,
             target,
             &format!("application:{id}"),
             crate::services::notices::Email::Always,
@@ -203,44 +206,55 @@ pub async fn assign(
         .await?;
     }
     tx.commit().await?;
-    let mut conn = env.db.pool().acquire().await?;
+    let mut conn = ctx.db.pool().acquire().await?;
     detail(&mut conn, user, id).await
 }
 
 /// Does what a handler asked.
 pub async fn act(
-    env: &Env<'_>,
+    ctx: &Ctx,
     actor: &Actor,
     user: &SessionUser,
     id: i64,
     action: &StaffAction,
 ) -> Outcome<ApplicationDetail> {
     may_work(user)?;
-    action.validate(env.today()).map_err(Fail::Fields)?;
-    if matches!(action, StaffAction::GreenChannel { .. }) && !user.has_role(StaffRole::Supervisor) {
+    action.validate(ctx.today()).map_err(Fail::Fields)?;
+    if matches!(action, StaffAction::GreenChannel { .. }) && !user.holds(shared::roles::can::LEAD_APPLICATIONS) {
         return Err(Fail::Code(ErrorCode::Forbidden));
     }
-    let mut tx = env.db.begin().await?;
+    let mut tx = ctx.db.begin().await?;
     let app = load_visible(&mut tx, user, id).await?;
     let text = |t: &str| Some(t.trim().to_owned()).filter(|t| !t.is_empty());
     let (machine, change) = match action {
-        StaffAction::Accept => {
-            (Action::Accept, Change { action: "accept", step: Some(Step::Acceptance), note: None, detail: json!({}) })
-        }
+        StaffAction::Accept => (
+            Action::Accept,
+            Change { action: HistoryAction::Accept, step: Some(Step::Acceptance), note: None, detail: json!({}) },
+        ),
         StaffAction::Reject { reason } => (
             Action::Reject,
-            Change { action: "reject", step: Some(Step::Acceptance), note: text(reason), detail: json!({}) },
+            Change {
+                action: HistoryAction::Reject,
+                step: Some(Step::Acceptance),
+                note: text(reason),
+                detail: json!({}),
+            },
         ),
         StaffAction::RequestDocuments { step, note } => (
             Action::RequestDocuments(*step),
-            Change { action: "request_documents", step: Some(*step), note: text(note), detail: json!({}) },
+            Change { action: HistoryAction::RequestDocuments, step: Some(*step), note: text(note), detail: json!({}) },
         ),
         StaffAction::ScheduleSurvey { day, slot } => {
-            return schedule_survey(env, tx, actor, user, &app, day, slot).await;
+            return schedule_survey(ctx, tx, actor, user, &app, day, slot).await;
         }
         StaffAction::CompleteSurvey { findings } => (
             Action::CompleteSurvey,
-            Change { action: "complete_survey", step: Some(Step::SiteSurvey), note: text(findings), detail: json!({}) },
+            Change {
+                action: HistoryAction::CompleteSurvey,
+                step: Some(Step::SiteSurvey),
+                note: text(findings),
+                detail: json!({}),
+            },
         ),
         StaffAction::IssueOffer { step, body, fee } => {
             let next = app.process.apply(Action::IssueOffer(*step), Party::Utility).map_err(refused)?;
@@ -260,7 +274,7 @@ pub async fn act(
             .bind(body.trim())
             .bind(fee_fen)
             .bind(user.user_id)
-            .bind(env.now)
+            .bind(ctx.now())
             .bind(secrets::hash(body.trim()))
             .execute(&mut *tx)
             .await?;
@@ -274,7 +288,7 @@ pub async fn act(
             (
                 Action::IssueOffer(*step),
                 Change {
-                    action: "issue_offer",
+                    action: HistoryAction::IssueOffer,
                     step: Some(*step),
                     note: None,
                     detail: json!({"version": version, "fee_fen": fee_fen}),
@@ -284,7 +298,7 @@ pub async fn act(
         StaffAction::Review { step, passed, note } => (
             Action::Review(*step, *passed),
             Change {
-                action: if *passed { "review_passed" } else { "review_failed" },
+                action: if *passed { HistoryAction::ReviewPassed } else { HistoryAction::ReviewFailed },
                 step: Some(*step),
                 note: text(note),
                 detail: json!({"passed": passed}),
@@ -293,7 +307,7 @@ pub async fn act(
         StaffAction::Energise { meter_no } => (
             Action::Energise,
             Change {
-                action: "energise",
+                action: HistoryAction::Energise,
                 step: Some(Step::Energising),
                 note: meter_number(meter_no).ok(),
                 detail: json!({"meter_no": meter_number(meter_no).ok()}),
@@ -301,7 +315,7 @@ pub async fn act(
         ),
         StaffAction::GreenChannel { reason } => (
             Action::GreenChannel,
-            Change { action: "green_channel", step: None, note: text(reason), detail: json!({}) },
+            Change { action: HistoryAction::GreenChannel, step: None, note: text(reason), detail: json!({}) },
         ),
     };
     let next = app.process.apply(machine, Party::Utility).map_err(refused)?;
@@ -327,23 +341,30 @@ pub async fn act(
                 shared::validation::Problem::AlreadyUsed,
             )]));
         }
-        transition(env, &mut tx, actor, &app, &next, change).await?;
-        complete(env, &mut tx, &app, Some(&meter)).await?;
+        transition(ctx, &mut tx, actor, &app, &next, change).await?;
+        energise(ctx, &mut tx, &app.supply(), Some(&meter)).await?;
     } else {
-        transition(env, &mut tx, actor, &app, &next, change).await?;
+        transition(ctx, &mut tx, actor, &app, &next, change).await?;
         if next.status == ApplicationStatus::Completed {
-            complete(env, &mut tx, &app, None).await?;
+            energise(ctx, &mut tx, &app.supply(), None).await?;
         }
     }
-    audit::record(&mut tx, actor, "application.action", audit::Subject::Application(id), json!({"action": action}))
-        .await?;
+    audit::record(
+        ctx,
+        &mut tx,
+        actor,
+        "application.action",
+        audit::Subject::Application(id),
+        json!({"action": action}),
+    )
+    .await?;
     tx.commit().await?;
-    let mut conn = env.db.pool().acquire().await?;
+    let mut conn = ctx.db.pool().acquire().await?;
     detail(&mut conn, user, id).await
 }
 
 async fn schedule_survey(
-    env: &Env<'_>,
+    ctx: &Ctx,
     mut tx: sqlx::Transaction<'_, sqlx::Any>,
     actor: &Actor,
     user: &SessionUser,
@@ -364,13 +385,13 @@ async fn schedule_survey(
         .await?;
     let next = app.process.clone();
     transition(
-        env,
+        ctx,
         &mut tx,
         actor,
         app,
         &next,
         Change {
-            action: "schedule_survey",
+            action: HistoryAction::ScheduleSurvey,
             step: Some(survey),
             note: Some(note),
             detail: json!({"day": day, "slot": slot}),
@@ -378,118 +399,13 @@ async fn schedule_survey(
     )
     .await?;
     tx.commit().await?;
-    let mut conn = env.db.pool().acquire().await?;
+    let mut conn = ctx.db.pool().acquire().await?;
     detail(&mut conn, user, app.id).await
-}
-
-fn account_class(class: CustomerClass, kind: ApplicationKind) -> &'static str {
-    match (kind, class) {
-        (ApplicationKind::Temporary, _) => "temporary",
-        (_, CustomerClass::Residential) => "residential",
-        (_, CustomerClass::LvNonResidential) => "low_voltage",
-        (_, CustomerClass::HighVoltage) => "high_voltage",
-    }
-}
-
-/// The effects of a finished application: a new account and meter linked to the applicant
-/// (new or temporary supply), the new capacity (changes of capacity), the new holder
-/// (change of name).
-pub async fn complete(env: &Env<'_>, conn: &mut AnyConnection, app: &Loaded, meter: Option<&str>) -> Outcome<()> {
-    let kind = app.process.kind;
-    let form = &app.form;
-    let capacity: Option<i64> = form.capacity_kva.trim().parse().ok();
-    let account_id: Option<i64> = match kind {
-        ApplicationKind::NewConnection | ApplicationKind::Temporary => {
-            // Accounts opened online are numbered 39 + the application number: unique and
-            // traceable to the application.
-            let account_no = format!("39{:08}", app.id);
-            let applicant = sqlx::query("SELECT display_name, email FROM users WHERE id = $1")
-                .bind(app.applicant_id)
-                .fetch_one(&mut *conn)
-                .await?;
-            let holder: String = match app.org_id {
-                Some(org) => {
-                    sqlx::query_scalar("SELECT name FROM organisations WHERE id = $1")
-                        .bind(org)
-                        .fetch_one(&mut *conn)
-                        .await?
-                }
-                None => applicant.try_get("display_name")?,
-            };
-            let email: String = applicant.try_get("email")?;
-            let id: i64 = sqlx::query_scalar(
-                "INSERT INTO electricity_accounts (account_no, holder_name, supply_address, region, customer_class, payment_mode,
-                                                   email_on_file, org_id, created_at, contracted_kva, voltage)
-                 VALUES ($1, $2, $3, $4, $5, 'postpaid', $6, $7, $8, $9, $10) RETURNING id",
-            )
-            .bind(&account_no)
-            .bind(holder)
-            .bind(form.supply_address.trim())
-            .bind(&app.region)
-            .bind(account_class(app.process.class, kind))
-            .bind(email)
-            .bind(app.org_id)
-            .bind(env.now)
-            .bind(capacity)
-            .bind(form.voltage.trim())
-            .fetch_one(&mut *conn)
-            .await?;
-            if app.org_id.is_none() {
-                sqlx::query("INSERT INTO account_links (account_id, user_id, proof, linked_at) VALUES ($1, $2, 'application', $3)")
-                    .bind(id)
-                    .bind(app.applicant_id)
-                    .bind(env.now)
-                    .execute(&mut *conn)
-                    .await?;
-            }
-            sqlx::query("UPDATE applications SET created_account = $1 WHERE id = $2")
-                .bind(&account_no)
-                .bind(app.id)
-                .execute(&mut *conn)
-                .await?;
-            Some(id)
-        }
-        ApplicationKind::CapacityIncrease | ApplicationKind::CapacityDecrease => {
-            let id: Option<i64> = sqlx::query_scalar("SELECT id FROM electricity_accounts WHERE account_no = $1")
-                .bind(form.account_no.trim())
-                .fetch_optional(&mut *conn)
-                .await?;
-            sqlx::query("UPDATE electricity_accounts SET contracted_kva = $1 WHERE id = $2")
-                .bind(capacity)
-                .bind(id)
-                .execute(&mut *conn)
-                .await?;
-            id
-        }
-        ApplicationKind::ChangeOfName => {
-            sqlx::query("UPDATE electricity_accounts SET holder_name = $1 WHERE account_no = $2")
-                .bind(form.new_holder_name.trim())
-                .bind(form.account_no.trim())
-                .execute(&mut *conn)
-                .await?;
-            None
-        }
-    };
-    if let (Some(meter), Some(account_id)) = (meter, account_id) {
-        sqlx::query("INSERT INTO meters (meter_no, account_id, multiplier, installed_at, application_id) VALUES ($1, $2, 1, $3, $4)")
-            .bind(meter)
-            .bind(account_id)
-            .bind(env.now)
-            .bind(app.id)
-            .execute(&mut *conn)
-            .await?;
-        sqlx::query("UPDATE applications SET meter_no = $1 WHERE id = $2")
-            .bind(meter)
-            .bind(app.id)
-            .execute(&mut *conn)
-            .await?;
-    }
-    Ok(())
 }
 
 /// Records the follow-up visit (回访) of a finished application, once.
 pub async fn follow_up(
-    env: &Env<'_>,
+    ctx: &Ctx,
     actor: &Actor,
     user: &SessionUser,
     id: i64,
@@ -497,7 +413,7 @@ pub async fn follow_up(
 ) -> Outcome<ApplicationDetail> {
     may_work(user)?;
     request.validate().map_err(Fail::Fields)?;
-    let mut tx = env.db.begin().await?;
+    let mut tx = ctx.db.begin().await?;
     let app = load_visible(&mut tx, user, id).await?;
     if app.process.status != ApplicationStatus::Completed {
         return Err(Fail::Code(ErrorCode::StepNotAllowed));
@@ -510,7 +426,7 @@ pub async fn follow_up(
     )
     .bind(i64::from(request.score))
     .bind(comment)
-    .bind(env.now)
+    .bind(ctx.now())
     .bind(user.user_id)
     .bind(id)
     .execute(&mut *tx)
@@ -519,13 +435,13 @@ pub async fn follow_up(
         return Err(Fail::Code(ErrorCode::StepNotAllowed));
     }
     let change = Change {
-        action: "follow_up",
+        action: HistoryAction::FollowUp,
         step: None,
         note: Some(format!("{}/5 {comment}", request.score).trim().to_owned()),
         detail: json!({"score": request.score}),
     };
-    super::history(&mut tx, env, actor, id, &change, Some(app.process.status), app.process.status).await?;
+    super::history(&mut tx, ctx, actor, id, &change, Some(app.process.status), app.process.status).await?;
     tx.commit().await?;
-    let mut conn = env.db.pool().acquire().await?;
+    let mut conn = ctx.db.pool().acquire().await?;
     detail(&mut conn, user, id).await
 }

@@ -2,6 +2,7 @@
 //! the limit, average working days by class and step, the overdue list) and the published
 //! statistics (业扩时限达标率, 平均接电时间) anyone may read.
 
+use crate::context::Ctx;
 use shared::api::applications::{
     ClassFigures, Dashboard, OpenCount, PublicStatistics, QueueQuery, StepAverage, Timeliness,
 };
@@ -9,7 +10,7 @@ use shared::connection::CustomerClass;
 use shared::validation::format_day;
 use sqlx::Row;
 
-use super::{Env, parse};
+use super::parse;
 use crate::clock::day_of;
 use crate::services::Outcome;
 use crate::services::sessions::SessionUser;
@@ -27,7 +28,7 @@ fn count(n: i64) -> u32 {
 }
 
 /// Finished applications since `since`, by class (optionally within regions).
-async fn class_figures(env: &Env<'_>, since: i64, regions: Option<String>) -> Outcome<Vec<ClassFigures>> {
+async fn class_figures(ctx: &Ctx, since: i64, regions: Option<String>) -> Outcome<Vec<ClassFigures>> {
     let rows = sqlx::query(
         "SELECT customer_class, COUNT(*) AS finished, CAST(COALESCE(SUM(within_limit), 0) AS BIGINT) AS within_limit,
                 CAST(COALESCE(SUM(utility_days), 0) AS BIGINT) AS days
@@ -38,7 +39,7 @@ async fn class_figures(env: &Env<'_>, since: i64, regions: Option<String>) -> Ou
     )
     .bind(since)
     .bind(regions)
-    .fetch_all(env.db.pool())
+    .fetch_all(ctx.db.pool())
     .await?;
     let mut figures = Vec::new();
     for class in CustomerClass::ALL {
@@ -61,20 +62,20 @@ async fn class_figures(env: &Env<'_>, since: i64, regions: Option<String>) -> Ou
 }
 
 /// The published figures for the last 12 months.
-pub async fn public(env: &Env<'_>) -> Outcome<PublicStatistics> {
-    let since = env.now - YEAR_SECONDS;
+pub async fn public(ctx: &Ctx) -> Outcome<PublicStatistics> {
+    let since = ctx.now() - YEAR_SECONDS;
     Ok(PublicStatistics {
-        from: day_of(since, env.zone),
-        to: env.today(),
-        classes: class_figures(env, since, None).await?,
+        from: day_of(since, ctx.zone()),
+        to: ctx.today(),
+        classes: class_figures(ctx, since, None).await?,
     })
 }
 
 /// The dashboard, limited to the caller's regions.
-pub async fn dashboard(env: &Env<'_>, user: &SessionUser) -> Outcome<Dashboard> {
+pub async fn dashboard(ctx: &Ctx, user: &SessionUser) -> Outcome<Dashboard> {
     let regions = if user.regions.is_empty() { None } else { Some(user.regions.join(",")) };
-    let today = format_day(env.today());
-    let since = env.now - YEAR_SECONDS;
+    let today = format_day(ctx.today());
+    let since = ctx.now() - YEAR_SECONDS;
     let open = sqlx::query(
         "SELECT customer_class, current_step, COUNT(*) AS n,
                 CAST(COALESCE(SUM(CASE WHEN due_day < $1 THEN 1 ELSE 0 END), 0) AS BIGINT) AS overdue
@@ -86,7 +87,7 @@ pub async fn dashboard(env: &Env<'_>, user: &SessionUser) -> Outcome<Dashboard> 
     )
     .bind(&today)
     .bind(regions.clone())
-    .fetch_all(env.db.pool())
+    .fetch_all(ctx.db.pool())
     .await?
     .iter()
     .map(|r| {
@@ -109,7 +110,7 @@ pub async fn dashboard(env: &Env<'_>, user: &SessionUser) -> Outcome<Dashboard> 
     )
     .bind(since)
     .bind(regions.clone())
-    .fetch_all(env.db.pool())
+    .fetch_all(ctx.db.pool())
     .await?
     .iter()
     .map(|r| {
@@ -123,8 +124,8 @@ pub async fn dashboard(env: &Env<'_>, user: &SessionUser) -> Outcome<Dashboard> 
     })
     .collect::<Result<Vec<_>, sqlx::Error>>()?;
     let overdue =
-        super::staff::queue(env, user, &QueueQuery { timeliness: Some(Timeliness::Overdue), ..QueueQuery::default() })
+        super::staff::queue(ctx, user, &QueueQuery { timeliness: Some(Timeliness::Overdue), ..QueueQuery::default() })
             .await?
             .items;
-    Ok(Dashboard { open, classes: class_figures(env, since, regions).await?, steps, overdue })
+    Ok(Dashboard { open, classes: class_figures(ctx, since, regions).await?, steps, overdue })
 }

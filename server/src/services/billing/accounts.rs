@@ -9,13 +9,13 @@ use shared::validation::{FieldError, Problem};
 use sqlx::Row;
 
 use super::{OPERATORS, region_allowed, workable_account};
+use crate::context::Ctx;
 use crate::services::sessions::SessionUser;
 use crate::services::{Actor, Fail, Outcome, audit};
-use crate::state::AppState;
 
 /// Sets an account's tariff and reading day.
 pub async fn set_billing(
-    state: &AppState,
+    ctx: &Ctx,
     actor: &Actor,
     user: &SessionUser,
     account_no: &str,
@@ -24,7 +24,7 @@ pub async fn set_billing(
     if !(1..=28).contains(&new.reading_day) {
         return Err(Fail::Fields(vec![FieldError::new("reading_day", Problem::OutOfRange)]));
     }
-    let mut tx = state.db.begin().await?;
+    let mut tx = ctx.db.begin().await?;
     let account = workable_account(&mut tx, user, account_no).await?;
     let known: Option<String> = sqlx::query_scalar("SELECT code FROM tariffs WHERE code = $1")
         .bind(new.tariff_code.trim())
@@ -40,19 +40,13 @@ pub async fn set_billing(
         .execute(&mut *tx)
         .await?;
     let detail = json!({ "tariff": new.tariff_code.trim(), "reading_day": new.reading_day });
-    audit::record(&mut tx, actor, "billing.account", audit::Subject::Account(&account.account_no), detail).await?;
+    audit::record(ctx, &mut tx, actor, "billing.account", audit::Subject::Account(&account.account_no), detail).await?;
     tx.commit().await?;
     Ok(())
 }
 
 /// Holds an account's next bills for review, or releases the hold.
-pub async fn hold(
-    state: &AppState,
-    actor: &Actor,
-    user: &SessionUser,
-    account_no: &str,
-    hold: &AccountHold,
-) -> Outcome<()> {
+pub async fn hold(ctx: &Ctx, actor: &Actor, user: &SessionUser, account_no: &str, hold: &AccountHold) -> Outcome<()> {
     let reason = hold.reason.as_deref().map(str::trim).filter(|_| hold.hold);
     if hold.hold && reason.is_none_or(|r| r.is_empty()) {
         return Err(Fail::Fields(vec![FieldError::new("reason", Problem::Required)]));
@@ -60,7 +54,7 @@ pub async fn hold(
     if reason.is_some_and(|r| r.chars().count() > 500) {
         return Err(Fail::Fields(vec![FieldError::new("reason", Problem::TooLong)]));
     }
-    let mut tx = state.db.begin().await?;
+    let mut tx = ctx.db.begin().await?;
     let account = workable_account(&mut tx, user, account_no).await?;
     sqlx::query("UPDATE electricity_accounts SET billing_hold = $1 WHERE id = $2")
         .bind(reason)
@@ -68,15 +62,22 @@ pub async fn hold(
         .execute(&mut *tx)
         .await?;
     let action = if reason.is_some() { "billing.hold" } else { "billing.release_hold" };
-    audit::record(&mut tx, actor, action, audit::Subject::Account(&account.account_no), json!({ "reason": reason }))
-        .await?;
+    audit::record(
+        ctx,
+        &mut tx,
+        actor,
+        action,
+        audit::Subject::Account(&account.account_no),
+        json!({ "reason": reason }),
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
 
 /// Records a meter change: the old register's last value and the new one's first.
 pub async fn change_meter(
-    state: &AppState,
+    ctx: &Ctx,
     actor: &Actor,
     user: &SessionUser,
     meter_no: &str,
@@ -92,13 +93,13 @@ pub async fn change_meter(
     if change.reason.trim().is_empty() {
         fields.push(FieldError::new("reason", Problem::Required));
     }
-    if change.changed_on > state.clock.today(state.config.time_zone) {
+    if change.changed_on > ctx.clock.today(ctx.config.time_zone) {
         fields.push(FieldError::new("changed_on", Problem::OutOfRange));
     }
     let (Some(final_milli), Some(start_milli), true) = (final_milli, start_milli, fields.is_empty()) else {
         return Err(Fail::Fields(fields));
     };
-    let mut tx = state.db.begin().await?;
+    let mut tx = ctx.db.begin().await?;
     let row = sqlx::query(
         "SELECT m.id, a.region FROM meters m JOIN electricity_accounts a ON a.id = m.account_id WHERE m.meter_no = $1",
     )
@@ -107,7 +108,7 @@ pub async fn change_meter(
     .await?;
     let Some(row) = row else { return Err(Fail::Code(ErrorCode::NotFound)) };
     let region: String = row.try_get("region")?;
-    if !OPERATORS.iter().any(|r| user.has_role(*r)) || !region_allowed(user, &region) {
+    if !user.holds(OPERATORS) || !region_allowed(user, &region) {
         return Err(Fail::Code(ErrorCode::NotFound));
     }
     let meter_id: i64 = row.try_get("id")?;
@@ -121,7 +122,7 @@ pub async fn change_meter(
     .bind(start_milli)
     .bind(change.reason.trim())
     .bind(&actor.label)
-    .bind(state.clock.seconds())
+    .bind(ctx.clock.seconds())
     .execute(&mut *tx)
     .await?
     .rows_affected();
@@ -129,7 +130,7 @@ pub async fn change_meter(
         return Err(Fail::Code(ErrorCode::Conflict));
     }
     let detail = json!({ "changed_on": change.changed_on, "final": change.final_reading, "start": change.start_reading, "reason": change.reason.trim() });
-    audit::record(&mut tx, actor, "meter.change", audit::Subject::Meter(meter_no.trim()), detail).await?;
+    audit::record(ctx, &mut tx, actor, "meter.change", audit::Subject::Meter(meter_no.trim()), detail).await?;
     tx.commit().await?;
     Ok(())
 }

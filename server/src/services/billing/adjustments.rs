@@ -12,9 +12,9 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use super::{OPERATORS, region_allowed};
+use crate::context::Ctx;
 use crate::services::sessions::SessionUser;
 use crate::services::{Actor, Fail, Outcome, audit, utc};
-use crate::state::AppState;
 
 const COLUMNS: &str =
     "ad.id, a.account_no, a.region, ad.amount_fen, ad.reason, ad.status, ad.created_by, ad.created_at,
@@ -36,12 +36,12 @@ pub(super) fn view_from_row(row: &AnyRow) -> Outcome<AdjustmentView> {
 }
 
 fn is_operator(user: &SessionUser) -> bool {
-    OPERATORS.iter().any(|r| user.has_role(*r))
+    user.holds(OPERATORS)
 }
 
 /// The adjustments waiting for a second operator in the caller's supply stations, oldest
 /// first (the caller's own among them, marked by `requested_by`, for them to follow).
-pub async fn pending(state: &AppState, user: &SessionUser) -> Outcome<Vec<AdjustmentView>> {
+pub async fn pending(ctx: &Ctx, user: &SessionUser) -> Outcome<Vec<AdjustmentView>> {
     if !is_operator(user) {
         return Ok(Vec::new());
     }
@@ -49,7 +49,7 @@ pub async fn pending(state: &AppState, user: &SessionUser) -> Outcome<Vec<Adjust
         "SELECT {COLUMNS} FROM billing_adjustments ad JOIN electricity_accounts a ON a.id = ad.account_id
           WHERE ad.status = 'pending' ORDER BY ad.id"
     );
-    let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).fetch_all(state.db.pool()).await?;
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).fetch_all(ctx.db.pool()).await?;
     let mut views = Vec::new();
     for row in &rows {
         if region_allowed(user, &row.try_get::<String, _>("region")?) {
@@ -63,13 +63,13 @@ pub async fn pending(state: &AppState, user: &SessionUser) -> Outcome<Vec<Adjust
 /// (`OwnRequest` otherwise); once (`Conflict` when already decided, also when two decide
 /// at once: the update is conditional on the row still pending).
 pub async fn decide(
-    state: &AppState,
+    ctx: &Ctx,
     actor: &Actor,
     user: &SessionUser,
     id: i64,
     decision: AdjustmentDecision,
 ) -> Outcome<AdjustmentView> {
-    let mut tx = state.db.begin().await?;
+    let mut tx = ctx.db.begin().await?;
     let select = format!(
         "SELECT {COLUMNS} FROM billing_adjustments ad JOIN electricity_accounts a ON a.id = ad.account_id WHERE ad.id = $1"
     );
@@ -96,7 +96,7 @@ pub async fn decide(
     .bind(status.as_str())
     .bind(user.user_id)
     .bind(&actor.label)
-    .bind(state.clock.seconds())
+    .bind(ctx.clock.seconds())
     .bind(id)
     .execute(&mut *tx)
     .await?
@@ -110,8 +110,15 @@ pub async fn decide(
         "reason": before.reason,
         "requested_by": before.requested_by,
     });
-    audit::record(&mut tx, actor, &format!("billing.adjustment.{decision}"), audit::Subject::Adjustment(id), detail)
-        .await?;
+    audit::record(
+        ctx,
+        &mut tx,
+        actor,
+        &format!("billing.adjustment.{decision}"),
+        audit::Subject::Adjustment(id),
+        detail,
+    )
+    .await?;
     let row = sqlx::query(sqlx::AssertSqlSafe(select)).bind(id).fetch_one(&mut *tx).await?;
     let view = view_from_row(&row)?;
     tx.commit().await?;

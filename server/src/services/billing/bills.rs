@@ -20,10 +20,10 @@ use sqlx::{AnyConnection, Row};
 use super::compute::{Decision, Period, decide};
 use super::run::{Issued, Loaded, Target, account_lock, notify_issued, store};
 use super::{OPERATORS, Viewer, region_allowed, visible_account, workable_account};
+use crate::context::Ctx;
 use crate::services::csv_export::{Cell, CsvFile};
 use crate::services::sessions::SessionUser;
 use crate::services::{Actor, Fail, Outcome, audit, utc};
-use crate::state::AppState;
 
 const SUMMARY_COLUMNS: &str =
     "b.id, a.account_no, b.period, b.period_from, b.period_to, b.energy_milli, b.total_fen, b.paid_fen,
@@ -34,7 +34,6 @@ fn day(text: &str) -> Outcome<NaiveDate> {
 }
 
 fn summary_from_row(row: &AnyRow) -> Outcome<BillSummary> {
-    let status: String = row.try_get("status")?;
     Ok(BillSummary {
         id: row.try_get("id")?,
         account_no: row.try_get("account_no")?,
@@ -45,7 +44,7 @@ fn summary_from_row(row: &AnyRow) -> Outcome<BillSummary> {
         total: Money::from_fen(row.try_get("total_fen")?),
         paid: Money::from_fen(row.try_get("paid_fen")?),
         due_on: day(&row.try_get::<String, _>("due_on")?)?,
-        status: status.parse().unwrap_or(BillStatus::Held),
+        status: crate::db::decode::column(row, "bills", "id", "status")?,
         estimated: row.try_get::<i64, _>("estimated")? == 1,
         replaces: row.try_get("replaces")?,
     })
@@ -57,8 +56,8 @@ fn sees_held(viewer: Viewer<'_>) -> bool {
 }
 
 /// An account's bills, newest first.
-pub async fn for_account(state: &AppState, viewer: Viewer<'_>, account_no: &str) -> Outcome<Vec<BillSummary>> {
-    let mut conn = state.db.pool().acquire().await?;
+pub async fn for_account(ctx: &Ctx, viewer: Viewer<'_>, account_no: &str) -> Outcome<Vec<BillSummary>> {
+    let mut conn = ctx.db.pool().acquire().await?;
     let account = visible_account(&mut conn, viewer, account_no).await?;
     let sql = format!(
         "SELECT {SUMMARY_COLUMNS} FROM bills b JOIN electricity_accounts a ON a.id = b.account_id
@@ -73,8 +72,8 @@ pub async fn for_account(state: &AppState, viewer: Viewer<'_>, account_no: &str)
 }
 
 /// A bill with everything on it.
-pub async fn detail(state: &AppState, viewer: Viewer<'_>, id: i64) -> Outcome<BillDetail> {
-    let mut conn = state.db.pool().acquire().await?;
+pub async fn detail(ctx: &Ctx, viewer: Viewer<'_>, id: i64) -> Outcome<BillDetail> {
+    let mut conn = ctx.db.pool().acquire().await?;
     let sql = format!(
         "SELECT {SUMMARY_COLUMNS}, a.holder_name, a.supply_address, b.tariff_code, b.metered, b.lines, b.issued_at,
                 t.name_zh, t.name_en, c.amount_fen AS credit_fen, c.reason AS credit_reason, c.created_at AS credited_at,
@@ -158,7 +157,7 @@ pub fn lines_csv(bill: &BillDetail, locale: Locale) -> Outcome<Vec<u8>> {
 }
 
 /// An organisation's accounts with their latest issued bills, and the totals.
-pub async fn for_org(state: &AppState, org_id: i64) -> Outcome<OrgBills> {
+pub async fn for_org(ctx: &Ctx, org_id: i64) -> Outcome<OrgBills> {
     let sql = format!(
         "SELECT a.account_no AS row_account, a.supply_address, {SUMMARY_COLUMNS}
            FROM electricity_accounts a
@@ -166,7 +165,7 @@ pub async fn for_org(state: &AppState, org_id: i64) -> Outcome<OrgBills> {
                                          ORDER BY l.period_to DESC, l.id DESC LIMIT 1)
           WHERE a.org_id = $1 ORDER BY a.account_no"
     );
-    let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(org_id).fetch_all(state.db.pool()).await?;
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(org_id).fetch_all(ctx.db.pool()).await?;
     let mut result = OrgBills {
         rows: Vec::with_capacity(rows.len()),
         energy_kwh: Decimal::ZERO,
@@ -233,14 +232,8 @@ pub fn org_csv(table: &OrgBills, locale: Locale) -> Outcome<Vec<u8>> {
 }
 
 /// An operator's decision on a bill.
-pub async fn act(
-    state: &AppState,
-    actor: &Actor,
-    user: &SessionUser,
-    id: i64,
-    action: &BillAction,
-) -> Outcome<BillSummary> {
-    let mut tx = state.db.begin().await?;
+pub async fn act(ctx: &Ctx, actor: &Actor, user: &SessionUser, id: i64, action: &BillAction) -> Outcome<BillSummary> {
+    let mut tx = ctx.db.begin().await?;
     let row = sqlx::query(
         "SELECT b.id, b.account_id, b.period, b.status, b.run_id, b.total_fen, b.due_on, a.account_no, a.region
            FROM bills b JOIN electricity_accounts a ON a.id = b.account_id WHERE b.id = $1",
@@ -250,14 +243,14 @@ pub async fn act(
     .await?;
     let Some(row) = row else { return Err(Fail::Code(ErrorCode::NotFound)) };
     let region: String = row.try_get("region")?;
-    if !OPERATORS.iter().any(|r| user.has_role(*r)) || !region_allowed(user, &region) {
+    if !user.holds(OPERATORS) || !region_allowed(user, &region) {
         return Err(Fail::Code(ErrorCode::NotFound));
     }
-    let status: BillStatus = row.try_get::<String, _>("status")?.parse().unwrap_or(BillStatus::Cancelled);
+    let status: BillStatus = crate::db::decode::column(&row, "bills", "id", "status")?;
     let account_id: i64 = row.try_get("account_id")?;
     let account_no: String = row.try_get("account_no")?;
     let label: String = row.try_get("period")?;
-    let now = state.clock.seconds();
+    let now = ctx.clock.seconds();
     let result_id = match action {
         BillAction::Release => {
             if status != BillStatus::Held {
@@ -282,9 +275,16 @@ pub async fn act(
                 total: Money::from_fen(row.try_get("total_fen")?),
                 due_on: day(&row.try_get::<String, _>("due_on")?)?,
             };
-            notify_issued(&mut tx, &state.config.public_url(), &[issued]).await?;
-            audit::record(&mut tx, actor, "bill.release", audit::Subject::Bill(id), json!({ "account": account_no }))
-                .await?;
+            notify_issued(ctx, &mut tx, &[issued]).await?;
+            audit::record(
+                ctx,
+                &mut tx,
+                actor,
+                "bill.release",
+                audit::Subject::Bill(id),
+                json!({ "account": account_no }),
+            )
+            .await?;
             id
         }
         BillAction::CreditAndRebill { reason } => {
@@ -312,9 +312,9 @@ pub async fn act(
                 .bind(id)
                 .execute(&mut *tx)
                 .await?;
-            let new_id = rebill(&mut tx, state, id, account_id, &label, row.try_get("run_id")?).await?;
+            let new_id = rebill(&mut tx, ctx, id, account_id, &label, row.try_get("run_id")?).await?;
             let detail = json!({ "account": account_no, "credited": -total, "reason": reason, "rebill": new_id });
-            audit::record(&mut tx, actor, "bill.credit_and_rebill", audit::Subject::Bill(id), detail).await?;
+            audit::record(ctx, &mut tx, actor, "bill.credit_and_rebill", audit::Subject::Bill(id), detail).await?;
             new_id
         }
     };
@@ -331,7 +331,7 @@ pub async fn act(
 /// rebill; answers its id. Fails, and so keeps the bill, if it cannot be computed.
 async fn rebill(
     conn: &mut AnyConnection,
-    state: &AppState,
+    ctx: &Ctx,
     replaces: i64,
     account_id: i64,
     label: &str,
@@ -341,16 +341,16 @@ async fn rebill(
     let sql = format!(
         "SELECT id, account_no, tariff_code, contracted_kva, billing_hold, org_id, reading_day FROM electricity_accounts
           WHERE id = $1{}",
-        account_lock(state)
+        account_lock(ctx)
     );
     let account = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(account_id).fetch_all(&mut *conn).await?;
     let reading_day: i64 = account.first().map(|r| r.try_get("reading_day")).transpose()?.unwrap_or(1);
     let period = shared::api::billing::parse_period(label)
         .and_then(|month| Period::new(month, u32::try_from(reading_day).ok()?))
         .ok_or_else(|| Fail::Internal(anyhow::anyhow!("bill period {label}")))?;
-    let loaded = Loaded::load(conn, &account, &period, state).await?;
+    let loaded = Loaded::load(conn, &account, &period, ctx).await?;
     let Some(row) = loaded.accounts.first() else { return Err(Fail::Code(ErrorCode::NotFound)) };
-    let mut bill = match decide(&loaded.input(row, state), &period) {
+    let mut bill = match decide(&loaded.input(row, ctx), &period) {
         Decision::Bill(bill) => *bill,
         Decision::Exception(_, detail) => {
             tracing::info!(replaces, %detail, "rebill refused");
@@ -360,9 +360,9 @@ async fn rebill(
     // The operator has just reviewed it.
     bill.held = false;
     let target = Target { period: &period, run_id, replaces: Some(replaces) };
-    let issued = store(conn, state, &target, &loaded, &[(account_id, bill)], &[]).await?;
+    let issued = store(conn, ctx, &target, &loaded, &[(account_id, bill)], &[]).await?;
     let Some(new) = issued.first() else { return Err(Fail::Code(ErrorCode::Conflict)) };
-    notify_issued(conn, &state.config.public_url(), &issued).await?;
+    notify_issued(ctx, conn, &issued).await?;
     Ok(new.bill_id)
 }
 
@@ -372,13 +372,13 @@ async fn rebill(
 /// still cannot be computed (`StepNotAllowed`). The bill belongs to the run and is counted
 /// in it; it is held if a hold or a large change calls for it, as in the run.
 pub async fn bill_exception(
-    state: &AppState,
+    ctx: &Ctx,
     actor: &Actor,
     user: &SessionUser,
     run_id: i64,
     account_no: &str,
 ) -> Outcome<BillSummary> {
-    let mut tx = state.db.begin().await?;
+    let mut tx = ctx.db.begin().await?;
     let account = workable_account(&mut tx, user, account_no).await?;
     let run = sqlx::query("SELECT period, reading_day FROM billing_runs WHERE id = $1")
         .bind(run_id)
@@ -403,7 +403,7 @@ pub async fn bill_exception(
     // The account's row first (locked on PostgreSQL), then what is billed of it.
     let sql = format!(
         "SELECT id, account_no, tariff_code, contracted_kva, billing_hold, org_id FROM electricity_accounts WHERE id = $1{}",
-        account_lock(state)
+        account_lock(ctx)
     );
     let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(account.id).fetch_all(&mut *tx).await?;
     let billed: Option<i64> =
@@ -415,13 +415,13 @@ pub async fn bill_exception(
     if billed.is_some() {
         return Err(Fail::Code(ErrorCode::Conflict));
     }
-    let loaded = Loaded::load(&mut tx, &rows, &period, state).await?;
+    let loaded = Loaded::load(&mut tx, &rows, &period, ctx).await?;
     if loaded.later.contains(&account.id) {
         // A later bill opened where the last one closed: this period's energy is in it.
         return Err(Fail::Code(ErrorCode::Conflict));
     }
     let Some(row) = loaded.accounts.first() else { return Err(Fail::Code(ErrorCode::NotFound)) };
-    let bill = match decide(&loaded.input(row, state), &period) {
+    let bill = match decide(&loaded.input(row, ctx), &period) {
         Decision::Bill(bill) => *bill,
         Decision::Exception(_, detail) => {
             tracing::info!(run = run_id, account = %account.account_no, %detail, "exception still not billable");
@@ -437,7 +437,7 @@ pub async fn bill_exception(
         .map(|(kind, detail)| (account.id, *kind, detail.clone()))
         .collect();
     let target = Target { period: &period, run_id: Some(run_id), replaces: None };
-    let issued = store(&mut tx, state, &target, &loaded, &[(account.id, bill)], &exceptions).await?;
+    let issued = store(&mut tx, ctx, &target, &loaded, &[(account.id, bill)], &exceptions).await?;
     sqlx::query(
         "UPDATE billing_runs SET bills = bills + 1, held = held + $1, exceptions = exceptions + $2 WHERE id = $3",
     )
@@ -446,7 +446,7 @@ pub async fn bill_exception(
     .bind(run_id)
     .execute(&mut *tx)
     .await?;
-    notify_issued(&mut tx, &state.config.public_url(), &issued).await?;
+    notify_issued(ctx, &mut tx, &issued).await?;
     let sql = format!(
         "SELECT {SUMMARY_COLUMNS} FROM bills b JOIN electricity_accounts a ON a.id = b.account_id
           WHERE b.account_id = $1 AND b.period = $2 AND b.replaces IS NULL"
@@ -454,7 +454,7 @@ pub async fn bill_exception(
     let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(account.id).bind(&label).fetch_one(&mut *tx).await?;
     let summary = summary_from_row(&row)?;
     let detail = json!({ "run": run_id, "period": label, "bill": summary.id, "total_fen": summary.total.to_fen() });
-    audit::record(&mut tx, actor, "billing.exception.bill", audit::Subject::Account(&account.account_no), detail)
+    audit::record(ctx, &mut tx, actor, "billing.exception.bill", audit::Subject::Account(&account.account_no), detail)
         .await?;
     tx.commit().await?;
     Ok(summary)
@@ -462,12 +462,7 @@ pub async fn bill_exception(
 
 /// Leaves a refund or back-billing for an account's next bill; above the approval
 /// threshold it waits, pending, for a second operator (`adjustments::decide`).
-pub async fn adjust(
-    state: &AppState,
-    actor: &Actor,
-    user: &SessionUser,
-    new: &NewAdjustment,
-) -> Outcome<AdjustmentView> {
+pub async fn adjust(ctx: &Ctx, actor: &Actor, user: &SessionUser, new: &NewAdjustment) -> Outcome<AdjustmentView> {
     let reason = new.reason.trim();
     let mut fields = Vec::new();
     let fen =
@@ -481,9 +476,9 @@ pub async fn adjust(
         fields.push(FieldError::new("reason", Problem::TooLong));
     }
     let Some(fen) = fen.filter(|_| fields.is_empty()) else { return Err(Fail::Fields(fields)) };
-    let mut tx = state.db.begin().await?;
+    let mut tx = ctx.db.begin().await?;
     let account = workable_account(&mut tx, user, &new.account_no).await?;
-    let status = AdjustmentStatus::on_request(Money::from_fen(fen), state.config.adjustment_approval_threshold());
+    let status = AdjustmentStatus::on_request(Money::from_fen(fen), ctx.config.adjustment_approval_threshold());
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO billing_adjustments (account_id, amount_fen, reason, created_by, created_at, status, requested_by)
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
@@ -492,13 +487,13 @@ pub async fn adjust(
     .bind(fen)
     .bind(reason)
     .bind(&actor.label)
-    .bind(state.clock.seconds())
+    .bind(ctx.clock.seconds())
     .bind(status.as_str())
     .bind(user.user_id)
     .fetch_one(&mut *tx)
     .await?;
     let detail = json!({ "account": account.account_no, "amount_fen": fen, "reason": reason, "status": status });
-    audit::record(&mut tx, actor, "billing.adjustment", audit::Subject::Adjustment(id), detail).await?;
+    audit::record(ctx, &mut tx, actor, "billing.adjustment", audit::Subject::Adjustment(id), detail).await?;
     let row = sqlx::query(
         "SELECT ad.id, a.account_no, ad.amount_fen, ad.reason, ad.status, ad.created_by, ad.created_at, ad.decided_by_label
            FROM billing_adjustments ad JOIN electricity_accounts a ON a.id = ad.account_id WHERE ad.id = $1",

@@ -12,15 +12,15 @@ use std::time::{Duration, Instant};
 use serde_json::json;
 use shared::Locale;
 use shared::api::ErrorCode;
-use shared::api::billing::{ImportDetail, ImportStatus, ImportSummary, RejectReason, Rejection};
+use shared::api::billing::{ImportDetail, ImportSummary, RejectReason, Rejection};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use super::readings::{self, Lines, Source};
 use super::readings_file::{self, ParsedFile};
 use crate::config::Backend;
+use crate::context::Ctx;
 use crate::services::{Actor, Fail, Outcome, audit, utc};
-use crate::state::AppState;
 
 /// How a worker imports; tests shorten the lease and stop a worker midway as a crash would.
 #[derive(Debug, Clone)]
@@ -45,7 +45,6 @@ const SUMMARY_COLUMNS: &str = "i.id, i.source, i.file_name, i.actor, i.lines, i.
 
 fn summary_from_row(row: &AnyRow) -> Result<ImportSummary, sqlx::Error> {
     let count = |column: &str| row.try_get::<i64, _>(column).map(|n| n.max(0) as u64);
-    let status: String = row.try_get("status")?;
     Ok(ImportSummary {
         id: row.try_get("id")?,
         source: row.try_get("source")?,
@@ -55,7 +54,7 @@ fn summary_from_row(row: &AnyRow) -> Result<ImportSummary, sqlx::Error> {
         accepted: count("accepted")?,
         rejected: count("rejected")?,
         created_at: utc(row.try_get("created_at")?),
-        status: status.parse().unwrap_or(ImportStatus::Failed),
+        status: crate::db::decode::column(row, "reading_imports", "id", "status")?,
         processed: count("processed")?,
         finished_at: row.try_get::<Option<i64>, _>("finished_at")?.map(utc),
     })
@@ -64,13 +63,13 @@ fn summary_from_row(row: &AnyRow) -> Result<ImportSummary, sqlx::Error> {
 /// Queues a readings file: checks that it reads (a header naming the columns, at least one
 /// line), stores it with a queued import and answers the import. Nothing is checked
 /// against the meters yet; the worker does that.
-pub async fn queue_file(state: &AppState, source: Source, bytes: Vec<u8>) -> Outcome<ImportSummary> {
+pub async fn queue_file(ctx: &Ctx, source: Source, bytes: Vec<u8>) -> Outcome<ImportSummary> {
     let (bytes, parsed) = parse_off_thread(bytes).await?;
     let parsed = parsed?;
     let lines = (parsed.readings.len() + parsed.intervals.len() + parsed.bad_lines.len()) as u64;
     tracing::info!(encoding = parsed.encoding, lines, "readings file queued");
-    let now = state.clock.seconds();
-    let mut tx = state.db.begin().await?;
+    let now = ctx.clock.seconds();
+    let mut tx = ctx.db.begin().await?;
     let id = readings::record_import(&mut tx, &source, lines, None, now).await?;
     let row =
         sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {SUMMARY_COLUMNS} FROM reading_imports i WHERE i.id = $1")))
@@ -84,7 +83,8 @@ pub async fn queue_file(state: &AppState, source: Source, bytes: Vec<u8>) -> Out
         .execute(&mut *tx)
         .await?;
     let detail = json!({"source": "csv", "file_name": source.file_name, "lines": lines});
-    audit::record(&mut tx, &source.actor, "readings.import_queued", audit::Subject::Import(summary.id), detail).await?;
+    audit::record(ctx, &mut tx, &source.actor, "readings.import_queued", audit::Subject::Import(summary.id), detail)
+        .await?;
     tx.commit().await?;
     Ok(summary)
 }
@@ -115,8 +115,8 @@ struct Claimed {
 
 /// Claims an import whose lease is free and imports it to the end (or until told to
 /// stop). Answers whether there was one.
-pub async fn work_one(state: &AppState, owner: &str, settings: &Settings) -> Outcome<bool> {
-    let now = state.clock.seconds();
+pub async fn work_one(ctx: &Ctx, owner: &str, settings: &Settings) -> Outcome<bool> {
+    let now = ctx.clock.seconds();
     let row = sqlx::query(
         "UPDATE reading_imports SET status = 'running', lease_owner = $1, lease_until = $2
           WHERE id = (SELECT id FROM reading_imports
@@ -128,7 +128,7 @@ pub async fn work_one(state: &AppState, owner: &str, settings: &Settings) -> Out
     .bind(owner)
     .bind(now + settings.lease_seconds)
     .bind(now)
-    .fetch_optional(state.db.pool())
+    .fetch_optional(ctx.db.pool())
     .await?;
     let Some(row) = row else { return Ok(false) };
     let regions: Option<String> = row.try_get("regions")?;
@@ -153,14 +153,14 @@ pub async fn work_one(state: &AppState, owner: &str, settings: &Settings) -> Out
     tracing::info!(import = import.id, cursor = import.cursor, "readings import claimed");
     let content: Option<Vec<u8>> = sqlx::query_scalar("SELECT content FROM reading_import_files WHERE import_id = $1")
         .bind(import.id)
-        .fetch_optional(state.db.pool())
+        .fetch_optional(ctx.db.pool())
         .await?;
     let parsed = match content {
         Some(bytes) => parse_off_thread(bytes).await?.1.ok(),
         None => None,
     };
     let Some(parsed) = parsed else {
-        fail(state, &import, owner).await?;
+        fail(ctx, &import, owner).await?;
         return Ok(true);
     };
     let last_line = [
@@ -177,12 +177,12 @@ pub async fn work_one(state: &AppState, owner: &str, settings: &Settings) -> Out
         if settings.stop_after_chunks.is_some_and(|stop| chunks >= stop) {
             return Ok(true);
         }
-        let (more, held) = import_chunk(state, &mut import, &parsed, last_line, owner, settings).await?;
+        let (more, held) = import_chunk(ctx, &mut import, &parsed, last_line, owner, settings).await?;
         if !more {
             return Ok(true);
         }
         chunks += 1;
-        make_way(state, held).await;
+        make_way(ctx, held).await;
     }
 }
 
@@ -190,8 +190,8 @@ pub async fn work_one(state: &AppState, owner: &str, settings: &Settings) -> Out
 /// writer, and a waiting writer polls with growing sleeps (its busy handler), so back-to-back
 /// chunks would starve it: the worker rests as long as its chunk held the write lock, which
 /// keeps the lock free at least half of the time. PostgreSQL locks rows, not the database.
-async fn make_way(state: &AppState, held: Duration) {
-    match state.db.backend() {
+async fn make_way(ctx: &Ctx, held: Duration) {
+    match ctx.db.backend() {
         Backend::Sqlite => tokio::time::sleep(held.clamp(Duration::from_millis(2), Duration::from_millis(250))).await,
         Backend::Postgres => tokio::task::yield_now().await,
     }
@@ -219,7 +219,7 @@ fn lines_between(parsed: &ParsedFile, after: u64, upto: u64) -> Lines {
 /// its transaction held the database. The last chunk finishes the import: its status, the
 /// audit entry and the file's removal commit with it.
 async fn import_chunk(
-    state: &AppState,
+    ctx: &Ctx,
     import: &mut Claimed,
     parsed: &ParsedFile,
     last_line: u64,
@@ -229,12 +229,12 @@ async fn import_chunk(
     let upto = import.cursor.saturating_add(settings.chunk_lines.max(1));
     let lines = lines_between(parsed, import.cursor, upto);
     let count = (lines.readings.len() + lines.intervals.len() + lines.rejected.len()) as i64;
-    let checked = readings::check(state, &import.source, &lines).await?;
-    let now = state.clock.seconds();
+    let checked = readings::check(ctx, &import.source, &lines).await?;
+    let now = ctx.clock.seconds();
     let finished = upto >= last_line;
     let began = Instant::now();
-    let mut tx = state.db.begin().await?;
-    readings::store(&mut tx, import.id, &import.source, &checked, now).await?;
+    let mut tx = ctx.db.begin().await?;
+    readings::store(ctx, &mut tx, import.id, &import.source, &checked, now).await?;
     let moved = sqlx::query(
         "UPDATE reading_imports
             SET cursor = $1, processed = processed + $2, accepted = accepted + $3, rejected = rejected + $4,
@@ -274,7 +274,7 @@ async fn import_chunk(
             "accepted": row.try_get::<i64, _>("accepted")?,
             "rejected": row.try_get::<i64, _>("rejected")?,
         });
-        audit::record(&mut tx, &import.source.actor, "readings.import", audit::Subject::Import(import.id), detail)
+        audit::record(ctx, &mut tx, &import.source.actor, "readings.import", audit::Subject::Import(import.id), detail)
             .await?;
     }
     tx.commit().await?;
@@ -287,19 +287,20 @@ async fn import_chunk(
 }
 
 /// Marks an import whose file cannot be read again as failed (what was stored stays).
-async fn fail(state: &AppState, import: &Claimed, owner: &str) -> Outcome<()> {
-    let mut tx = state.db.begin().await?;
+async fn fail(ctx: &Ctx, import: &Claimed, owner: &str) -> Outcome<()> {
+    let mut tx = ctx.db.begin().await?;
     sqlx::query(
         "UPDATE reading_imports SET status = 'failed', finished_at = $1, lease_owner = NULL, lease_until = NULL
           WHERE id = $2 AND lease_owner = $3",
     )
-    .bind(state.clock.seconds())
+    .bind(ctx.clock.seconds())
     .bind(import.id)
     .bind(owner)
     .execute(&mut *tx)
     .await?;
     sqlx::query("DELETE FROM reading_import_files WHERE import_id = $1").bind(import.id).execute(&mut *tx).await?;
     audit::record(
+        ctx,
         &mut tx,
         &import.source.actor,
         "readings.import_failed",
@@ -328,7 +329,7 @@ fn within_stations(regions: &[String], first: usize) -> String {
 }
 
 /// Recent imports the caller may see, newest first.
-pub async fn recent(state: &AppState, regions: &[String]) -> Outcome<Vec<ImportSummary>> {
+pub async fn recent(ctx: &Ctx, regions: &[String]) -> Outcome<Vec<ImportSummary>> {
     let sql = format!(
         "SELECT {SUMMARY_COLUMNS} FROM reading_imports i WHERE {} ORDER BY i.id DESC LIMIT 50",
         within_stations(regions, 1)
@@ -337,19 +338,19 @@ pub async fn recent(state: &AppState, regions: &[String]) -> Outcome<Vec<ImportS
     for region in regions {
         query = query.bind(region);
     }
-    let rows = query.fetch_all(state.db.pool()).await?;
+    let rows = query.fetch_all(ctx.db.pool()).await?;
     Ok(rows.iter().map(summary_from_row).collect::<Result<_, _>>()?)
 }
 
 /// One import the caller may see, with its first refused lines; `NotFound` otherwise.
-pub async fn detail(state: &AppState, regions: &[String], import_id: i64) -> Outcome<ImportDetail> {
+pub async fn detail(ctx: &Ctx, regions: &[String], import_id: i64) -> Outcome<ImportDetail> {
     let sql =
         format!("SELECT {SUMMARY_COLUMNS} FROM reading_imports i WHERE i.id = $1 AND {}", within_stations(regions, 2));
     let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(import_id);
     for region in regions {
         query = query.bind(region);
     }
-    let row = query.fetch_optional(state.db.pool()).await?.ok_or(Fail::Code(ErrorCode::NotFound))?;
+    let row = query.fetch_optional(ctx.db.pool()).await?.ok_or(Fail::Code(ErrorCode::NotFound))?;
     let import = summary_from_row(&row)?;
     let rows = sqlx::query(
         "SELECT line_no, meter_no, reason, detail FROM reading_rejections WHERE import_id = $1
@@ -357,16 +358,15 @@ pub async fn detail(state: &AppState, regions: &[String], import_id: i64) -> Out
     )
     .bind(import_id)
     .bind(ImportDetail::REJECTIONS_SHOWN as i64)
-    .fetch_all(state.db.pool())
+    .fetch_all(ctx.db.pool())
     .await?;
     let rejections = rows
         .iter()
         .map(|row| {
-            let reason: String = row.try_get("reason")?;
             Ok(Rejection {
                 line: row.try_get::<i64, _>("line_no")?.max(0) as u64,
                 meter_no: row.try_get("meter_no")?,
-                reason: reason.parse().unwrap_or(RejectReason::BadLine),
+                reason: crate::db::decode::column(row, "reading_rejections", "line_no", "reason")?,
                 detail: row.try_get("detail")?,
             })
         })

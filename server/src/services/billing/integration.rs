@@ -10,9 +10,8 @@ use shared::validation::{FieldError, Problem};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use crate::db::Db;
-use crate::services::{Actor, Fail, Outcome, audit, now, secrets, utc};
-use crate::state::AppState;
+use crate::context::Ctx;
+use crate::services::{Actor, Fail, Outcome, audit, secrets, utc};
 
 /// How an integration token starts, to tell it from an enterprise's.
 pub const PREFIX: &str = "gint_";
@@ -29,21 +28,21 @@ pub struct IntegrationCaller {
 }
 
 /// The caller behind an integration token, if it is live.
-pub async fn lookup(db: &Db, token: &str) -> Outcome<Option<IntegrationCaller>> {
-    let now = now();
+pub async fn lookup(ctx: &Ctx, token: &str) -> Outcome<Option<IntegrationCaller>> {
+    let now = ctx.now();
     let row = sqlx::query(
         "SELECT id, prefix, region FROM integration_tokens WHERE token_hash = $1 AND revoked_at IS NULL AND expires_at > $2",
     )
     .bind(secrets::hash(token))
     .bind(now)
-    .fetch_optional(db.pool())
+    .fetch_optional(ctx.db.pool())
     .await?;
     let Some(row) = row else { return Ok(None) };
     let token_id: i64 = row.try_get("id")?;
     sqlx::query("UPDATE integration_tokens SET last_used_at = $1 WHERE id = $2")
         .bind(now)
         .bind(token_id)
-        .execute(db.pool())
+        .execute(ctx.db.pool())
         .await?;
     Ok(Some(IntegrationCaller { token_id, prefix: row.try_get("prefix")?, region: row.try_get("region")? }))
 }
@@ -64,9 +63,9 @@ const COLUMNS: &str = "id, name, prefix, region, expires_at, revoked_at, last_us
 
 /// Every integration token within the caller's stations (`regions`, empty for every
 /// station; a token for every station is beyond someone limited), newest first.
-pub async fn list(state: &AppState, regions: &[String]) -> Outcome<Vec<IntegrationTokenInfo>> {
+pub async fn list(ctx: &Ctx, regions: &[String]) -> Outcome<Vec<IntegrationTokenInfo>> {
     let sql = format!("SELECT {COLUMNS} FROM integration_tokens ORDER BY id DESC");
-    let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).fetch_all(state.db.pool()).await?;
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).fetch_all(ctx.db.pool()).await?;
     let mut tokens = rows.iter().map(info).collect::<Result<Vec<_>, _>>()?;
     tokens.retain(|t| within(regions, t.region.as_deref()));
     Ok(tokens)
@@ -84,7 +83,7 @@ fn within(regions: &[String], region: Option<&str>) -> bool {
 /// Nobody issues a token for a station they do not hold: someone limited to stations names
 /// one of theirs.
 pub async fn issue(
-    state: &AppState,
+    ctx: &Ctx,
     actor: &Actor,
     regions: &[String],
     request: &NewIntegrationToken,
@@ -100,7 +99,7 @@ pub async fn issue(
         fields.push(FieldError::new("expires_in_days", Problem::OutOfRange));
     }
     let region = request.region.as_deref().map(str::trim).filter(|r| !r.is_empty());
-    let mut tx = state.db.begin().await?;
+    let mut tx = ctx.db.begin().await?;
     if let Some(region) = region {
         let known: Option<String> = sqlx::query_scalar("SELECT code FROM regions WHERE code = $1")
             .bind(region)
@@ -119,7 +118,7 @@ pub async fn issue(
     let secret = secrets::token().map_err(|e| Fail::Internal(anyhow::anyhow!("no randomness: {e}")))?;
     let token = format!("{PREFIX}{secret}");
     let prefix: String = token.chars().take(PREFIX.len() + 6).collect();
-    let now = now();
+    let now = ctx.now();
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO integration_tokens (name, token_hash, prefix, region, created_by, created_at, expires_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
@@ -134,6 +133,7 @@ pub async fn issue(
     .fetch_one(&mut *tx)
     .await?;
     audit::record(
+        ctx,
         &mut tx,
         actor,
         "integration_token.issued",
@@ -149,8 +149,8 @@ pub async fn issue(
 }
 
 /// Revokes a token within the caller's stations (others are not found).
-pub async fn revoke(state: &AppState, actor: &Actor, regions: &[String], id: i64) -> Outcome<()> {
-    let mut tx = state.db.begin().await?;
+pub async fn revoke(ctx: &Ctx, actor: &Actor, regions: &[String], id: i64) -> Outcome<()> {
+    let mut tx = ctx.db.begin().await?;
     let region: Option<Option<String>> = sqlx::query_scalar("SELECT region FROM integration_tokens WHERE id = $1")
         .bind(id)
         .fetch_optional(&mut *tx)
@@ -159,7 +159,7 @@ pub async fn revoke(state: &AppState, actor: &Actor, regions: &[String], id: i64
         return Err(Fail::Code(ErrorCode::NotFound));
     }
     let revoked = sqlx::query("UPDATE integration_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
-        .bind(now())
+        .bind(ctx.now())
         .bind(id)
         .execute(&mut *tx)
         .await?
@@ -167,7 +167,8 @@ pub async fn revoke(state: &AppState, actor: &Actor, regions: &[String], id: i64
     if revoked == 0 {
         return Err(Fail::Code(ErrorCode::NotFound));
     }
-    audit::record(&mut tx, actor, "integration_token.revoked", audit::Subject::IntegrationToken(id), json!({})).await?;
+    audit::record(ctx, &mut tx, actor, "integration_token.revoked", audit::Subject::IntegrationToken(id), json!({}))
+        .await?;
     tx.commit().await?;
     Ok(())
 }

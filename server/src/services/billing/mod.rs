@@ -25,19 +25,11 @@ use sqlx::{AnyConnection, Row};
 use super::sessions::{SessionUser, TokenCaller};
 use super::{Fail, Outcome};
 
-/// Staff who read bills and readings: billing operators, and those who answer customers
-/// about them or watch over them.
-pub const READERS: &[StaffRole] = &[
-    StaffRole::BillingOperator,
-    StaffRole::Agent,
-    StaffRole::Supervisor,
-    StaffRole::KeyAccountManager,
-    StaffRole::Admin,
-    StaffRole::Auditor,
-];
+/// Staff who read bills and readings (`shared::roles::can::READ_BILLS`).
+pub const READERS: &[StaffRole] = shared::roles::can::READ_BILLS;
 
-/// Staff who import readings, run billing and correct bills.
-pub const OPERATORS: &[StaffRole] = &[StaffRole::BillingOperator, StaffRole::Admin];
+/// Staff who import readings, run billing and correct bills (`can::OPERATE_BILLING`).
+pub const OPERATORS: &[StaffRole] = shared::roles::can::OPERATE_BILLING;
 
 /// Who is asking.
 #[derive(Clone, Copy)]
@@ -72,7 +64,7 @@ pub fn may_see(viewer: Viewer<'_>, linked: bool, org_id: Option<i64>, region: &s
         Viewer::User(user) => match user.kind {
             UserKind::Customer => linked,
             UserKind::Enterprise => org_id.is_some() && user.org.map(|(org, _)| org) == org_id,
-            UserKind::Staff => READERS.iter().any(|r| user.has_role(*r)) && region_allowed(user, region),
+            UserKind::Staff => user.holds(READERS) && region_allowed(user, region),
         },
     }
 }
@@ -112,7 +104,7 @@ pub async fn workable_account(conn: &mut AnyConnection, user: &SessionUser, acco
         .await?;
     let Some(row) = row else { return Err(Fail::Code(ErrorCode::NotFound)) };
     let region: String = row.try_get("region")?;
-    if !OPERATORS.iter().any(|r| user.has_role(*r)) || !region_allowed(user, &region) {
+    if !user.holds(OPERATORS) || !region_allowed(user, &region) {
         return Err(Fail::Code(ErrorCode::NotFound));
     }
     Ok(AccountRef { id: row.try_get("id")?, account_no: row.try_get("account_no")?, region })

@@ -16,8 +16,8 @@ use shared::i18n::billing::reject_reason;
 use sqlx::{AnyConnection, Row};
 
 use super::sql::{Cell, in_list, insert_rows};
+use crate::context::Ctx;
 use crate::services::{Actor, Outcome, audit};
-use crate::state::AppState;
 
 /// Where readings came from and who sent them.
 pub struct Source {
@@ -115,16 +115,16 @@ impl Checked {
 }
 
 /// Checks lines of readings (reading only: nothing is written, no lock is held).
-pub(super) async fn check(state: &AppState, source: &Source, lines: &Lines) -> Outcome<Checked> {
-    let zone = state.config.time_zone;
-    let today = state.clock.today(zone);
-    let now = state.clock.seconds();
+pub(super) async fn check(ctx: &Ctx, source: &Source, lines: &Lines) -> Outcome<Checked> {
+    let zone = ctx.config.time_zone;
+    let today = ctx.clock.today(zone);
+    let now = ctx.clock.seconds();
     let mut refusals = Refusals { locale: source.locale, list: Vec::new(), confirmed_jumps: Vec::new() };
     for (line, meter, reason) in &lines.rejected {
         refusals.add(*line, meter.as_deref(), *reason, None);
     }
 
-    let mut conn = state.db.pool().acquire().await?;
+    let mut conn = ctx.db.pool().acquire().await?;
     let wanted: Vec<&str> = lines
         .readings
         .iter()
@@ -165,7 +165,7 @@ pub(super) async fn check(state: &AppState, source: &Source, lines: &Lines) -> O
         }
     }
     let meter_nos: HashMap<i64, &str> = meters.iter().map(|(no, m)| (m.id, no.as_str())).collect();
-    let readings = check_history(&mut conn, parsed, lines, state, &mut refusals, &meter_nos).await?;
+    let readings = check_history(&mut conn, parsed, lines, ctx, &mut refusals, &meter_nos).await?;
 
     // Interval data: on a quarter hour, not in the future, once per meter and time.
     let mut intervals: Vec<Interval> = Vec::new();
@@ -198,6 +198,7 @@ pub(super) async fn check(state: &AppState, source: &Source, lines: &Lines) -> O
 /// Stores checked lines under an import: the readings, the intervals, each refused line
 /// with its reason, and an audit entry for each abnormal jump an operator confirmed.
 pub(super) async fn store(
+    ctx: &Ctx,
     tx: &mut AnyConnection,
     import_id: i64,
     source: &Source,
@@ -276,7 +277,7 @@ pub(super) async fn store(
         .await?;
     for (line, meter, day, context) in &checked.refusals.confirmed_jumps {
         let detail = json!({ "import": import_id, "line": line, "read_on": day, "jump": context });
-        audit::record(tx, &source.actor, "readings.jump_confirmed", audit::Subject::Meter(meter), detail).await?;
+        audit::record(ctx, tx, &source.actor, "readings.jump_confirmed", audit::Subject::Meter(meter), detail).await?;
     }
     Ok(())
 }
@@ -318,14 +319,14 @@ pub(super) async fn record_import(
 
 /// Checks and stores lines of readings at once, in one transaction (lines typed in or
 /// posted as JSON, bounded by the body limit; files go through [`super::imports`]).
-pub async fn import(state: &AppState, source: Source, lines: Lines) -> Outcome<ImportResult> {
-    let now = state.clock.seconds();
+pub async fn import(ctx: &Ctx, source: Source, lines: Lines) -> Outcome<ImportResult> {
+    let now = ctx.clock.seconds();
     let total = (lines.readings.len() + lines.intervals.len() + lines.rejected.len()) as u64;
-    let checked = check(state, &source, &lines).await?;
+    let checked = check(ctx, &source, &lines).await?;
     let accepted = checked.accepted();
-    let mut tx = state.db.begin().await?;
+    let mut tx = ctx.db.begin().await?;
     let import_id = record_import(&mut tx, &source, total, Some((accepted, checked.rejected())), now).await?;
-    store(&mut tx, import_id, &source, &checked, now).await?;
+    store(ctx, &mut tx, import_id, &source, &checked, now).await?;
     let detail = json!({
         "source": source.kind,
         "file_name": source.file_name,
@@ -333,7 +334,7 @@ pub async fn import(state: &AppState, source: Source, lines: Lines) -> Outcome<I
         "accepted": accepted,
         "rejected": checked.rejected(),
     });
-    audit::record(&mut tx, &source.actor, "readings.import", audit::Subject::Import(import_id), detail).await?;
+    audit::record(ctx, &mut tx, &source.actor, "readings.import", audit::Subject::Import(import_id), detail).await?;
     tx.commit().await?;
     Ok(ImportResult { import_id, lines: total, accepted, rejected: checked.refusals.list })
 }
@@ -412,7 +413,7 @@ async fn check_history(
     conn: &mut AnyConnection,
     mut parsed: Vec<Reading>,
     lines: &Lines,
-    state: &AppState,
+    ctx: &Ctx,
     refusals: &mut Refusals,
     meter_nos: &HashMap<i64, &str>,
 ) -> Outcome<Vec<Reading>> {
@@ -444,7 +445,7 @@ async fn check_history(
             }
         }
     }
-    let factor = i64::from(state.config.reading_jump_factor);
+    let factor = i64::from(ctx.config.reading_jump_factor);
     parsed.sort_by_key(|r| (r.meter_id, r.day, r.line));
     let mut accepted = Vec::new();
     for reading in parsed {

@@ -13,7 +13,7 @@ use serde_json::json;
 use shared::Money;
 use shared::api::ErrorCode;
 use shared::api::billing::{
-    AdjustmentLine, ExceptionKind, Metering, RunDetail, RunException, RunStatus, RunView, StartRun, parse_period,
+    AdjustmentLine, ExceptionKind, Metering, RunDetail, RunException, RunView, StartRun, parse_period,
 };
 use shared::roles::Notice;
 use shared::tariff::{TariffVersion, TouPeriod};
@@ -24,9 +24,9 @@ use sqlx::{AnyConnection, Row};
 use super::compute::{AccountInput, Change, Decision, MeterInput, NewBill, Period, Reading, decide};
 use super::sql::{Cell, in_list, insert_returning, insert_rows};
 use super::tariffs::versions_of;
+use crate::context::Ctx;
 use crate::services::notices::{Email, notify};
 use crate::services::{Actor, Fail, Outcome, audit, utc};
-use crate::state::AppState;
 
 /// How a worker runs; tests shorten the lease and stop a worker midway as a crash would.
 #[derive(Debug, Clone)]
@@ -52,12 +52,11 @@ const RUN_COLUMNS: &str =
 
 fn run_from_row(row: &AnyRow) -> Outcome<RunView> {
     let count = |column: &str| row.try_get::<i64, _>(column).map(|n| n.max(0) as u64);
-    let status: String = row.try_get("status")?;
     Ok(RunView {
         id: row.try_get("id")?,
         period: row.try_get("period")?,
         reading_day: u32::try_from(row.try_get::<i64, _>("reading_day")?).unwrap_or(1),
-        status: status.parse().unwrap_or(RunStatus::Running),
+        status: crate::db::decode::column(row, "billing_runs", "id", "status")?,
         total_accounts: count("total_accounts")?,
         accounts_done: count("accounts_done")?,
         bills: count("bills")?,
@@ -71,7 +70,7 @@ fn run_from_row(row: &AnyRow) -> Outcome<RunView> {
 
 /// Starts the run of a period and reading day, or finds the one already started.
 /// Answers the run and whether it is new.
-pub async fn start(state: &AppState, actor: &Actor, request: &StartRun) -> Outcome<(RunView, bool)> {
+pub async fn start(ctx: &Ctx, actor: &Actor, request: &StartRun) -> Outcome<(RunView, bool)> {
     let Some(month) = parse_period(&request.period) else {
         return Err(Fail::Fields(vec![FieldError::new("period", Problem::InvalidDate)]));
     };
@@ -79,34 +78,34 @@ pub async fn start(state: &AppState, actor: &Actor, request: &StartRun) -> Outco
         return Err(Fail::Fields(vec![FieldError::new("reading_day", Problem::OutOfRange)]));
     }
     let period = Period::new(month, request.reading_day).ok_or(Fail::Code(ErrorCode::BadRequest))?;
-    if period.closing_day() > state.clock.today(state.config.time_zone) {
+    if period.closing_day() > ctx.clock.today(ctx.config.time_zone) {
         // The closing readings are not taken yet.
         return Err(Fail::Fields(vec![FieldError::new("period", Problem::OutOfRange)]));
     }
-    let (view, created) = open(state, &period, request.reading_day, &actor.label).await?;
+    let (view, created) = open(ctx, &period, request.reading_day, &actor.label).await?;
     if created {
         let detail = json!({ "run": view.id, "period": view.period, "reading_day": view.reading_day });
-        audit::record_alone(&state.db, actor, "billing.run.start", audit::Subject::Run(view.id), detail).await?;
+        audit::record_alone(ctx, actor, "billing.run.start", audit::Subject::Run(view.id), detail).await?;
     }
     Ok((view, created))
 }
 
 /// The start of a period's closing day (Unix seconds): accounts opened later are not in it.
-fn closing_time(state: &AppState, period: &Period) -> i64 {
+fn closing_time(ctx: &Ctx, period: &Period) -> i64 {
     period
         .closing_day()
         .and_hms_opt(0, 0, 0)
-        .and_then(|t| state.config.time_zone.from_local_datetime(&t).earliest())
+        .and_then(|t| ctx.config.time_zone.from_local_datetime(&t).earliest())
         .map_or(i64::MAX, |t| t.timestamp())
 }
 
 /// Creates a run unless it exists.
-async fn open(state: &AppState, period: &Period, reading_day: u32, by: &str) -> Outcome<(RunView, bool)> {
-    let mut tx = state.db.begin().await?;
+async fn open(ctx: &Ctx, period: &Period, reading_day: u32, by: &str) -> Outcome<(RunView, bool)> {
+    let mut tx = ctx.db.begin().await?;
     let total: i64 =
         sqlx::query_scalar("SELECT COUNT(*) FROM electricity_accounts WHERE reading_day = $1 AND created_at < $2")
             .bind(i64::from(reading_day))
-            .bind(closing_time(state, period))
+            .bind(closing_time(ctx, period))
             .fetch_one(&mut *tx)
             .await?;
     let created: Option<i64> = sqlx::query_scalar(
@@ -116,7 +115,7 @@ async fn open(state: &AppState, period: &Period, reading_day: u32, by: &str) -> 
     .bind(&period.label)
     .bind(i64::from(reading_day))
     .bind(by)
-    .bind(state.clock.seconds())
+    .bind(ctx.clock.seconds())
     .bind(total)
     .fetch_optional(&mut *tx)
     .await?;
@@ -132,18 +131,18 @@ async fn open(state: &AppState, period: &Period, reading_day: u32, by: &str) -> 
 
 /// Starts the runs the schedule calls for today: for each reading day whose closing day
 /// has come this month, the period it closes. Answers how many were created.
-pub async fn schedule(state: &AppState) -> Outcome<usize> {
-    let today = state.clock.today(state.config.time_zone);
+pub async fn schedule(ctx: &Ctx) -> Outcome<usize> {
+    let today = ctx.clock.today(ctx.config.time_zone);
     let Some(last_month) = today.with_day(1).and_then(|d| d.pred_opt()) else { return Ok(0) };
     let days: Vec<i64> =
         sqlx::query_scalar("SELECT DISTINCT reading_day FROM electricity_accounts WHERE reading_day < $1")
             .bind(i64::from(today.day()))
-            .fetch_all(state.db.pool())
+            .fetch_all(ctx.db.pool())
             .await?;
     let mut created = 0;
     for day in days {
         let Some(period) = u32::try_from(day).ok().and_then(|d| Period::new(last_month, d)) else { continue };
-        if period.closing_day() < today && open(state, &period, period.from.day(), "schedule").await?.1 {
+        if period.closing_day() < today && open(ctx, &period, period.from.day(), "schedule").await?.1 {
             created += 1;
         }
     }
@@ -151,18 +150,18 @@ pub async fn schedule(state: &AppState) -> Outcome<usize> {
 }
 
 /// Recent runs, newest first.
-pub async fn list(state: &AppState) -> Outcome<Vec<RunView>> {
+pub async fn list(ctx: &Ctx) -> Outcome<Vec<RunView>> {
     let sql = format!("SELECT {RUN_COLUMNS} FROM billing_runs ORDER BY id DESC LIMIT 50");
-    let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).fetch_all(state.db.pool()).await?;
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).fetch_all(ctx.db.pool()).await?;
     rows.iter().map(run_from_row).collect()
 }
 
 /// A run with its exceptions. A run bills every station; staff limited to stations
 /// (`regions`, empty for every station) see the exceptions of their stations' accounts
 /// only, and the run's figures as the run counted them.
-pub async fn detail(state: &AppState, id: i64, regions: &[String]) -> Outcome<RunDetail> {
+pub async fn detail(ctx: &Ctx, id: i64, regions: &[String]) -> Outcome<RunDetail> {
     let sql = format!("SELECT {RUN_COLUMNS} FROM billing_runs WHERE id = $1");
-    let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(state.db.pool()).await?;
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(ctx.db.pool()).await?;
     let run = run_from_row(&row.ok_or(Fail::Code(ErrorCode::NotFound))?)?;
     let within = if shared::roles::stations::covers_every(regions) {
         String::new()
@@ -181,14 +180,13 @@ pub async fn detail(state: &AppState, id: i64, regions: &[String]) -> Outcome<Ru
     for region in regions {
         query = query.bind(region);
     }
-    let rows = query.fetch_all(state.db.pool()).await?;
+    let rows = query.fetch_all(ctx.db.pool()).await?;
     let exceptions = rows
         .iter()
         .map(|row| {
-            let kind: String = row.try_get("kind")?;
             Ok(RunException {
                 account_no: row.try_get("account_no")?,
-                kind: kind.parse().unwrap_or(ExceptionKind::Calculation),
+                kind: crate::db::decode::column(row, "billing_exceptions", "id", "kind")?,
                 detail: row.try_get("detail")?,
                 bill_id: row.try_get("bill_id")?,
             })
@@ -207,8 +205,8 @@ struct Claimed {
 
 /// Claims a run whose lease is free and bills it to the end (or until told to stop).
 /// Answers whether there was one.
-pub async fn work_one(state: &AppState, owner: &str, settings: &Settings) -> Outcome<bool> {
-    let now = state.clock.seconds();
+pub async fn work_one(ctx: &Ctx, owner: &str, settings: &Settings) -> Outcome<bool> {
+    let now = ctx.clock.seconds();
     let row = sqlx::query(
         "UPDATE billing_runs SET lease_owner = $1, lease_until = $2
           WHERE id = (SELECT id FROM billing_runs WHERE status = 'running' AND (lease_until IS NULL OR lease_until < $3)
@@ -219,7 +217,7 @@ pub async fn work_one(state: &AppState, owner: &str, settings: &Settings) -> Out
     .bind(owner)
     .bind(now + settings.lease_seconds)
     .bind(now)
-    .fetch_optional(state.db.pool())
+    .fetch_optional(ctx.db.pool())
     .await?;
     let Some(row) = row else { return Ok(false) };
     let reading_day: i64 = row.try_get("reading_day")?;
@@ -233,7 +231,7 @@ pub async fn work_one(state: &AppState, owner: &str, settings: &Settings) -> Out
     loop {
         let last = settings.stop_after_chunks.is_some_and(|stop| chunks + 1 >= stop);
         let abandon = last && settings.abandon_last_chunk;
-        match bill_chunk(state, &mut run, owner, settings, abandon).await? {
+        match bill_chunk(ctx, &mut run, owner, settings, abandon).await? {
             true if !last => chunks += 1,
             _ => return Ok(true),
         }
@@ -241,14 +239,8 @@ pub async fn work_one(state: &AppState, owner: &str, settings: &Settings) -> Out
 }
 
 /// Bills the next chunk of a run's accounts; answers whether more remain.
-async fn bill_chunk(
-    state: &AppState,
-    run: &mut Claimed,
-    owner: &str,
-    settings: &Settings,
-    abandon: bool,
-) -> Outcome<bool> {
-    let mut tx = state.db.begin().await?;
+async fn bill_chunk(ctx: &Ctx, run: &mut Claimed, owner: &str, settings: &Settings, abandon: bool) -> Outcome<bool> {
+    let mut tx = ctx.db.begin().await?;
     // The chunk's accounts, locked on PostgreSQL until it commits: every transaction that
     // bills an account (a run chunk, a rebill, billing an exception) takes its row first, so
     // what one reads of the account's bills (the last one, later ones, open adjustments)
@@ -256,16 +248,16 @@ async fn bill_chunk(
     let sql = format!(
         "SELECT id, account_no, tariff_code, contracted_kva, billing_hold, org_id FROM electricity_accounts
           WHERE reading_day = $1 AND id > $2 AND created_at < $4 ORDER BY id LIMIT $3{}",
-        account_lock(state)
+        account_lock(ctx)
     );
     let accounts = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(run.reading_day)
         .bind(run.cursor)
-        .bind(i64::from(state.config.billing_chunk))
-        .bind(closing_time(state, &run.period))
+        .bind(i64::from(ctx.config.billing_chunk))
+        .bind(closing_time(ctx, &run.period))
         .fetch_all(&mut *tx)
         .await?;
-    let now = state.clock.seconds();
+    let now = ctx.clock.seconds();
     if accounts.is_empty() {
         let done = sqlx::query(
             "UPDATE billing_runs SET status = 'done', finished_at = $1, lease_owner = NULL, lease_until = NULL
@@ -283,7 +275,7 @@ async fn bill_chunk(
         }
         return Ok(false);
     }
-    let loaded = Loaded::load(&mut tx, &accounts, &run.period, state).await?;
+    let loaded = Loaded::load(&mut tx, &accounts, &run.period, ctx).await?;
     let mut bills: Vec<(i64, NewBill)> = Vec::new();
     let mut exceptions: Vec<(i64, ExceptionKind, String)> = Vec::new();
     for account in &loaded.accounts {
@@ -296,7 +288,7 @@ async fn bill_chunk(
             exceptions.push((account.id, ExceptionKind::Calculation, LATER_BILLED.to_owned()));
             continue;
         }
-        match decide(&loaded.input(account, state), &run.period) {
+        match decide(&loaded.input(account, ctx), &run.period) {
             Decision::Bill(bill) => {
                 exceptions.extend(bill.exceptions.iter().map(|(k, d)| (account.id, *k, d.clone())));
                 bills.push((account.id, *bill));
@@ -305,7 +297,7 @@ async fn bill_chunk(
         }
     }
     let target = Target { period: &run.period, run_id: Some(run.id), replaces: None };
-    let issued = store(&mut tx, state, &target, &loaded, &bills, &exceptions).await?;
+    let issued = store(&mut tx, ctx, &target, &loaded, &bills, &exceptions).await?;
     let last_id = accounts.last().map(|r| r.try_get::<i64, _>("id")).transpose()?.unwrap_or(run.cursor);
     let held = bills.iter().filter(|(_, b)| b.held).count() as i64;
     let moved = sqlx::query(
@@ -329,7 +321,7 @@ async fn bill_chunk(
         tracing::warn!(run = run.id, "billing run lease lost; chunk rolled back");
         return Ok(false);
     }
-    notify_issued(&mut tx, &state.config.public_url(), &issued).await?;
+    notify_issued(ctx, &mut tx, &issued).await?;
     if abandon {
         tracing::warn!(run = run.id, "billing chunk abandoned before commit (a simulated crash)");
         return Ok(false);
@@ -382,8 +374,8 @@ pub(super) const LATER_BILLED: &str = "a later period is billed already: its bil
 
 /// ` FOR NO KEY UPDATE` on PostgreSQL (a lock on the account's row that still lets other
 /// rows refer to it), nothing on SQLite (its writing transactions run one at a time).
-pub(super) fn account_lock(state: &AppState) -> &'static str {
-    match state.db.backend() {
+pub(super) fn account_lock(ctx: &Ctx) -> &'static str {
+    match ctx.db.backend() {
         crate::config::Backend::Postgres => " FOR NO KEY UPDATE",
         crate::config::Backend::Sqlite => "",
     }
@@ -391,8 +383,8 @@ pub(super) fn account_lock(state: &AppState) -> &'static str {
 
 /// ` FOR UPDATE` on PostgreSQL, nothing on SQLite (which has no row locks; its writing
 /// transactions run one at a time).
-pub(super) fn row_lock(state: &AppState) -> &'static str {
-    match state.db.backend() {
+pub(super) fn row_lock(ctx: &Ctx) -> &'static str {
+    match ctx.db.backend() {
         crate::config::Backend::Postgres => " FOR UPDATE",
         crate::config::Backend::Sqlite => "",
     }
@@ -403,12 +395,7 @@ fn json_of<T: serde::de::DeserializeOwned>(text: &str) -> Outcome<T> {
 }
 
 impl Loaded {
-    pub(super) async fn load(
-        conn: &mut AnyConnection,
-        rows: &[AnyRow],
-        period: &Period,
-        state: &AppState,
-    ) -> Outcome<Loaded> {
+    pub(super) async fn load(conn: &mut AnyConnection, rows: &[AnyRow], period: &Period, ctx: &Ctx) -> Outcome<Loaded> {
         let accounts: Vec<AccountRow> = rows
             .iter()
             .map(|row| {
@@ -575,7 +562,7 @@ impl Loaded {
                 Change { day, final_milli: row.try_get("final_milli")?, start_milli: row.try_get("start_milli")? };
             changes.insert(row.try_get("meter_id")?, change);
         }
-        let zone = state.config.time_zone;
+        let zone = ctx.config.time_zone;
         let local_midnight = |day: NaiveDate| {
             day.and_hms_opt(0, 0, 0)
                 .and_then(|t| zone.from_local_datetime(&t).earliest())
@@ -632,7 +619,7 @@ impl Loaded {
                   WHERE bill_id IS NULL AND status = 'approved' AND account_id IN ({})
                   ORDER BY id{}",
             list(1),
-            row_lock(state)
+            row_lock(ctx)
         ),);
         for row in rows {
             adjustments.entry(row.try_get("account_id")?).or_default().push(AdjustmentLine {
@@ -660,7 +647,7 @@ impl Loaded {
         })
     }
 
-    pub(super) fn input<'a>(&'a self, account: &'a AccountRow, state: &AppState) -> AccountInput<'a> {
+    pub(super) fn input<'a>(&'a self, account: &'a AccountRow, ctx: &Ctx) -> AccountInput<'a> {
         let meters = self
             .meters
             .iter()
@@ -683,8 +670,8 @@ impl Loaded {
             tier_years: self.tier_years.get(&account.id).cloned().unwrap_or_default(),
             adjustments: self.adjustments.get(&account.id).cloned().unwrap_or_default(),
             hold: account.billing_hold.as_deref(),
-            change_factor: state.config.bill_change_factor,
-            zone: state.config.time_zone,
+            change_factor: ctx.config.bill_change_factor,
+            zone: ctx.config.time_zone,
         }
     }
 }
@@ -713,14 +700,14 @@ pub(super) struct Target<'a> {
 /// exceptions. Answers the bills issued (not held).
 pub(super) async fn store(
     conn: &mut AnyConnection,
-    state: &AppState,
+    ctx: &Ctx,
     target: &Target<'_>,
     loaded: &Loaded,
     bills: &[(i64, NewBill)],
     exceptions: &[(i64, ExceptionKind, String)],
 ) -> Outcome<Vec<Issued>> {
-    let now = state.clock.seconds();
-    let due_on = state.clock.today(state.config.time_zone) + chrono::Days::new(u64::from(state.config.bill_due_days));
+    let now = ctx.clock.seconds();
+    let due_on = ctx.clock.today(ctx.config.time_zone) + chrono::Days::new(u64::from(ctx.config.bill_due_days));
     let account_of: HashMap<i64, &AccountRow> = loaded.accounts.iter().map(|a| (a.id, a)).collect();
     let mut rows = Vec::with_capacity(bills.len());
     for (account_id, bill) in bills {
@@ -841,7 +828,7 @@ pub async fn claim_adjustments(conn: &mut AnyConnection, bill_id: i64, ids: &[i6
 
 /// Tells the people of each issued bill's account, in the bill's transaction: its linked
 /// logins and its organisation's users.
-pub(super) async fn notify_issued(conn: &mut AnyConnection, public_url: &str, issued: &[Issued]) -> Outcome<()> {
+pub(super) async fn notify_issued(ctx: &Ctx, conn: &mut AnyConnection, issued: &[Issued]) -> Outcome<()> {
     if issued.is_empty() {
         return Ok(());
     }
@@ -862,14 +849,8 @@ pub(super) async fn notify_issued(conn: &mut AnyConnection, public_url: &str, is
         let user_id: i64 = row.try_get("user_id")?;
         for bill in issued.iter().filter(|i| i.account_id == account_id) {
             let link = format!("/bills/{}", bill.bill_id);
-            notify(
-                &mut *conn,
-                public_url,
-                user_id,
-                Notice::Bills.as_str(),
-                Email::IfChosen(Notice::Bills),
-                &link,
-                |locale| match locale {
+            notify(ctx, &mut *conn, user_id, Notice::Bills.as_str(), Email::IfChosen(Notice::Bills), &link, |locale| {
+                match locale {
                     shared::Locale::Zh => (
                         format!("{} 户 {} 电费账单已出：{}", bill.account_no, bill.period, bill.total),
                         format!(
@@ -884,8 +865,8 @@ pub(super) async fn notify_issued(conn: &mut AnyConnection, public_url: &str, is
                             bill.period, bill.account_no, bill.total, bill.due_on
                         ),
                     ),
-                },
-            )
+                }
+            })
             .await?;
         }
     }

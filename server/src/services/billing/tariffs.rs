@@ -14,20 +14,20 @@ use shared::validation::{FieldError, Problem};
 use sqlx::{AnyConnection, Row};
 
 use super::sql::in_list;
-use crate::services::{Actor, Fail, Outcome, audit, now};
-use crate::state::AppState;
+use crate::context::Ctx;
+use crate::services::{Actor, Fail, Outcome, audit};
 
 fn field_error(field: &str, problem: Problem) -> Fail {
     Fail::Fields(vec![FieldError::new(field, problem)])
 }
 
 /// Every tariff with its versions, by code.
-pub async fn list(state: &AppState) -> Outcome<Vec<TariffView>> {
-    let mut conn = state.db.pool().acquire().await?;
+pub async fn list(ctx: &Ctx) -> Outcome<Vec<TariffView>> {
+    let mut conn = ctx.db.pool().acquire().await?;
     let rows = sqlx::query("SELECT code, name_zh, name_en, for_class FROM tariffs ORDER BY code")
         .fetch_all(&mut *conn)
         .await?;
-    let today = state.clock.today(state.config.time_zone);
+    let today = ctx.clock.today(ctx.config.time_zone);
     let mut views = Vec::with_capacity(rows.len());
     for row in rows {
         let code: String = row.try_get("code")?;
@@ -108,7 +108,7 @@ pub async fn versions_of(conn: &mut AnyConnection, codes: &[&str]) -> Outcome<Ha
 }
 
 /// Adds a tariff (without versions yet).
-pub async fn create(state: &AppState, actor: &Actor, new: &NewTariff) -> Outcome<()> {
+pub async fn create(ctx: &Ctx, actor: &Actor, new: &NewTariff) -> Outcome<()> {
     let code = new.code.trim();
     let valid = (2..=40).contains(&code.len())
         && code.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
@@ -123,7 +123,7 @@ pub async fn create(state: &AppState, actor: &Actor, new: &NewTariff) -> Outcome
             return Err(field_error(field, Problem::TooLong));
         }
     }
-    let mut tx = state.db.begin().await?;
+    let mut tx = ctx.db.begin().await?;
     let inserted = sqlx::query(
         "INSERT INTO tariffs (code, name_zh, name_en, for_class, created_at) VALUES ($1, $2, $3, $4, $5)
          ON CONFLICT (code) DO NOTHING",
@@ -132,7 +132,7 @@ pub async fn create(state: &AppState, actor: &Actor, new: &NewTariff) -> Outcome
     .bind(new.name_zh.trim())
     .bind(new.name_en.trim())
     .bind(new.for_class.as_deref().map(str::trim).filter(|c| !c.is_empty()))
-    .bind(now())
+    .bind(ctx.now())
     .execute(&mut *tx)
     .await?
     .rows_affected();
@@ -140,6 +140,7 @@ pub async fn create(state: &AppState, actor: &Actor, new: &NewTariff) -> Outcome
         return Err(Fail::Code(ErrorCode::Conflict));
     }
     audit::record(
+        ctx,
         &mut tx,
         actor,
         "tariff.create",
@@ -166,39 +167,29 @@ fn tariff_refusal(error: shared::tariff::TariffError) -> Fail {
 
 /// Publishes a new version of a tariff, in force from today or a later day: prices are
 /// never back-dated (`versions::not_backdated`).
-pub async fn add_version(
-    state: &AppState,
-    actor: &Actor,
-    code: &str,
-    new: &NewTariffVersion,
-) -> Outcome<TariffVersionView> {
-    let today = state.clock.today(state.config.time_zone);
+pub async fn add_version(ctx: &Ctx, actor: &Actor, code: &str, new: &NewTariffVersion) -> Outcome<TariffVersionView> {
+    let today = ctx.clock.today(ctx.config.time_zone);
     if versions::not_backdated(new.effective_from, today).is_err() {
         return Err(field_error("effective_from", Problem::BeforeToday));
     }
-    place_version(state, actor, code, new).await
+    place_version(ctx, actor, code, new).await
 }
 
 /// Records a version that was in force before the portal kept tariffs (the demo's history,
 /// taken over from the utility's previous system): the one path that may start in the past,
 /// never reachable from the API.
 pub async fn import_history(
-    state: &AppState,
+    ctx: &Ctx,
     actor: &Actor,
     code: &str,
     new: &NewTariffVersion,
 ) -> Outcome<TariffVersionView> {
-    place_version(state, actor, code, new).await
+    place_version(ctx, actor, code, new).await
 }
 
-async fn place_version(
-    state: &AppState,
-    actor: &Actor,
-    code: &str,
-    new: &NewTariffVersion,
-) -> Outcome<TariffVersionView> {
+async fn place_version(ctx: &Ctx, actor: &Actor, code: &str, new: &NewTariffVersion) -> Outcome<TariffVersionView> {
     new.tariff.check().map_err(tariff_refusal)?;
-    let mut tx = state.db.begin().await?;
+    let mut tx = ctx.db.begin().await?;
     let exists: Option<String> =
         sqlx::query_scalar("SELECT code FROM tariffs WHERE code = $1").bind(code).fetch_optional(&mut *tx).await?;
     if exists.is_none() {
@@ -238,7 +229,7 @@ async fn place_version(
     .bind(new.effective_to.map(|d| d.to_string()))
     .bind(&body)
     .bind(&actor.label)
-    .bind(now())
+    .bind(ctx.now())
     .fetch_one(&mut *tx)
     .await?;
     let detail = json!({
@@ -247,7 +238,7 @@ async fn place_version(
         "effective_to": new.effective_to,
         "closed": close.map(|(i, day)| json!({ "version": ids[i], "effective_to": day })),
     });
-    audit::record(&mut tx, actor, "tariff.version", audit::Subject::Tariff(code), detail).await?;
+    audit::record(ctx, &mut tx, actor, "tariff.version", audit::Subject::Tariff(code), detail).await?;
     tx.commit().await?;
     Ok(TariffVersionView {
         id,

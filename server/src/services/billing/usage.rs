@@ -19,15 +19,15 @@ use sqlx::Row;
 use super::compute::Period;
 use super::tariffs::versions_of;
 use super::{Viewer, visible_account};
+use crate::context::Ctx;
 use crate::services::{Fail, Outcome};
-use crate::state::AppState;
 
 /// An account's usage.
-pub async fn usage(state: &AppState, viewer: Viewer<'_>, account_no: &str) -> Outcome<UsageView> {
-    let mut conn = state.db.pool().acquire().await?;
+pub async fn usage(ctx: &Ctx, viewer: Viewer<'_>, account_no: &str) -> Outcome<UsageView> {
+    let mut conn = ctx.db.pool().acquire().await?;
     let account = visible_account(&mut conn, viewer, account_no).await?;
-    let zone = state.config.time_zone;
-    let today = state.clock.today(zone);
+    let zone = ctx.config.time_zone;
+    let today = ctx.clock.today(zone);
     let info = sqlx::query(
         "SELECT customer_class, tariff_code, reading_day, contracted_kva FROM electricity_accounts WHERE id = $1",
     )
@@ -223,10 +223,10 @@ fn compare(
 }
 
 /// A day's load curve of an interval-metered account.
-pub async fn load_curve(state: &AppState, viewer: Viewer<'_>, account_no: &str, day: NaiveDate) -> Outcome<LoadCurve> {
-    let mut conn = state.db.pool().acquire().await?;
+pub async fn load_curve(ctx: &Ctx, viewer: Viewer<'_>, account_no: &str, day: NaiveDate) -> Outcome<LoadCurve> {
+    let mut conn = ctx.db.pool().acquire().await?;
     let account = visible_account(&mut conn, viewer, account_no).await?;
-    let zone = state.config.time_zone;
+    let zone = ctx.config.time_zone;
     let midnight = |d: NaiveDate| {
         d.and_hms_opt(0, 0, 0).and_then(|t| zone.from_local_datetime(&t).earliest()).map(|t| t.timestamp())
     };

@@ -3,12 +3,10 @@
 //! the callers below is one the document lists for that route, errors in the `ApiError`
 //! shape. `scripts/fuzz-api` checks the same from generated requests.
 
-mod common;
-
 use std::collections::BTreeSet;
 
-use common::TestServer;
-use common::client::{As, demo};
+use crate::common::TestServer;
+use crate::common::client::{As, demo};
 use reqwest::Method;
 use reqwest::header::{CONTENT_TYPE, ORIGIN};
 use serde::Serialize;
@@ -19,7 +17,9 @@ use shared::api::applications::Timeliness;
 use shared::api::billing::{
     AdjustmentDecision, AdjustmentStatus, BillStatus, ExceptionKind, ImportStatus, RejectReason, RunStatus,
 };
-use shared::connection::{ApplicationKind, ApplicationStatus, CustomerClass, Party, Step, StepState, Voltage, Waiting};
+use shared::connection::{
+    ApplicationKind, ApplicationStatus, CustomerClass, HistoryAction, Party, Step, StepState, Voltage, Waiting,
+};
 use shared::i18n::Locale;
 use shared::roles::{Notice, OrgRole, StaffRole, TokenScope, UserKind};
 use shared::tariff::{PfStandard, TariffKind, TierBasis, TouPeriod};
@@ -101,6 +101,7 @@ fn registry() -> Vec<Names> {
         names!(CustomerClass, CustomerClass::ALL),
         names!(Voltage, Voltage::ALL),
         names!(ApplicationStatus, ApplicationStatus::ALL),
+        names!(HistoryAction, HistoryAction::ALL),
         names!(Step, Step::ALL),
         names!(StepState, StepState::ALL),
         names!(Waiting, Waiting::ALL),
@@ -267,7 +268,8 @@ async fn every_answer_is_one_the_document_lists(server: TestServer) {
         .post(&org_admin, "/api/v1/org/tokens", json!({"name": "contract", "scope": "read", "expires_in_days": 1}))
         .await;
     let token = As::Bearer(issued.body["token"].as_str().expect("token").to_owned());
-    let bill_of = |answer: common::client::Answer| answer.body[0]["id"].as_i64().expect("a demo bill").to_string();
+    let bill_of =
+        |answer: crate::common::client::Answer| answer.body[0]["id"].as_i64().expect("a demo bill").to_string();
     let customer_bill =
         bill_of(server.read(&customer, &format!("/api/v1/accounts/{}/bills", demo::CUSTOMER_ACCOUNT)).await);
     let enterprise_account = "3200000001";

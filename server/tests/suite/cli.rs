@@ -44,7 +44,7 @@ fn an_unreachable_database_is_one_line_not_a_panic() {
     std::fs::write(&blocker, "not a folder").expect("write");
     // The database's folder cannot be created under a regular file.
     let url = format!("sqlite://{}/sub/gridhall.db", blocker.display());
-    let output = gridhall().arg("migrate").env("DATABASE_URL", &url).output().expect("run");
+    let output = gridhall().arg("migrate").env("DATABASE_URL", &url).current_dir(folder.path()).output().expect("run");
     assert!(!output.status.success());
     let stderr = String::from_utf8_lossy(&output.stderr);
     let lines: Vec<&str> = stderr.lines().collect();
@@ -57,7 +57,9 @@ fn migrate_then_demo_twice_on_a_new_sqlite_file() {
     let folder = tempfile::tempdir().expect("folder");
     let url = format!("sqlite://{}/data/gridhall.db", folder.path().display());
     for command in ["migrate", "demo", "demo"] {
-        let output = gridhall().arg(command).env("DATABASE_URL", &url).output().expect("run");
+        // Run in the test's folder: the default document and mail folders are relative.
+        let output =
+            gridhall().arg(command).env("DATABASE_URL", &url).current_dir(folder.path()).output().expect("run");
         assert!(output.status.success(), "{command}: {}", String::from_utf8_lossy(&output.stderr));
     }
     assert!(folder.path().join("data/gridhall.db").exists(), "the file and its folder are created");

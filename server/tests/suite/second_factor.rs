@@ -3,12 +3,10 @@
 //! with one-time recovery codes, replayed codes refused, a fresh check before money,
 //! tariff, limit and role changes, and customers opting in.
 
-mod common;
-
 use std::time::Duration;
 
-use common::TestServer;
-use common::client::{As, demo};
+use crate::common::TestServer;
+use crate::common::client::{As, demo};
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 
@@ -28,7 +26,7 @@ fn wrong(code: &str) -> String {
     code.chars().map(|c| char::from_digit((c.to_digit(10).expect("digit") + 1) % 10, 10).expect("digit")).collect()
 }
 
-async fn login(server: &TestServer, email: &str, password: &str, code: Option<&str>) -> common::client::Answer {
+async fn login(server: &TestServer, email: &str, password: &str, code: Option<&str>) -> crate::common::client::Answer {
     let mut body = json!({"email": email, "password": password});
     if let Some(code) = code {
         body["code"] = json!(code);

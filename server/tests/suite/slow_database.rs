@@ -2,11 +2,9 @@
 //! shutdown waits for them. PostgreSQL only, where a table lock held by another session
 //! makes a query wait for as long as the test wants.
 
-mod common;
-
 use std::time::Duration;
 
-use common::{Backend, TestServer};
+use crate::common::{Backend, TestServer};
 use reqwest::StatusCode;
 use shared::api::{ApiError, ErrorCode};
 use sqlx::{Connection, Executor, PgConnection};

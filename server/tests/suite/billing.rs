@@ -4,13 +4,11 @@
 //! against the tariff, who may see them, and corrections that never edit a bill. Every test
 //! runs on SQLite and PostgreSQL.
 
-mod common;
-
 use std::time::Duration;
 
+use crate::common::TestServer;
+use crate::common::client::{Answer, As, demo};
 use chrono::{Datelike, NaiveDate};
-use common::TestServer;
-use common::client::{Answer, As, demo};
 use reqwest::header::{ACCEPT_LANGUAGE, CONTENT_TYPE, COOKIE, ORIGIN};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
@@ -960,7 +958,7 @@ async fn an_adjustment_is_carried_by_one_bill_under_concurrent_rebills(server: T
     let p = people(&server).await;
     let (january, february, adjustment) = two_bills_and_an_open_refund(&server, &p).await;
     let gate = match server.backend {
-        common::Backend::Postgres => {
+        crate::common::Backend::Postgres => {
             use sqlx::Connection;
             let mut conn = sqlx::PgConnection::connect(&server.database_url()).await.expect("connect");
             sqlx::query("BEGIN").execute(&mut conn).await.expect("begin");
@@ -972,7 +970,7 @@ async fn an_adjustment_is_carried_by_one_bill_under_concurrent_rebills(server: T
                 .expect("lock the bills");
             Some(conn)
         }
-        common::Backend::Sqlite => None,
+        crate::common::Backend::Sqlite => None,
     };
     let (server_ref, operator) = (&server, &p.operator);
     let rebill = |id: i64| async move {

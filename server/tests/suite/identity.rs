@@ -2,13 +2,11 @@
 //! confirmation by email (a real SMTP server on loopback), login and sessions, passwords,
 //! rate limits, CSRF, the outbox surviving an SMTP outage.
 
-mod common;
-
 use std::time::Duration;
 
-use common::TestServer;
-use common::client::{As, demo};
-use common::mail::MailSink;
+use crate::common::TestServer;
+use crate::common::client::{As, demo};
+use crate::common::mail::MailSink;
 use reqwest::header::{CONTENT_TYPE, COOKIE, ORIGIN, RETRY_AFTER};
 use reqwest::{Method, StatusCode};
 use serde_json::json;
@@ -482,10 +480,11 @@ async fn metrics_are_for_operators(server: TestServer) {
 /// A metrics collector reads `/metrics` with the configured token; a wrong one is refused.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_collector_reads_metrics_with_its_token() {
-    let server =
-        TestServer::start_with(common::Backend::Sqlite, |config| config.metrics_token = Some("scrape-7f3a9c".into()))
-            .await
-            .expect("server");
+    let server = TestServer::start_with(crate::common::Backend::Sqlite, |config| {
+        config.metrics_token = Some("scrape-7f3a9c".into())
+    })
+    .await
+    .expect("server");
     server.get("/healthz").await;
     let right = server.read(&As::Bearer("scrape-7f3a9c".into()), "/metrics").await;
     assert_eq!(right.status, StatusCode::OK);
@@ -497,15 +496,15 @@ async fn a_collector_reads_metrics_with_its_token() {
 /// (and only once) when the server is back.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn email_waits_out_an_smtp_outage_sqlite() {
-    email_waits_out_an_smtp_outage(common::Backend::Sqlite).await;
+    email_waits_out_an_smtp_outage(crate::common::Backend::Sqlite).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn email_waits_out_an_smtp_outage_postgres() {
-    email_waits_out_an_smtp_outage(common::Backend::Postgres).await;
+    email_waits_out_an_smtp_outage(crate::common::Backend::Postgres).await;
 }
 
-async fn email_waits_out_an_smtp_outage(backend: common::Backend) {
+async fn email_waits_out_an_smtp_outage(backend: crate::common::Backend) {
     let port = MailSink::unused_port();
     let Some(server) =
         TestServer::start_with(backend, |config| config.smtp_url = Some(format!("smtp://127.0.0.1:{port}"))).await
@@ -555,11 +554,12 @@ async fn email_waits_out_an_smtp_outage(backend: common::Backend) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_https_portal_sends_hsts_and_a_host_only_cookie() {
     const PORTAL: &str = "https://95598.example.cn";
-    let plain = TestServer::start(common::Backend::Sqlite).await.expect("server");
+    let plain = TestServer::start(crate::common::Backend::Sqlite).await.expect("server");
     assert!(plain.get("/healthz").await.headers().get("strict-transport-security").is_none(), "not over http");
-    let server = TestServer::start_with(common::Backend::Sqlite, |config| config.public_url = Some(PORTAL.into()))
-        .await
-        .expect("server");
+    let server =
+        TestServer::start_with(crate::common::Backend::Sqlite, |config| config.public_url = Some(PORTAL.into()))
+            .await
+            .expect("server");
     let home = server.get("/").await;
     let hsts = home.headers().get("strict-transport-security").and_then(|v| v.to_str().ok()).unwrap_or("");
     assert!(hsts.starts_with("max-age=") && hsts.trim_start_matches("max-age=").starts_with("31536000"), "{hsts:?}");
@@ -666,7 +666,7 @@ async fn sent_mail_leaves_no_live_token_in_the_outbox(server: TestServer) {
         .execute(server.state.db.pool())
         .await
         .expect("age one message");
-    let pruned = gridhall::jobs::outbox::prune(&server.state.db, 7 * 86_400).await.expect("prune");
+    let pruned = gridhall::jobs::outbox::prune(&server.state, 7 * 86_400).await.expect("prune");
     assert_eq!(pruned, 1, "only the message sent more than a week ago");
     // The link itself still works: only the copy in the database is gone.
     let reset = server
@@ -684,7 +684,7 @@ async fn sent_mail_leaves_no_live_token_in_the_outbox(server: TestServer) {
 /// message.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn message_ids_do_not_depend_on_the_host() {
-    let server = TestServer::start_with(common::Backend::Sqlite, |config| {
+    let server = TestServer::start_with(crate::common::Backend::Sqlite, |config| {
         config.mail_from = "95598 <no-reply@95598.example.cn>".into();
     })
     .await
@@ -722,15 +722,15 @@ async fn forgot_password_answers_and_works_alike_for_any_address(server: TestSer
 /// down, not refused). Registration mail to one address is limited whatever the client.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_stranger_cannot_lock_a_login_out_sqlite() {
-    a_stranger_cannot_lock_a_login_out(common::Backend::Sqlite).await;
+    a_stranger_cannot_lock_a_login_out(crate::common::Backend::Sqlite).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_stranger_cannot_lock_a_login_out_postgres() {
-    a_stranger_cannot_lock_a_login_out(common::Backend::Postgres).await;
+    a_stranger_cannot_lock_a_login_out(crate::common::Backend::Postgres).await;
 }
 
-async fn a_stranger_cannot_lock_a_login_out(backend: common::Backend) {
+async fn a_stranger_cannot_lock_a_login_out(backend: crate::common::Backend) {
     // Behind one proxy: the client is the last X-Forwarded-For address.
     let Some(server) = TestServer::start_with(backend, |config| config.trust_proxy_hops = 1).await else {
         return;

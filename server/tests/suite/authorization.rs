@@ -3,10 +3,8 @@
 //! server's own rules, so a wrong rule on either side fails; a route the table does not
 //! know fails too.
 
-mod common;
-
-use common::TestServer;
-use common::client::{As, demo};
+use crate::common::TestServer;
+use crate::common::client::{As, demo};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 

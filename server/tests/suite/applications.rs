@@ -2,12 +2,10 @@
 //! may see what, the clock (moved, not slept) with its warnings and escalations, versioned
 //! limits, the calendar, and the figures. Every test runs on SQLite and PostgreSQL.
 
-mod common;
-
 use std::time::Duration;
 
-use common::TestServer;
-use common::client::{Answer, As, demo};
+use crate::common::TestServer;
+use crate::common::client::{Answer, As, demo};
 use reqwest::header::{ACCEPT_LANGUAGE, CONTENT_TYPE, COOKIE, ORIGIN};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
@@ -711,8 +709,17 @@ async fn deadlines_warn_once_and_escalate_once(server: TestServer) {
     let second = gridhall::jobs::deadlines::scan(&server.state).await.expect("scan");
     assert_eq!((second.warnings, second.escalations), (0, 0), "a warning is sent once");
     server.mail.wait_for(demo::CONNECTION_HANDLER, "即将到期", Duration::from_secs(15)).await;
-    // A week later it is overdue: the owner and the supervisor hear of it, once.
+    // A week later it is overdue: the owner and the supervisor hear of it, once. The week
+    // passed for the sessions too: everyone logs in again.
     server.state.clock.advance(chrono::Duration::days(7));
+    let expired = server.read(&p.handler, "/api/v1/staff/applications").await;
+    assert_eq!(expired.status, StatusCode::UNAUTHORIZED, "a session ends after a week idle: {}", expired.text);
+    let p = People {
+        customer: server.demo_login(&p.logins, demo::CUSTOMER).await,
+        handler: server.demo_login(&p.logins, demo::CONNECTION_HANDLER).await,
+        supervisor: server.demo_login(&p.logins, demo::SUPERVISOR).await,
+        logins: p.logins.clone(),
+    };
     let overdue = server.read(&p.handler, "/api/v1/staff/applications?timeliness=overdue").await;
     assert!(overdue.body["items"].as_array().expect("items").iter().any(|i| i["id"] == id));
     let third = gridhall::jobs::deadlines::scan(&server.state).await.expect("scan");

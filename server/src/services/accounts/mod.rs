@@ -2,6 +2,8 @@
 //! the holder's name and the last bill amount, or a code sent to the address on file.
 //! Wrong proofs are limited per login, per account and per address, and logged.
 
+pub mod energise;
+
 use serde_json::json;
 use shared::api::ErrorCode;
 use shared::api::accounts::{AccountLogin, AccountSummary, CheckedProof, email_hint, may_remove_link};
@@ -10,8 +12,8 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use super::sessions::{SessionUser, TokenCaller};
-use super::{Actor, Fail, Outcome, audit, notices, now, rate_limit, secrets, utc};
-use crate::db::Db;
+use super::{Actor, Fail, Outcome, audit, notices, rate_limit, secrets, utc};
+use crate::context::Ctx;
 use crate::mail::templates::{self, Template};
 use crate::mail::{self};
 
@@ -35,15 +37,15 @@ fn summary_from_row(row: &AnyRow, linked: bool) -> Result<AccountSummary, sqlx::
 
 /// The accounts a logged-in person may see: linked ones for a customer, the
 /// organisation's for an enterprise user.
-pub async fn for_user(db: &Db, user: &SessionUser) -> Outcome<Vec<AccountSummary>> {
+pub async fn for_user(ctx: &Ctx, user: &SessionUser) -> Outcome<Vec<AccountSummary>> {
     match (user.kind, user.org) {
-        (UserKind::Enterprise, Some((org_id, _))) => for_org(db, org_id).await,
+        (UserKind::Enterprise, Some((org_id, _))) => for_org(ctx, org_id).await,
         (UserKind::Customer, _) => {
             let sql = format!(
                 "SELECT {ACCOUNT_COLUMNS}, l.linked_at FROM account_links l JOIN electricity_accounts a ON a.id = l.account_id
                   WHERE l.user_id = $1 ORDER BY l.linked_at, a.account_no"
             );
-            let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(user.user_id).fetch_all(db.pool()).await?;
+            let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(user.user_id).fetch_all(ctx.db.pool()).await?;
             Ok(rows.iter().map(|r| summary_from_row(r, true)).collect::<Result<_, _>>()?)
         }
         _ => Ok(Vec::new()),
@@ -51,15 +53,15 @@ pub async fn for_user(db: &Db, user: &SessionUser) -> Outcome<Vec<AccountSummary
 }
 
 /// An organisation's accounts (for its users and its API tokens).
-pub async fn for_org(db: &Db, org_id: i64) -> Outcome<Vec<AccountSummary>> {
+pub async fn for_org(ctx: &Ctx, org_id: i64) -> Outcome<Vec<AccountSummary>> {
     let sql = format!("SELECT {ACCOUNT_COLUMNS} FROM electricity_accounts a WHERE a.org_id = $1 ORDER BY a.account_no");
-    let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(org_id).fetch_all(db.pool()).await?;
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(org_id).fetch_all(ctx.db.pool()).await?;
     Ok(rows.iter().map(|r| summary_from_row(r, false)).collect::<Result<_, _>>()?)
 }
 
 /// The accounts an API token may see.
-pub async fn for_token(db: &Db, token: &TokenCaller) -> Outcome<Vec<AccountSummary>> {
-    for_org(db, token.org_id).await
+pub async fn for_token(ctx: &Ctx, token: &TokenCaller) -> Outcome<Vec<AccountSummary>> {
+    for_org(ctx, token.org_id).await
 }
 
 struct Account {
@@ -69,7 +71,7 @@ struct Account {
     email_on_file: Option<String>,
 }
 
-async fn find_account(db: &Db, account_no: &str) -> Outcome<Option<Account>> {
+async fn find_account(ctx: &Ctx, account_no: &str) -> Outcome<Option<Account>> {
     let row = sqlx::query(
         // The proof is the newest issued bill's total; an account billed before Gridhall
         // (none issued here yet) keeps the amount it was migrated with.
@@ -79,7 +81,7 @@ async fn find_account(db: &Db, account_no: &str) -> Outcome<Option<Account>> {
            FROM electricity_accounts a WHERE a.account_no = $1 AND a.org_id IS NULL",
     )
     .bind(account_no)
-    .fetch_optional(db.pool())
+    .fetch_optional(ctx.db.pool())
     .await?;
     row.map(|row| {
         Ok(Account {
@@ -94,9 +96,9 @@ async fn find_account(db: &Db, account_no: &str) -> Outcome<Option<Account>> {
 
 /// Counts an attempt at an account's proof against the login, the account and the
 /// client address (every attempt counts, right or wrong).
-async fn count_link_attempt(db: &Db, actor: &Actor, user: &SessionUser, account_no: &str) -> Outcome<()> {
+async fn count_link_attempt(ctx: &Ctx, actor: &Actor, user: &SessionUser, account_no: &str) -> Outcome<()> {
     rate_limit::hit_all(
-        db,
+        ctx,
         &[
             (rate_limit::LINK_PER_USER, &user.user_id.to_string()),
             (rate_limit::LINK_PER_ACCOUNT, account_no),
@@ -110,38 +112,40 @@ async fn count_link_attempt(db: &Db, actor: &Actor, user: &SessionUser, account_
 /// done, are the same for an unknown account, an enterprise account (not linked by
 /// customers) and one without an address on file: only no email is sent, so the answer
 /// does not tell which accounts exist or have an address.
-pub async fn send_link_code(db: &Db, actor: &Actor, user: &SessionUser, account_no: &str) -> Outcome<()> {
-    count_link_attempt(db, actor, user, account_no).await?;
-    let account = find_account(db, account_no).await?;
+pub async fn send_link_code(ctx: &Ctx, actor: &Actor, user: &SessionUser, account_no: &str) -> Outcome<()> {
+    count_link_attempt(ctx, actor, user, account_no).await?;
+    let account = find_account(ctx, account_no).await?;
     let recipient = account.as_ref().and_then(|a| a.email_on_file.clone().map(|address| (a.id, address)));
     // One address is not mailed codes over and over, whoever asks; an account without one
     // is counted under its number, so the refusal comes at the same point either way.
     let recipient_key = recipient.as_ref().map_or_else(|| format!("account:{account_no}"), |(_, a)| a.clone());
-    rate_limit::hit(db, rate_limit::LINK_CODE_PER_RECIPIENT, &recipient_key).await?;
+    rate_limit::hit(ctx, rate_limit::LINK_CODE_PER_RECIPIENT, &recipient_key).await?;
     let code = secrets::numeric_code().map_err(|e| Fail::Internal(anyhow::anyhow!("no randomness: {e}")))?;
     let message = templates::render(
         recipient.as_ref().map_or("nobody@invalid", |(_, a)| a.as_str()),
         &Template::LinkCode { account_no, code: &code },
         shared::Locale::Zh,
     );
-    let mut tx = db.begin().await?;
+    let mut tx = ctx.db.begin().await?;
     if let Some((account_id, _)) = recipient {
-        store_link_code(&mut tx, user, account_id, &code).await?;
-        mail::enqueue(&mut tx, &message).await?;
+        store_link_code(ctx, &mut tx, user, account_id, &code).await?;
+        mail::enqueue(ctx, &mut tx, &message).await?;
     }
-    audit::record(&mut tx, actor, "account.link_code_sent", audit::Subject::Account(account_no), json!({})).await?;
+    audit::record(ctx, &mut tx, actor, "account.link_code_sent", audit::Subject::Account(account_no), json!({}))
+        .await?;
     tx.commit().await?;
     Ok(())
 }
 
 /// Keeps the hash of a new link code; the newest code is the only one that works.
 async fn store_link_code(
+    ctx: &Ctx,
     conn: &mut sqlx::AnyConnection,
     user: &SessionUser,
     account_id: i64,
     code: &str,
 ) -> Outcome<()> {
-    let now = now();
+    let now = ctx.now();
     sqlx::query(
         "UPDATE one_time_tokens SET used_at = $1 WHERE user_id = $2 AND account_id = $3 AND purpose = 'link_code' AND used_at IS NULL",
     )
@@ -172,20 +176,20 @@ fn code_hash(user_id: i64, account_id: i64, code: &str) -> String {
 
 /// Links an account to the customer after checking the proof.
 pub async fn link(
-    db: &Db,
+    ctx: &Ctx,
     public_url: &str,
     actor: &Actor,
     user: &SessionUser,
     account_no: &str,
     proof: &CheckedProof,
 ) -> Outcome<AccountSummary> {
-    count_link_attempt(db, actor, user, account_no).await?;
+    count_link_attempt(ctx, actor, user, account_no).await?;
     let subject = audit::Subject::Account(account_no);
-    let Some(account) = find_account(db, account_no).await? else {
-        audit::record_alone(db, actor, "account.link_failed", subject, json!({"reason": "unknown_account"})).await?;
+    let Some(account) = find_account(ctx, account_no).await? else {
+        audit::record_alone(ctx, actor, "account.link_failed", subject, json!({"reason": "unknown_account"})).await?;
         return Err(Fail::Code(ErrorCode::ProofMismatch));
     };
-    let mut tx = db.begin().await?;
+    let mut tx = ctx.db.begin().await?;
     let (proven, method) = match proof {
         CheckedProof::BillAmount { holder_name, fen } => {
             let same_name = normalise_name(holder_name) == normalise_name(&account.holder_name);
@@ -196,7 +200,7 @@ pub async fn link(
                 "UPDATE one_time_tokens SET used_at = $1
                   WHERE token_hash = $2 AND purpose = 'link_code' AND used_at IS NULL AND expires_at > $1",
             )
-            .bind(now())
+            .bind(ctx.now())
             .bind(code_hash(user.user_id, account.id, code))
             .execute(&mut *tx)
             .await?;
@@ -206,7 +210,7 @@ pub async fn link(
     if !proven {
         drop(tx);
         audit::record_alone(
-            db,
+            ctx,
             actor,
             "account.link_failed",
             subject,
@@ -215,7 +219,7 @@ pub async fn link(
         .await?;
         return Err(Fail::Code(ErrorCode::ProofMismatch));
     }
-    let now = now();
+    let now = ctx.now();
     let inserted = sqlx::query(
         // A link proven again by the code sent to the address on file becomes a strong one.
         "INSERT INTO account_links (account_id, user_id, proof, linked_at) VALUES ($1, $2, $3, $4)
@@ -229,9 +233,9 @@ pub async fn link(
     .execute(&mut *tx)
     .await?;
     if inserted.rows_affected() == 1 {
-        audit::record(&mut tx, actor, "account.linked", subject, json!({"method": method})).await?;
+        audit::record(ctx, &mut tx, actor, "account.linked", subject, json!({"method": method})).await?;
         if method == BILL_PROOF {
-            tell_of_weak_link(&mut tx, public_url, &account, account_no, user).await?;
+            tell_of_weak_link(ctx, &mut tx, public_url, &account, account_no, user).await?;
         }
     }
     tx.commit().await?;
@@ -239,7 +243,8 @@ pub async fn link(
         "SELECT {ACCOUNT_COLUMNS}, l.linked_at FROM account_links l JOIN electricity_accounts a ON a.id = l.account_id
           WHERE l.user_id = $1 AND a.id = $2"
     );
-    let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(user.user_id).bind(account.id).fetch_one(db.pool()).await?;
+    let row =
+        sqlx::query(sqlx::AssertSqlSafe(sql)).bind(user.user_id).bind(account.id).fetch_one(ctx.db.pool()).await?;
     Ok(summary_from_row(&row, true)?)
 }
 
@@ -248,6 +253,7 @@ pub async fn link(
 /// to it are told at once, in their language, in the transaction of the link (a notice in
 /// the portal and an email through the outbox).
 async fn tell_of_weak_link(
+    ctx: &Ctx,
     conn: &mut sqlx::AnyConnection,
     public_url: &str,
     account: &Account,
@@ -272,7 +278,7 @@ async fn tell_of_weak_link(
         let id: i64 = row.try_get("id")?;
         told.push(row.try_get::<String, _>("email")?.to_lowercase());
         let subject = format!("account:{account_no}");
-        notices::notify(&mut *conn, public_url, id, &subject, notices::Email::Always, ACCOUNTS_PAGE, texts).await?;
+        notices::notify(ctx, &mut *conn, id, &subject, notices::Email::Always, ACCOUNTS_PAGE, texts).await?;
     }
     // The address on file, unless a login told above has it (or it is the new login's).
     if let Some(address) = &account.email_on_file
@@ -292,7 +298,7 @@ async fn tell_of_weak_link(
             &Template::Notice { name: &account.holder_name, title: &title, body: &body, link: &url },
             locale,
         );
-        mail::enqueue(&mut *conn, &message).await?;
+        mail::enqueue(ctx, &mut *conn, &message).await?;
     }
     Ok(())
 }
@@ -307,27 +313,27 @@ fn normalise_name(name: &str) -> String {
 
 /// The id of an account the customer is linked to; `NotFound` otherwise (the same answer
 /// as for an account that does not exist, so ids cannot be probed).
-async fn linked_account_id(db: &Db, user: &SessionUser, account_no: &str) -> Outcome<i64> {
+async fn linked_account_id(ctx: &Ctx, user: &SessionUser, account_no: &str) -> Outcome<i64> {
     sqlx::query_scalar::<_, i64>(
         "SELECT a.id FROM electricity_accounts a JOIN account_links l ON l.account_id = a.id
           WHERE a.account_no = $1 AND l.user_id = $2",
     )
     .bind(account_no)
     .bind(user.user_id)
-    .fetch_optional(db.pool())
+    .fetch_optional(ctx.db.pool())
     .await?
     .ok_or(Fail::Code(ErrorCode::NotFound))
 }
 
 /// The logins linked to an account the caller is linked to.
-pub async fn logins(db: &Db, user: &SessionUser, account_no: &str) -> Outcome<Vec<AccountLogin>> {
-    let account_id = linked_account_id(db, user, account_no).await?;
+pub async fn logins(ctx: &Ctx, user: &SessionUser, account_no: &str) -> Outcome<Vec<AccountLogin>> {
+    let account_id = linked_account_id(ctx, user, account_no).await?;
     let rows = sqlx::query(
         "SELECT u.id, u.display_name, u.email, l.linked_at, l.proof FROM account_links l JOIN users u ON u.id = l.user_id
           WHERE l.account_id = $1 ORDER BY l.linked_at, u.id",
     )
     .bind(account_id)
-    .fetch_all(db.pool())
+    .fetch_all(ctx.db.pool())
     .await?;
     let mut own_by_bill = false;
     for row in &rows {
@@ -356,9 +362,9 @@ pub async fn logins(db: &Db, user: &SessionUser, account_no: &str) -> Outcome<Ve
 /// Removes a login's link to an account the caller is linked to (their own, or another's).
 /// A login linked by the holder's name and last bill (a proof others may know) removes
 /// its own link only, never another login's.
-pub async fn unlink(db: &Db, actor: &Actor, user: &SessionUser, account_no: &str, user_id: i64) -> Outcome<()> {
-    let account_id = linked_account_id(db, user, account_no).await?;
-    let mut tx = db.begin().await?;
+pub async fn unlink(ctx: &Ctx, actor: &Actor, user: &SessionUser, account_no: &str, user_id: i64) -> Outcome<()> {
+    let account_id = linked_account_id(ctx, user, account_no).await?;
+    let mut tx = ctx.db.begin().await?;
     if user_id != user.user_id {
         // Refused only when there is another login to remove (else: not found, below).
         let proofs: Vec<(i64, String)> =
@@ -384,8 +390,15 @@ pub async fn unlink(db: &Db, actor: &Actor, user: &SessionUser, account_no: &str
     if removed.rows_affected() == 0 {
         return Err(Fail::Code(ErrorCode::NotFound));
     }
-    audit::record(&mut tx, actor, "account.unlinked", audit::Subject::Account(account_no), json!({"user": user_id}))
-        .await?;
+    audit::record(
+        ctx,
+        &mut tx,
+        actor,
+        "account.unlinked",
+        audit::Subject::Account(account_no),
+        json!({"user": user_id}),
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }

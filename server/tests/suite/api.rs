@@ -1,9 +1,7 @@
 //! API tests: the real server on port 0 over a fresh database, on SQLite and PostgreSQL.
 
-mod common;
-
+use crate::common::TestServer;
 use chrono::NaiveDate;
-use common::TestServer;
 use reqwest::StatusCode;
 use reqwest::header::{ACCEPT_LANGUAGE, CONTENT_TYPE, COOKIE};
 use serde_json::{Value, json};
@@ -151,14 +149,14 @@ async fn commitments_filter_by_area(server: TestServer) {
 }
 
 async fn commitments_follow_their_versions(server: TestServer) {
-    use gridhall::db::commitments::NewVersion;
-    use gridhall::services::commitments::add_version;
+    use gridhall::db::commitments::{NewVersion, add_version};
     let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).expect("date");
     // Read once, so the server holds a copy that the new version must replace.
     assert_eq!(server.get("/api/v1/commitments").await.status(), StatusCode::OK);
+    // Written as a publication far ahead would be (the API accepts days up to three years ahead).
+    let mut tx = server.state.db.begin().await.expect("begin");
     let version = add_version(
-        &server.state.db,
-        &server.state.commitments,
+        &mut tx,
         &NewVersion {
             code: codes::CONNECTION_TOTAL_HV_SINGLE,
             area: ServiceArea::Connection,
@@ -167,9 +165,12 @@ async fn commitments_follow_their_versions(server: TestServer) {
             effective_from: day(2030, 1, 1),
             source: "test",
         },
+        server.state.now(),
     )
     .await
     .expect("add version");
+    tx.commit().await.expect("commit");
+    server.state.forget_commitments();
     assert_eq!(version, 2);
     let limit_on = |at: &'static str| {
         let server = &server;
@@ -372,7 +373,7 @@ async fn metrics_count_requests_by_route_and_status(server: TestServer) {
     server.get("/api/v1/commitments?area=nope").await;
     // Metrics are for operators: a staff admin reads them with their session.
     let logins = server.demo_logins().await;
-    let admin = server.demo_login(&logins, common::client::demo::ADMIN).await;
+    let admin = server.demo_login(&logins, crate::common::client::demo::ADMIN).await;
     let response = server.read(&admin, "/metrics").await;
     assert_eq!(response.status, StatusCode::OK);
     let text = response.text;
@@ -401,9 +402,9 @@ async fn responses_are_compressed_when_asked(server: TestServer) {
 }
 
 async fn demo_data_loads_once(server: TestServer) {
-    let first = gridhall::demo::load(&server.state.db).await.expect("demo");
+    let first = gridhall::demo::load(&server.state).await.expect("demo");
     assert_eq!(first.added, 3);
-    let second = gridhall::demo::load(&server.state.db).await.expect("demo again");
+    let second = gridhall::demo::load(&server.state).await.expect("demo again");
     assert_eq!(second.added, 0);
     let body: CommitmentsResponse =
         json_of(server.get("/api/v1/commitments?at=2027-01-01&area=connection").await).await;
@@ -422,7 +423,7 @@ async fn shutdown_finishes_cleanly(server: TestServer) {
 /// would drop its connection).
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn concurrent_renders_all_succeed() {
-    let server = TestServer::start(common::Backend::Sqlite).await.expect("server");
+    let server = TestServer::start(crate::common::Backend::Sqlite).await.expect("server");
     let server = std::sync::Arc::new(server);
     let mut tasks = Vec::new();
     for worker in 0..32 {

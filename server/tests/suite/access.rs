@@ -2,12 +2,10 @@
 //! accounts with proofs, guessing other people's ids, enterprise members and API tokens,
 //! staff administration and the audit log.
 
-mod common;
-
 use std::time::Duration;
 
-use common::TestServer;
-use common::client::{As, demo};
+use crate::common::TestServer;
+use crate::common::client::{As, demo};
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 
