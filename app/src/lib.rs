@@ -105,7 +105,8 @@ pub fn App() -> impl IntoView {
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
+    use leptos::mount::hydrate_lazy;
     console_error_panic_hook::set_once();
     // Lazy routes: hydration waits for the chunk of the page being shown.
-    leptos::mount::hydrate_lazy(App);
+    hydrate_lazy(App);
 }

@@ -104,7 +104,7 @@ async fn measure(label: &str, url: &str, folder: &tempfile::TempDir) {
     let file = closing_file(n, closing);
     let started = Instant::now();
     let source = Source {
-        kind: "csv",
+        kind: shared::api::billing::ReadingSource::Csv,
         file_name: Some("bench.csv".into()),
         actor: gridhall::services::Actor { user_id: None, label: "bench".into(), ip: "local".into() },
         regions: vec![],

@@ -67,7 +67,7 @@ async fn measure(label: &str, url: &str, folder: &tempfile::TempDir) {
 
     let (bytes, lines) = file();
     let source = Source {
-        kind: "csv",
+        kind: shared::api::billing::ReadingSource::Csv,
         file_name: Some("bench.csv".into()),
         actor: Actor { user_id: None, label: "bench".into(), ip: "local".into() },
         regions: vec![],

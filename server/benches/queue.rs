@@ -116,7 +116,7 @@ fn run(
     ];
     for (name, path, cookie) in cases {
         c.bench_function(&format!("queue {APPLICATIONS} ({backend}): {name}"), |b| {
-            b.to_async(runtime).iter(|| get(app, path, cookie))
+            b.to_async(runtime).iter(|| get(app, path, cookie));
         });
     }
 }

@@ -73,18 +73,18 @@ fn requests(c: &mut Criterion) {
                 black_box(Some("session=abc; gridhall_lang=en; theme=dark")),
                 black_box(Some("zh-CN,zh;q=0.9,en;q=0.8")),
             )
-        })
+        });
     });
     c.bench_function("GET /api/v1/commitments (SQLite, in-process)", |b| {
-        b.to_async(&runtime).iter(|| get(&app, "/api/v1/commitments"))
+        b.to_async(&runtime).iter(|| get(&app, "/api/v1/commitments"));
     });
     c.bench_function("GET / server-rendered (SQLite, in-process)", |b| b.to_async(&runtime).iter(|| get(&app, "/")));
     c.bench_function("GET /api/v1/me with a session cookie (SQLite, in-process)", |b| {
-        b.to_async(&runtime).iter(|| get_with_cookie(&app, "/api/v1/me", &cookie))
+        b.to_async(&runtime).iter(|| get_with_cookie(&app, "/api/v1/me", &cookie));
     });
     c.bench_function("argon2id hash, m=19 MiB t=2 p=1 (every login and password change)", |b| {
         b.to_async(&runtime)
-            .iter(|| gridhall::services::passwords::hash(black_box("Lantern-orchard-47-tide".to_owned())))
+            .iter(|| gridhall::services::passwords::hash(black_box("Lantern-orchard-47-tide".to_owned())));
     });
 }
 

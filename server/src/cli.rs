@@ -16,6 +16,7 @@ pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
 
+    /// The configuration, from flags and the environment.
     #[command(flatten)]
     pub config: Config,
 }

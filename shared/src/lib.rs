@@ -11,7 +11,6 @@ pub mod calendar;
 pub mod commitments;
 pub mod connection;
 pub mod i18n;
-pub mod ids;
 pub mod money;
 pub mod redirect;
 pub mod roles;
@@ -20,5 +19,4 @@ pub mod validation;
 
 pub use commitments::{Commitment, CommitmentCode, Commitments, LimitUnit, ServiceArea, in_force_on};
 pub use i18n::Locale;
-pub use ids::{Id, IdParseError};
 pub use money::Money;

@@ -181,6 +181,16 @@ pub mod stations {
     pub fn covers_every(mine: &[String]) -> bool {
         mine.is_empty()
     }
+
+    /// Whether someone limited to `mine` reaches something of `station`, or, for something
+    /// of no one station yet (`None`: a draft application, a token for every station),
+    /// whether they reach every station.
+    pub fn reaches(mine: &[String], station: Option<&str>) -> bool {
+        match station {
+            Some(station) => covers(mine, station),
+            None => covers_every(mine),
+        }
+    }
 }
 
 /// Why a staff grant is refused.
@@ -369,7 +379,7 @@ mod tests {
         fn notice_lists_round_trip(picks in proptest::collection::vec(0_usize..6, 0..10)) {
             let notices: Vec<Notice> = picks.iter().map(|&i| Notice::ALL[i]).collect();
             let parsed = Notice::parse_list(&Notice::write_list(&notices));
-            let mut expected = notices.clone();
+            let mut expected = notices;
             expected.sort();
             expected.dedup();
             proptest::prop_assert_eq!(parsed, expected);

@@ -12,7 +12,12 @@ use crate::i18n::use_messages;
 
 /// The right answer to a failed read.
 #[component]
-pub fn AccessProblem(error: ApiError, on_retry: Callback<()>) -> impl IntoView {
+pub fn AccessProblem(
+    /// The refusal or failure the API answered.
+    error: ApiError,
+    /// What trying again does.
+    on_retry: Callback<()>,
+) -> impl IntoView {
     let t = use_messages();
     set_status(error.code);
     match error.code {

@@ -55,7 +55,10 @@ fn axis(top: f64) -> impl IntoView {
 
 /// Energy by period with last year's beside it.
 #[component]
-pub fn MonthChart(months: Vec<MonthUsage>) -> impl IntoView {
+pub fn MonthChart(
+    /// The months to draw, in order.
+    months: Vec<MonthUsage>,
+) -> impl IntoView {
     let t = use_messages();
     let largest = months.iter().flat_map(|m| [m.kwh, m.last_year_kwh]).flatten().map(number).fold(0.0, f64::max);
     let top = axis_top(largest);
@@ -126,7 +129,10 @@ pub fn MonthChart(months: Vec<MonthUsage>) -> impl IntoView {
 
 /// Energy by day.
 #[component]
-pub fn DayChart(days: Vec<DayUsage>) -> impl IntoView {
+pub fn DayChart(
+    /// The days to draw, in order.
+    days: Vec<DayUsage>,
+) -> impl IntoView {
     let t = use_messages();
     let largest = days.iter().map(|d| number(d.kwh)).fold(0.0, f64::max);
     let top = axis_top(largest);
@@ -169,7 +175,10 @@ pub fn DayChart(days: Vec<DayUsage>) -> impl IntoView {
 
 /// A day's load curve (kW by quarter hour).
 #[component]
-pub fn LoadChart(points: Vec<LoadPoint>) -> impl IntoView {
+pub fn LoadChart(
+    /// The day's load points, in order.
+    points: Vec<LoadPoint>,
+) -> impl IntoView {
     let t = use_messages();
     let largest = points.iter().map(|p| number(p.kw)).fold(0.0, f64::max);
     let top = axis_top(largest);

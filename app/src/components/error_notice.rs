@@ -7,7 +7,12 @@ use crate::i18n::use_messages;
 
 /// An alert with the error's message and a retry button.
 #[component]
-pub fn ErrorNotice(error: ApiError, on_retry: Callback<()>) -> impl IntoView {
+pub fn ErrorNotice(
+    /// The error the API answered.
+    error: ApiError,
+    /// What trying again does.
+    on_retry: Callback<()>,
+) -> impl IntoView {
     let t = use_messages();
     let code = error.code;
     view! {

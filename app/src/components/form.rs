@@ -140,7 +140,7 @@ pub fn Field(
             <label for=id.clone()>{move || label(t.get())}</label>
             {hint.map(|hint| view! { <p class="field__hint" id=hint_id.clone()>{move || hint(t.get())}</p> })}
             <input
-                id=id.clone()
+                id=id
                 name=name
                 type=kind
                 inputmode=inputmode
@@ -151,7 +151,7 @@ pub fn Field(
                 prop:value=move || value.get()
                 on:input=move |event| value.set(event_target_value(&event))
             />
-            <p class="field__error" id=error_id.clone() hidden=move || error().is_none()>
+            <p class="field__error" id=error_id hidden=move || error().is_none()>
                 {move || error().unwrap_or_default()}
             </p>
         </div>
@@ -162,7 +162,10 @@ pub fn Field(
 /// fresh second-factor check (`second_factor_required`) gets a code field here; once the
 /// code is accepted the form is sent again.
 #[component]
-pub fn FormError(form: FormState) -> impl IntoView {
+pub fn FormError(
+    /// The form whose error this shows.
+    form: FormState,
+) -> impl IntoView {
     let t = use_messages();
     let needs_code = move || form.error.with(|e| e.as_ref().is_some_and(|e| e.code == ErrorCode::SecondFactorRequired));
     view! {
@@ -241,7 +244,12 @@ fn StepUp(form: FormState) -> impl IntoView {
 
 /// A submit button that waits for hydration and shows when the form is being sent.
 #[component]
-pub fn Submit(form: FormState, label: Text) -> impl IntoView {
+pub fn Submit(
+    /// The form it sends.
+    form: FormState,
+    /// Its label, from the catalogue.
+    label: Text,
+) -> impl IntoView {
     let t = use_messages();
     view! {
         <button type="submit" class="button button--primary" disabled=move || !form.can_send()>
@@ -252,7 +260,12 @@ pub fn Submit(form: FormState, label: Text) -> impl IntoView {
 
 /// The optional mobile number field of the registration and profile forms.
 #[component]
-pub fn MobileField(value: RwSignal<String>, form: FormState) -> impl IntoView {
+pub fn MobileField(
+    /// The number as typed.
+    value: RwSignal<String>,
+    /// The form it belongs to.
+    form: FormState,
+) -> impl IntoView {
     view! {
         <Field
             name="mobile"

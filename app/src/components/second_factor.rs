@@ -54,7 +54,7 @@ pub fn Enrolment(
                     {answer
                         .recovery_codes
                         .into_iter()
-                        .map(|code| view! { <li><code data-recovery-code=code.clone()>{code.clone()}</code></li> })
+                        .map(|code| view! { <li><code data-recovery-code=code>{code.clone()}</code></li> })
                         .collect_view()}
                 </ul>
                 <button type="button" class="button button--primary" on:click=move |_| done.set(Some(me.clone()))>
@@ -73,7 +73,7 @@ pub fn Enrolment(
                 <p>
                     {move || t.get().portal.second_factor.secret_label}
                     " "
-                    <code class="second-factor__secret" data-secret=secret.clone()>{secret.clone()}</code>
+                    <code class="second-factor__secret" data-secret=secret>{secret.clone()}</code>
                 </p>
                 <form method="post" novalidate on:submit=submit>
                     <FormError form />

@@ -36,7 +36,7 @@ pub fn AccountPage() -> impl IntoView {
                         Ok(me) => Either::Left(view! {
                             <ProfileForm me=me.clone() />
                             <PasswordForm />
-                            <SecondFactor me=me.clone() />
+                            <SecondFactor me=me />
                             <Devices />
                         }),
                         Err(error) => Either::Right(view! { <AccessProblem error on_retry=retry /> }),
@@ -87,7 +87,7 @@ fn ProfileForm(me: Me) -> impl IntoView {
     view! {
         <section class="card" aria-labelledby="profile-heading">
             <h2 id="profile-heading">{move || t.get().portal.account.profile_heading}</h2>
-            <p class="muted">{me.email.clone()}</p>
+            <p class="muted">{me.email}</p>
             <form method="post" novalidate on:submit=submit>
                 <FormError form />
                 <Field name="display_name" label=|m| m.portal.auth.display_name value=name form autocomplete="name" />
@@ -216,7 +216,7 @@ fn SecondFactor(me: Me) -> impl IntoView {
     let setup = RwSignal::new(None::<shared::api::auth::SecondFactorSetup>);
     let enrolled = RwSignal::new(None::<Me>);
     let turned_off = RwSignal::new(false);
-    let email = StoredValue::new(me.email.clone());
+    let email = StoredValue::new(me.email);
     Effect::new(move |_| {
         if enrolled.get().is_some() {
             setup.set(None);

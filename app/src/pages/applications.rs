@@ -87,7 +87,12 @@ fn ReadOnlyNote() -> impl IntoView {
 
 /// A table of applications, linking to the customer's or the staff's page.
 #[component]
-pub fn SummaryTable(items: Vec<ApplicationSummary>, staff: bool) -> impl IntoView {
+pub fn SummaryTable(
+    /// The applications listed.
+    items: Vec<ApplicationSummary>,
+    /// Whether staff read it (with the applicant and handler columns).
+    staff: bool,
+) -> impl IntoView {
     let t = use_messages();
     let locale = use_locale();
     if items.is_empty() {
@@ -116,7 +121,7 @@ pub fn SummaryTable(items: Vec<ApplicationSummary>, staff: bool) -> impl IntoVie
                         let due = item.due_day.map(shared::validation::format_day).unwrap_or_default();
                         let reference = item.reference.clone();
                         view! {
-                            <tr data-reference=item.reference.clone()>
+                            <tr data-reference=item.reference>
                                 <th scope="row"><A href=href>{reference}</A>
                                     {item.green_channel.then(|| view! { " " <span class="badge badge--green">{move || t.get().apply.green_channel}</span> })}
                                 </th>
@@ -208,7 +213,7 @@ fn Choice(
         <div class="field" class:field--invalid=move || error().is_some()>
             <label for=id.clone()>{move || label(t.get())}</label>
             <select
-                id=id.clone()
+                id=id
                 name=name
                 aria-invalid=move || error().is_some().to_string()
                 aria-describedby=error_id.clone()
@@ -227,7 +232,7 @@ fn Choice(
                         .collect_view()
                 }}
             </select>
-            <p class="field__error" id=error_id.clone() hidden=move || error().is_none()>{move || error().unwrap_or_default()}</p>
+            <p class="field__error" id=error_id hidden=move || error().is_none()>{move || error().unwrap_or_default()}</p>
         </div>
     }
 }
@@ -409,7 +414,10 @@ pub fn ApplicationPage() -> impl IntoView {
 
 /// The heading of an application page.
 #[component]
-pub fn ApplicationHeading(detail: ApplicationDetail) -> impl IntoView {
+pub fn ApplicationHeading(
+    /// The application.
+    detail: ApplicationDetail,
+) -> impl IntoView {
     let locale = use_locale();
     let t = use_messages();
     let s = detail.summary;
@@ -474,7 +482,7 @@ fn DraftEditor(detail: ApplicationDetail, changed: Callback<()>) -> impl IntoVie
             <Show when=move || saved.get()><p class="notice notice--success" role="status">{move || t.get().apply.saved}</p></Show>
             <Submit form label=|m| m.apply.save_draft />
         </form>
-        <Documents id documents=detail.documents.clone() open=true changed />
+        <Documents id documents=detail.documents open=true changed />
         <form class="form" on:submit=send novalidate>
             <p class="field__hint">{move || t.get().apply.submit_hint}</p>
             <FormError form=submit_form />
@@ -508,9 +516,13 @@ fn MissingDocuments(form: FormState) -> impl IntoView {
 /// The documents of an application and, when it takes documents, the upload form.
 #[component]
 pub fn Documents(
+    /// The application's number.
     id: i64,
+    /// The documents uploaded so far.
     documents: Vec<shared::api::applications::DocumentView>,
+    /// Whether it still takes documents.
     open: bool,
+    /// Called after an upload, to reload the application.
     changed: Callback<()>,
     /// The kinds the uploader may choose (customers' by default).
     #[prop(default = &shared::api::applications::DOCUMENT_KINDS)]
@@ -529,7 +541,7 @@ pub fn Documents(
                         {documents.into_iter().map(|d| {
                             let kind = d.kind.clone();
                             view! {
-                                <li data-document=d.kind.clone()>
+                                <li data-document=d.kind>
                                     {move || names::document_kind(locale.get(), &kind)} "："
                                     <a href=api::document_url(id, d.id) download>{d.file_name.clone()}</a>
                                     " " <span class="muted">{format!("{} KB", (d.size_bytes + 1023) / 1024)}</span>
@@ -644,7 +656,7 @@ fn Timeline(
     view! {
         <ApplicationHeading detail=detail.clone() />
         {detail.created_account.clone().map(|account| view! {
-            <p class="notice notice--success" data-new-account=account.clone()>
+            <p class="notice notice--success" data-new-account=account>
                 {move || t.get().apply.new_account} "：" <strong>{account.clone()}</strong>
                 {detail.meter_no.clone().map(|m| view! { " · " {move || t.get().apply.meter} "：" {m} })}
             </p>
@@ -722,7 +734,7 @@ fn TodoAction(
                 }>
                     <p class="muted">{move || t.get().apply.version} " " {version}</p>
                     <pre class="offer-text">{body}</pre>
-                    {fee.map(|f| view! { <p>{move || t.get().apply.fee} "：¥" {f.clone()}</p> })}
+                    {fee.map(|f| view! { <p>{move || t.get().apply.fee} "：¥" {f}</p> })}
                     <div class="field field--check">
                         <label><input type="checkbox" name="agree" on:change=move |e| agreed.set(event_target_checked(&e)) />
                             " " {move || t.get().apply.accept_confirm}</label>
@@ -756,7 +768,10 @@ fn TodoAction(
 
 /// Every step with its owner, dates, limit and days used.
 #[component]
-pub fn StepTable(detail: ApplicationDetail) -> impl IntoView {
+pub fn StepTable(
+    /// The application.
+    detail: ApplicationDetail,
+) -> impl IntoView {
     let t = use_messages();
     let locale = use_locale();
     let day = |d: Option<chrono::NaiveDate>| d.map(shared::validation::format_day).unwrap_or_default();
@@ -816,7 +831,10 @@ pub fn StepTable(detail: ApplicationDetail) -> impl IntoView {
 
 /// The schemes and contracts offered, with their acceptance.
 #[component]
-pub fn Offers(offers: Vec<OfferView>) -> impl IntoView {
+pub fn Offers(
+    /// The schemes and contracts issued.
+    offers: Vec<OfferView>,
+) -> impl IntoView {
     let t = use_messages();
     let locale = use_locale();
     (!offers.is_empty()).then(|| view! {
@@ -832,7 +850,7 @@ pub fn Offers(offers: Vec<OfferView>) -> impl IntoView {
                             {o.superseded.then(|| view! { " · " <em>{move || t.get().apply.superseded}</em> })}
                             {o.accepted.map(|a| view! {
                                 <p class="notice notice--success">{move || t.get().apply.accepted} "：" {a.by.clone()} " · " {format_time(a.at)} " · " {a.ip.clone()}
-                                    <br /><code class="muted">{"SHA-256 "}{a.sha256.clone()}</code></p>
+                                    <br /><code class="muted">{"SHA-256 "}{a.sha256}</code></p>
                             })}
                         </li>
                     }
@@ -844,7 +862,10 @@ pub fn Offers(offers: Vec<OfferView>) -> impl IntoView {
 
 /// The append-only history.
 #[component]
-pub fn History(detail: ApplicationDetail) -> impl IntoView {
+pub fn History(
+    /// The application.
+    detail: ApplicationDetail,
+) -> impl IntoView {
     let t = use_messages();
     let locale = use_locale();
     view! {

@@ -292,6 +292,12 @@ fn AccountForms(adjusted: Callback<()>) -> impl IntoView {
             amount: shared::Money::from_yuan(value),
             reason: adjust_reason.get_untracked(),
         };
+        // The same check the server makes, before the request leaves.
+        if let Err(errors) = request.validate() {
+            let errors =
+                errors.into_iter().map(|e| FieldError::new(format!("adjust_{}", e.field), e.problem)).collect();
+            return adjust_form.invalid(errors, t.get_untracked());
+        }
         spawn_local(async move {
             // The page has two account fields: this form's are named apart, and so are the
             // API's field errors for it.

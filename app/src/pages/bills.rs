@@ -211,7 +211,7 @@ fn Usage(usage: UsageView) -> impl IntoView {
                             .map(|option| {
                                 let name = option.clone();
                                 view! {
-                                    <li data-tariff=option.code.clone()>
+                                    <li data-tariff=option.code>
                                         {move || if locale.get() == Locale::Zh { name.name_zh.clone() } else { name.name_en.clone() }}
                                         ": "
                                         {match option.cost {

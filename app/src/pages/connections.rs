@@ -171,7 +171,7 @@ fn Workbench(detail: ApplicationDetail, changed: Callback<()>) -> impl IntoView 
             <dt>{move || t.get().apply.col_handler}</dt><dd data-handler=detail.summary.handler.clone().unwrap_or_default()>{detail.summary.handler.clone().unwrap_or_default()}</dd>
             <dt>{move || t.get().apply.address}</dt><dd>{form.supply_address.clone()}</dd>
             <dt>{move || t.get().apply.capacity}</dt><dd>{form.capacity_kva.clone()}</dd>
-            <dt>{move || t.get().apply.contact_name}</dt><dd>{form.contact_name.clone()} " " {form.contact_mobile.clone()}</dd>
+            <dt>{move || t.get().apply.contact_name}</dt><dd>{form.contact_name.clone()} " " {form.contact_mobile}</dd>
         </dl>
         {(!detail.intake_warnings.is_empty()).then(|| view! {
             <section class="notice notice--warning" aria-labelledby="warnings-heading">

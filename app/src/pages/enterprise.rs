@@ -125,7 +125,7 @@ fn MemberList(members: Vec<Member>, admin: bool, on_change: Callback<Done>) -> i
                             };
                             let select_id = format!("role-{id}");
                             view! {
-                                <tr data-member=member.email.clone()>
+                                <tr data-member=member.email>
                                     <th scope="row">
                                         {member.display_name.clone()}
                                         {member.invitation_pending.then(|| view! { <span class="badge">{move || t.get().portal.org.pending}</span> })}
@@ -197,7 +197,7 @@ fn InvitationList(invitations: Vec<Invitation>, admin: bool, on_change: Callback
                                 });
                             };
                             view! {
-                                <tr data-invitation=invitation.email.clone()>
+                                <tr data-invitation=invitation.email>
                                     <th scope="row">{invitation.display_name.clone()}</th>
                                     <td>{invitation.email.clone()}</td>
                                     <td>{move || (t.get().portal.org.role)(role)}</td>

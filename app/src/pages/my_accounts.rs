@@ -73,7 +73,7 @@ fn AccountList(accounts: Vec<AccountSummary>, customer: bool) -> impl IntoView {
                         let mode = account.payment_mode.clone();
                         let number = account.account_no.clone();
                         view! {
-                            <tr data-account=account.account_no.clone()>
+                            <tr data-account=account.account_no>
                                 <th scope="row">
                                     {account.account_no.clone()}
                                     {customer.then(|| view! { <Logins account_no=number.clone() /> })}

@@ -82,8 +82,8 @@ pub fn SettingsPage() -> impl IntoView {
                                 view! {
                                     <li data-year=y.year>
                                         <strong>{y.year}</strong>
-                                        <p>{move || t.get().apply.days_off} "：" {off.clone()}</p>
-                                        <p>{move || t.get().apply.makeup_days} "：" {makeup.clone()}</p>
+                                        <p>{move || t.get().apply.days_off} "：" {off}</p>
+                                        <p>{move || t.get().apply.makeup_days} "：" {makeup}</p>
                                     </li>
                                 }
                             }).collect_view()}

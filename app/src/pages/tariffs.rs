@@ -54,7 +54,7 @@ fn TariffCard(tariff: TariffView, changed: Callback<()>, published: RwSignal<Opt
     let latest = tariff.versions.last().map(|v| v.tariff.clone());
     let code = tariff.code.clone();
     view! {
-        <section class="card" data-tariff=tariff.code.clone()>
+        <section class="card" data-tariff=tariff.code>
             <h2>
                 {move || if locale.get() == Locale::Zh { names.0.clone() } else { names.1.clone() }}
                 " " <code>{tariff.code.clone()}</code>

@@ -4,16 +4,16 @@
 use sqlx::{Connection, Executor, PgConnection};
 
 /// A database made for one benchmark on 127.0.0.1:5432 (or `GRIDHALL_TEST_POSTGRES_URL`).
-pub struct ScratchDatabase {
+pub(crate) struct ScratchDatabase {
     admin_url: String,
     name: String,
     /// Its URL.
-    pub url: String,
+    pub(crate) url: String,
 }
 
 impl ScratchDatabase {
     /// Creates one; `None` (said on stderr) when no PostgreSQL server answers.
-    pub async fn create(bench: &str) -> Option<ScratchDatabase> {
+    pub(crate) async fn create(bench: &str) -> Option<ScratchDatabase> {
         let admin_url = std::env::var("GRIDHALL_TEST_POSTGRES_URL")
             .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned());
         let name = format!("gridhall_bench_{}", uuid::Uuid::new_v4().simple());
@@ -31,7 +31,7 @@ impl ScratchDatabase {
     }
 
     /// Drops it, closing any connection left.
-    pub async fn drop_now(self) {
+    pub(crate) async fn drop_now(self) {
         if let Ok(mut admin) = PgConnection::connect(&self.admin_url).await {
             let _ =
                 admin.execute(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name))).await;

@@ -44,6 +44,7 @@ async fn user(ctx: &Ctx, email: &str) -> anyhow::Result<SessionUser> {
         session_hash: String::new(),
         expires_at: 0,
         second_factor_at: None,
+        profile: crate::services::sessions::Profile::default(),
     })
 }
 

@@ -11,9 +11,11 @@ use shared::tariff::defaults;
 use crate::context::Ctx;
 use crate::services::Actor;
 use crate::services::billing::compute::Period;
+use crate::services::billing::readings::{DayReading, insert_day_readings};
 use crate::services::billing::run::{self, Settings};
 use crate::services::billing::sql::{Cell, insert_rows};
 use crate::services::billing::tariffs;
+use shared::api::billing::ReadingSource;
 
 /// `(code, Chinese name, English name, class that may choose it)` of the demo tariffs.
 const TARIFFS: [(&str, &str, &str, Option<&str>); 5] = [
@@ -284,40 +286,24 @@ async fn readings(ctx: &Ctx, first: NaiveDate, last: NaiveDate, this_month: Naiv
                 * lift
                 / 100;
             let registers = meter.registers;
-            rows.push(vec![
-                Cell::Int(Some(meter_id)),
-                Cell::Text(Some(day.to_string())),
-                Cell::Int(Some(active)),
-                Cell::Int(registers.then_some(peak)),
-                Cell::Int(registers.then_some(active - peak - valley)),
-                Cell::Int(registers.then_some(valley)),
-                Cell::Int(registers.then_some(reactive)),
-                Cell::Text(Some("demo".into())),
-                Cell::Int(Some(now)),
-            ]);
+            rows.push(DayReading {
+                meter_id,
+                day,
+                active,
+                peak: registers.then_some(peak),
+                flat: registers.then_some(active - peak - valley),
+                valley: registers.then_some(valley),
+                critical: None,
+                reactive: registers.then_some(reactive),
+                demand: None,
+            });
             active += used;
             peak += used * 35 / 100;
             valley += used * 30 / 100;
             reactive += used * 45 / 100;
             day = day.succ_opt().ok_or_else(|| anyhow::anyhow!("date"))?;
         }
-        insert_rows(
-            &mut tx,
-            "meter_readings",
-            &[
-                "meter_id",
-                "read_on",
-                "active_milli",
-                "peak_milli",
-                "flat_milli",
-                "valley_milli",
-                "reactive_milli",
-                "source",
-                "created_at",
-            ],
-            rows,
-        )
-        .await?;
+        insert_day_readings(&mut tx, &rows, ReadingSource::Demo, None, now).await?;
     }
     tx.commit().await?;
     Ok(())

@@ -2,19 +2,18 @@
 //! documents (which staff read too).
 
 use axum::Json;
-use axum::body::Body;
 use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
+use shared::api::ApiError;
 use shared::api::applications::{
     ApplicationDetail, ApplicationList, CustomerAction, DOCUMENT_MAX_BYTES, DocumentView, NewApplication, SaveDraft,
 };
-use shared::api::{ApiError, ErrorCode};
 
 use super::auth::Caller;
 use super::error::AppError;
-use super::extract::ApiJson;
+use super::extract::{ApiJson, LimitedBody};
 use crate::services::applications::{customer, detail, documents};
 use crate::services::audit::{self, Subject};
 use crate::state::AppState;
@@ -129,19 +128,9 @@ pub async fn upload(
     caller: Caller,
     Path(id): Path<i64>,
     Query(query): Query<UploadQuery>,
-    headers: axum::http::HeaderMap,
-    body: Body,
+    LimitedBody(bytes): LimitedBody<DOCUMENT_MAX_BYTES>,
 ) -> Result<(StatusCode, Json<DocumentView>), AppError> {
     let user = caller.user()?;
-    let declared =
-        headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<usize>().ok());
-    if declared.is_some_and(|length| length > DOCUMENT_MAX_BYTES) {
-        return Err(AppError::new(ErrorCode::PayloadTooLarge));
-    }
-    // Read at most one byte past the limit: a 50 MB upload is refused without being held.
-    let bytes = axum::body::to_bytes(body, DOCUMENT_MAX_BYTES + 1)
-        .await
-        .map_err(|_| AppError::new(ErrorCode::PayloadTooLarge))?;
     let document = documents::upload(
         &state,
         &state.config.document_dir,

@@ -34,7 +34,7 @@ pub enum Principal {
     /// An enterprise system with an API token.
     Token(Arc<TokenCaller>),
     /// One of the utility's systems with an integration token.
-    Integration(Arc<crate::services::billing::integration::IntegrationCaller>),
+    Integration(Arc<integration::IntegrationCaller>),
 }
 
 /// The session token the browser sent, if any, in the cookie of the portal's name

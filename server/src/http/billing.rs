@@ -2,21 +2,21 @@
 //! meter changes), billing runs, and corrections of bills (billing operators of the region).
 
 use axum::Json;
-use axum::body::Body;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::StatusCode;
 use serde::Deserialize;
 use shared::api::billing::{
     AccountBilling, AccountHold, AdjustmentView, BillAction, BillSummary, CreatedIntegrationToken, DecideAdjustment,
     ImportDetail, ImportResult, ImportSummary, IntegrationTokenInfo, MeterChange, NewAdjustment, NewIntegrationToken,
-    NewTariff, NewTariffVersion, ReadingBatch, RunDetail, RunView, StartRun, TariffVersionView, TariffView,
+    NewTariff, NewTariffVersion, ReadingBatch, ReadingSource, RunDetail, RunView, StartRun, TariffVersionView,
+    TariffView,
 };
 use shared::api::{ApiError, ErrorCode};
 use shared::validation::{FieldError, Problem};
 
 use super::auth::Caller;
 use super::error::AppError;
-use super::extract::ApiJson;
+use super::extract::{ApiJson, LimitedBody};
 use crate::services::billing::readings::{self, Lines, Source};
 use crate::services::billing::readings_file::MAX_FILE_BYTES;
 use crate::services::billing::{accounts, adjustments, bills, imports, integration, regions_of, run, tariffs};
@@ -115,7 +115,7 @@ pub async fn post_readings(
 ) -> Result<Json<ImportResult>, AppError> {
     let user = caller.user()?;
     let regions = regions_of(user);
-    import_batch(&state, &caller, batch, "manual", regions).await
+    import_batch(&state, &caller, batch, ReadingSource::Manual, regions).await
 }
 
 /// Readings from the metering system, with an integration token (`Authorization: Bearer
@@ -136,7 +136,7 @@ pub async fn integration_readings(
         return Err(AppError::new(ErrorCode::Forbidden));
     };
     let regions = token.region.iter().cloned().collect();
-    import_batch(&state, &caller, batch, "api", regions).await
+    import_batch(&state, &caller, batch, ReadingSource::Api, regions).await
 }
 
 /// Checks and stores a JSON batch; lines numbered from 1, readings first.
@@ -144,7 +144,7 @@ async fn import_batch(
     state: &AppState,
     caller: &Caller,
     batch: ReadingBatch,
-    kind: &'static str,
+    kind: ReadingSource,
     regions: Vec<String>,
 ) -> Result<Json<ImportResult>, AppError> {
     if batch.readings.is_empty() && batch.intervals.is_empty() {
@@ -156,7 +156,7 @@ async fn import_batch(
         intervals: batch.intervals.into_iter().enumerate().map(|(i, r)| (offset + i as u64 + 1, r)).collect(),
         rejected: Vec::new(),
         // Only a person who checked a jump may wave it through.
-        confirm_jumps: batch.confirm_jumps && kind == "manual",
+        confirm_jumps: batch.confirm_jumps && kind == ReadingSource::Manual,
     };
     let source = Source { kind, file_name: None, actor: caller.actor.clone(), regions, locale: caller.locale };
     Ok(Json(readings::import(state, source, lines).await?))
@@ -232,21 +232,12 @@ pub async fn upload_readings(
     State(state): State<AppState>,
     caller: Caller,
     Query(query): Query<FileQuery>,
-    headers: HeaderMap,
-    body: Body,
+    LimitedBody(bytes): LimitedBody<MAX_FILE_BYTES>,
 ) -> Result<(StatusCode, Json<ImportSummary>), AppError> {
     let user = caller.user()?;
-    let limit = usize::try_from(MAX_FILE_BYTES).unwrap_or(usize::MAX);
-    let declared =
-        headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
-    if declared.is_some_and(|length| length > MAX_FILE_BYTES) {
-        return Err(AppError::new(ErrorCode::PayloadTooLarge));
-    }
-    // Read at most one byte past the limit: a 200 MB file is refused without being held.
-    let bytes = axum::body::to_bytes(body, limit).await.map_err(|_| AppError::new(ErrorCode::PayloadTooLarge))?;
     let name = query.name.map(|n| n.chars().take(200).collect());
     let source = Source {
-        kind: "csv",
+        kind: ReadingSource::Csv,
         file_name: name,
         actor: caller.actor.clone(),
         regions: regions_of(user),

@@ -21,7 +21,7 @@ pub fn check(state: &AppState, method: &Method, headers: &HeaderMap, file_upload
         return Ok(());
     }
     let octet_stream = headers
-        .get(axum::http::header::CONTENT_TYPE)
+        .get(http::header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.trim().eq_ignore_ascii_case("application/octet-stream"));
     if !(is_json(headers) || (file_upload && octet_stream)) {

@@ -14,7 +14,7 @@ use shared::api::{ApiError, ErrorCode};
 use shared::i18n::Locale;
 use shared::validation::FieldError;
 
-use super::extract::locale_of;
+use super::locale::locale_of;
 use crate::services::Fail;
 
 /// An error answer on its way to the client, not yet worded.

@@ -3,7 +3,7 @@
 
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};
-use axum::http::header::{ACCEPT_LANGUAGE, CONTENT_TYPE, COOKIE};
+use axum::http::header::CONTENT_TYPE;
 use axum::http::{HeaderMap, StatusCode, request::Parts};
 use serde::de::DeserializeOwned;
 use shared::api::ErrorCode;
@@ -11,12 +11,7 @@ use shared::i18n::Locale;
 use shared::validation::{FieldError, Problem};
 
 use super::error::AppError;
-
-/// The language of the request: the `gridhall_lang` cookie, else `Accept-Language`, else Chinese.
-pub fn locale_of(headers: &HeaderMap) -> Locale {
-    let header = |name| headers.get(name).and_then(|v| v.to_str().ok());
-    Locale::from_request_headers(header(COOKIE), header(ACCEPT_LANGUAGE))
-}
+pub use super::locale::locale_of;
 
 /// The visitor's language, for messages.
 #[derive(Debug, Clone, Copy)]
@@ -64,6 +59,31 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
         })?;
         deserializer.end().map_err(|_| AppError::new(ErrorCode::MalformedJson))?;
         Ok(ApiJson(value))
+    }
+}
+
+/// A request body of at most `MAX` bytes (a file upload): 413 when the declared length is
+/// larger, or when the body turns out larger while it is read, so that a 200 MB upload is
+/// refused without being held.
+#[derive(Debug, Clone)]
+pub struct LimitedBody<const MAX: usize>(pub Bytes);
+
+impl<S: Send + Sync, const MAX: usize> FromRequest<S> for LimitedBody<MAX> {
+    type Rejection = AppError;
+
+    async fn from_request(request: Request, _state: &S) -> Result<Self, Self::Rejection> {
+        let declared = request
+            .headers()
+            .get(http::header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<usize>().ok());
+        if declared.is_some_and(|length| length > MAX) {
+            return Err(AppError::new(ErrorCode::PayloadTooLarge));
+        }
+        let bytes = axum::body::to_bytes(request.into_body(), MAX)
+            .await
+            .map_err(|_| AppError::new(ErrorCode::PayloadTooLarge))?;
+        Ok(LimitedBody(bytes))
     }
 }
 

@@ -87,7 +87,7 @@ pub async fn login(
     let user = crate::services::sessions::lookup(&state, &session.token)
         .await?
         .ok_or_else(|| AppError::internal(&"a new session cannot be found"))?;
-    let me = identity::me(&state, &user).await?;
+    let me = identity::me(&user);
     let cookie = session_cookie(&state, &session.token, session.expires_at)?;
     Ok(with_cookie(Json(me).into_response(), cookie))
 }
@@ -152,9 +152,9 @@ pub async fn reset_password(
         (status = 200, description = "The logged-in person", body = Me),
         (status = 401, description = "Not logged in", body = ApiError),
     ))]
-pub async fn me(State(state): State<AppState>, caller: Caller) -> Result<Json<Me>, AppError> {
+pub async fn me(caller: Caller) -> Result<Json<Me>, AppError> {
     let user = caller.user()?;
-    Ok(Json(identity::me(&state, user).await?))
+    Ok(Json(identity::me(user)))
 }
 
 /// Changes the profile: name, mobile, language, email notices.

@@ -41,7 +41,7 @@ pub async fn error_shape(request: Request, next: Next) -> Response {
     let shaped = AppError::new(ErrorCode::for_status(status.as_u16())).response_in(locale);
     let (shaped_parts, body) = shaped.into_parts();
     // Keep the original status and headers (e.g. `Allow` on a 405), replace the body.
-    parts.headers.remove(axum::http::header::CONTENT_LENGTH);
+    parts.headers.remove(http::header::CONTENT_LENGTH);
     for (name, value) in &shaped_parts.headers {
         parts.headers.insert(name, value.clone());
     }
@@ -84,7 +84,7 @@ pub fn security_headers() -> [SetResponseHeaderLayer<HeaderValue>; 5] {
 /// the utility's other hosts are not the portal's to decide.
 pub fn strict_transport_security() -> SetResponseHeaderLayer<HeaderValue> {
     SetResponseHeaderLayer::overriding(
-        axum::http::header::STRICT_TRANSPORT_SECURITY,
+        http::header::STRICT_TRANSPORT_SECURITY,
         HeaderValue::from_static("max-age=31536000"),
     )
 }
@@ -97,10 +97,7 @@ pub async fn revalidate_site_files(request: Request, next: Next) -> Response {
     let is_site_file = request.uri().path().starts_with("/pkg/");
     let mut response = next.run(request).await;
     if is_site_file {
-        response
-            .headers_mut()
-            .entry(axum::http::header::CACHE_CONTROL)
-            .or_insert(axum::http::HeaderValue::from_static("no-cache"));
+        response.headers_mut().entry(http::header::CACHE_CONTROL).or_insert(HeaderValue::from_static("no-cache"));
     }
     response
 }

@@ -209,7 +209,7 @@ fn document_error_answers(document: &mut Document) {
                 (true, true) => answers.push(("403", format!("{}; or a call from another site", forbidden(rule)))),
                 (true, false) => answers.push(("403", forbidden(rule))),
                 (false, true) => {
-                    answers.push(("403", "A call from another site (its `Origin` is not the portal's)".to_owned()))
+                    answers.push(("403", "A call from another site (its `Origin` is not the portal's)".to_owned()));
                 }
                 (false, false) => {}
             }

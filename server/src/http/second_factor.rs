@@ -63,7 +63,7 @@ pub async fn confirm(
     let user = sessions::lookup(&state, &session.token)
         .await?
         .ok_or_else(|| AppError::internal(&"a new session cannot be found"))?;
-    let me = identity::me(&state, &user).await?;
+    let me = identity::me(&user);
     let cookie = session_cookie(&state, &session.token, session.expires_at)?;
     Ok(with_cookie(Json(SecondFactorEnrolled { recovery_codes, me }).into_response(), cookie))
 }

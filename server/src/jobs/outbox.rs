@@ -81,7 +81,7 @@ async fn deliver(ctx: &Ctx, mailer: &Mailer, settings: &Settings, message: Claim
         Ok(()) => match mark_sent(ctx, message.id, message.attempts).await {
             Ok(true) => tracing::info!(id = message.id, "outbox: message sent"),
             Ok(false) => {
-                tracing::warn!(id = message.id, "outbox: sent after the lease ran out; another server took it")
+                tracing::warn!(id = message.id, "outbox: sent after the lease ran out; another server took it");
             }
             Err(error) => tracing::error!(id = message.id, %error, "outbox: sent but cannot mark as sent"),
         },

@@ -373,37 +373,26 @@ pub async fn change_password(
 }
 
 /// The logged-in person's profile.
-pub async fn me(ctx: &Ctx, user: &SessionUser) -> Outcome<Me> {
-    let row = sqlx::query("SELECT email, mobile, display_name, language, email_notices FROM users WHERE id = $1")
-        .bind(user.user_id)
-        .fetch_one(ctx.db.pool())
-        .await?;
-    let membership = match user.org {
-        Some((org_id, role)) => {
-            let org_name: String = sqlx::query_scalar("SELECT name FROM organisations WHERE id = $1")
-                .bind(org_id)
-                .fetch_one(ctx.db.pool())
-                .await?;
-            Some(Membership { org_id, org_name, role })
-        }
-        None => None,
-    };
-    let language: String = row.try_get("language")?;
-    let notices: String = row.try_get("email_notices")?;
-    Ok(Me {
+pub fn me(user: &SessionUser) -> Me {
+    let profile = &user.profile;
+    Me {
         id: user.user_id,
         kind: user.kind,
-        email: row.try_get("email")?,
-        mobile: row.try_get("mobile")?,
-        display_name: row.try_get("display_name")?,
-        language: locale_of(&language),
-        email_notices: Notice::parse_list(&notices),
-        membership,
+        email: user.email.clone(),
+        mobile: profile.mobile.clone(),
+        display_name: profile.display_name.clone(),
+        language: locale_of(&profile.language),
+        email_notices: Notice::parse_list(&profile.email_notices),
+        membership: user.org.map(|(org_id, role)| Membership {
+            org_id,
+            org_name: profile.org_name.clone().unwrap_or_default(),
+            role,
+        }),
         staff_roles: if user.kind == UserKind::Staff { user.staff_roles.clone() } else { Vec::new() },
         regions: user.regions.clone(),
         session_expires_at: utc(user.expires_at),
-        second_factor: second_factor::is_active(ctx, user.user_id).await?,
-    })
+        second_factor: profile.second_factor,
+    }
 }
 
 /// Changes the profile fields present in the request.
@@ -452,5 +441,7 @@ pub async fn update_profile(ctx: &Ctx, actor: &Actor, user: &SessionUser, change
     )
     .await?;
     tx.commit().await?;
-    me(ctx, user).await
+    let fresh =
+        sessions::lookup_hash(ctx, user.session_hash.clone()).await?.ok_or(Fail::Code(ErrorCode::Unauthenticated))?;
+    Ok(me(&fresh))
 }

@@ -261,7 +261,7 @@ pub async fn accept_invitation(
 }
 
 /// The role of a member of this organisation; `NotFound` for anyone else.
-async fn member_role(conn: &mut sqlx::AnyConnection, org_id: i64, user_id: i64) -> Outcome<OrgRole> {
+async fn member_role(conn: &mut AnyConnection, org_id: i64, user_id: i64) -> Outcome<OrgRole> {
     let role: Option<String> = sqlx::query_scalar("SELECT role FROM org_members WHERE org_id = $1 AND user_id = $2")
         .bind(org_id)
         .bind(user_id)
@@ -271,7 +271,7 @@ async fn member_role(conn: &mut sqlx::AnyConnection, org_id: i64, user_id: i64) 
 }
 
 /// Refuses a change that would leave the organisation without an admin.
-async fn keep_an_admin(conn: &mut sqlx::AnyConnection, org_id: i64, user_id: i64) -> Outcome<()> {
+async fn keep_an_admin(conn: &mut AnyConnection, org_id: i64, user_id: i64) -> Outcome<()> {
     let others: i64 = sqlx::query_scalar(
         "SELECT CAST(COUNT(*) AS BIGINT) FROM org_members WHERE org_id = $1 AND role = 'admin' AND user_id <> $2",
     )

@@ -6,7 +6,6 @@
 //! or privileges change.
 
 use shared::roles::{OrgRole, StaffRole, TokenScope, UserKind};
-use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
 use super::{Outcome, secrets};
@@ -36,9 +35,34 @@ pub struct SessionUser {
     pub expires_at: i64,
     /// When this session last passed a second-factor check (trade clock), if ever.
     pub second_factor_at: Option<i64>,
+    /// What `/me` shows of them, read with the session.
+    pub profile: Profile,
+}
+
+/// A person's profile as read with their session.
+#[derive(Debug, Clone, Default)]
+pub struct Profile {
+    /// Their name.
+    pub display_name: String,
+    /// Their mobile number, if given.
+    pub mobile: Option<String>,
+    /// Their language tag (`zh-CN`, `en`).
+    pub language: String,
+    /// The notices they want by email, as stored.
+    pub email_notices: String,
+    /// Their organisation's name (enterprise users).
+    pub org_name: Option<String>,
+    /// Whether they have an authenticator in use.
+    pub second_factor: bool,
 }
 
 impl SessionUser {
+    /// Whether this person's supply stations reach something of `station`
+    /// (`shared::roles::stations::reaches`).
+    pub fn reaches(&self, station: Option<&str>) -> bool {
+        shared::roles::stations::reaches(&self.regions, station)
+    }
+
     /// Whether this is staff holding a capability (a set of `shared::roles::can`).
     pub fn holds(&self, capability: &[StaffRole]) -> bool {
         self.kind == UserKind::Staff && shared::roles::can::any(&self.staff_roles, capability)
@@ -87,20 +111,40 @@ pub async fn create(
 
 /// The person behind a session token, if the session is live; refreshes its idle clock.
 pub async fn lookup(ctx: &Ctx, token: &str) -> Outcome<Option<SessionUser>> {
-    let hash = secrets::hash(token);
+    lookup_hash(ctx, secrets::hash(token)).await
+}
+
+/// The person behind a session, by the stored hash of its token: one query, whatever the
+/// kind of login (every logged-in request pays it), with the profile `/me` answers.
+pub async fn lookup_hash(ctx: &Ctx, hash: String) -> Outcome<Option<SessionUser>> {
     let now = ctx.now();
     let idle_limit = now - i64::from(ctx.config.session_idle_minutes) * 60;
-    let row = sqlx::query(
-        "SELECT s.user_id, s.last_seen_at, s.expires_at, s.second_factor_at, u.kind, u.email
+    // Roles and stations come as comma-separated lists: no code contains a comma.
+    let list = match ctx.db.backend() {
+        crate::config::Backend::Sqlite => "group_concat",
+        crate::config::Backend::Postgres => "string_agg",
+    };
+    let sql = format!(
+        "SELECT s.user_id, s.last_seen_at, s.expires_at, s.second_factor_at,
+                u.kind, u.email, u.mobile, u.display_name, u.language, u.email_notices,
+                m.org_id, m.role, o.name AS org_name,
+                CAST(CASE WHEN EXISTS (SELECT 1 FROM second_factors f
+                                        WHERE f.user_id = u.id AND f.confirmed_at IS NOT NULL)
+                          THEN 1 ELSE 0 END AS BIGINT) AS second_factor,
+                (SELECT {list}(r.role, ',') FROM staff_roles r WHERE r.user_id = u.id) AS staff_roles,
+                (SELECT {list}(g.region, ',') FROM staff_regions g WHERE g.user_id = u.id) AS regions
            FROM sessions s JOIN users u ON u.id = s.user_id
+           LEFT JOIN org_members m ON m.user_id = u.id AND u.kind = 'enterprise'
+           LEFT JOIN organisations o ON o.id = m.org_id
           WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > $2 AND s.last_seen_at > $3
-            AND u.disabled_at IS NULL",
-    )
-    .bind(&hash)
-    .bind(now)
-    .bind(idle_limit)
-    .fetch_optional(ctx.db.pool())
-    .await?;
+            AND u.disabled_at IS NULL"
+    );
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(&hash)
+        .bind(now)
+        .bind(idle_limit)
+        .fetch_optional(ctx.db.pool())
+        .await?;
     let Some(row) = row else { return Ok(None) };
     let user_id: i64 = row.try_get("user_id")?;
     let last_seen: i64 = row.try_get("last_seen_at")?;
@@ -111,38 +155,41 @@ pub async fn lookup(ctx: &Ctx, token: &str) -> Outcome<Option<SessionUser>> {
             .execute(ctx.db.pool())
             .await?;
     }
-    let mut user = SessionUser {
+    let kind: UserKind = crate::db::decode::column(&row, "users", "user_id", "kind")?;
+    let org = match row.try_get::<Option<i64>, _>("org_id")? {
+        Some(org_id) => Some((org_id, crate::db::decode::column(&row, "org_members", "user_id", "role")?)),
+        None => None,
+    };
+    let listed = |column: &str| -> Result<Vec<String>, sqlx::Error> {
+        let text: Option<String> = row.try_get(column)?;
+        let mut items: Vec<String> =
+            text.unwrap_or_default().split(',').filter(|t| !t.is_empty()).map(str::to_owned).collect();
+        items.sort();
+        Ok(items)
+    };
+    let staff_roles = listed("staff_roles")?
+        .iter()
+        .map(|role| crate::db::decode::code("staff_roles", user_id, "role", role))
+        .collect::<Result<Vec<StaffRole>, _>>()?;
+    Ok(Some(SessionUser {
         user_id,
-        kind: crate::db::decode::column(&row, "users", "id", "kind")?,
+        kind,
         email: row.try_get("email")?,
-        org: None,
-        staff_roles: Vec::new(),
-        regions: Vec::new(),
+        org,
+        staff_roles: if kind == UserKind::Staff { staff_roles } else { Vec::new() },
+        regions: if kind == UserKind::Staff { listed("regions")? } else { Vec::new() },
         session_hash: hash,
         expires_at: row.try_get("expires_at")?,
         second_factor_at: row.try_get("second_factor_at")?,
-    };
-    match user.kind {
-        UserKind::Enterprise => {
-            user.org = sqlx::query("SELECT org_id, role FROM org_members WHERE user_id = $1")
-                .bind(user_id)
-                .fetch_optional(ctx.db.pool())
-                .await?
-                .map(|r| org_from_row(&r))
-                .transpose()?;
-        }
-        UserKind::Staff => {
-            let (roles, regions) = staff_grants(ctx, user_id).await?;
-            user.staff_roles = roles;
-            user.regions = regions;
-        }
-        UserKind::Customer => {}
-    }
-    Ok(Some(user))
-}
-
-fn org_from_row(row: &AnyRow) -> Result<(i64, OrgRole), sqlx::Error> {
-    Ok((row.try_get("org_id")?, crate::db::decode::column(row, "org_members", "org_id", "role")?))
+        profile: Profile {
+            display_name: row.try_get("display_name")?,
+            mobile: row.try_get("mobile")?,
+            language: row.try_get("language")?,
+            email_notices: row.try_get("email_notices")?,
+            org_name: row.try_get("org_name")?,
+            second_factor: row.try_get::<i64, _>("second_factor")? == 1,
+        },
+    }))
 }
 
 /// A staff member's roles and regions.

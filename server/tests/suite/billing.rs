@@ -1007,7 +1007,7 @@ async fn an_adjustment_is_carried_by_one_bill_under_concurrent_rebills(server: T
 /// too: the claim checks that it took the adjustment (the second answers a conflict and
 /// changes nothing).
 async fn an_adjustment_claimed_once_cannot_be_claimed_again(server: TestServer) {
-    use gridhall::services::billing::run::claim_adjustments;
+    use gridhall::services::billing::issue::claim_adjustments;
     let p = people(&server).await;
     let (january, february, adjustment) = two_bills_and_an_open_refund(&server, &p).await;
     let mut tx = server.state.db.begin().await.expect("begin");
@@ -1600,7 +1600,7 @@ async fn a_file_import_resumes_after_its_worker_dies_midway(server: TestServer) 
     file.push_str(&format!("E3100012347,{},106\n", day(6)));
     let actor = gridhall::services::Actor { user_id: None, label: "test".into(), ip: "local".into() };
     let source = Source {
-        kind: "csv",
+        kind: shared::api::billing::ReadingSource::Csv,
         file_name: Some("resume.csv".into()),
         actor,
         regions: Vec::new(),

@@ -321,7 +321,7 @@ async fn every_answer_is_one_the_document_lists(server: TestServer) {
                     match caller {
                         As::Anonymous => {}
                         As::Session(session) => {
-                            request = request.header("cookie", format!("gridhall_session={session}"))
+                            request = request.header("cookie", format!("gridhall_session={session}"));
                         }
                         As::Bearer(token) => request = request.bearer_auth(token),
                     }

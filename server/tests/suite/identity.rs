@@ -481,7 +481,7 @@ async fn metrics_are_for_operators(server: TestServer) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_collector_reads_metrics_with_its_token() {
     let server = TestServer::start_with(crate::common::Backend::Sqlite, |config| {
-        config.metrics_token = Some("scrape-7f3a9c".into())
+        config.metrics_token = Some("scrape-7f3a9c".into());
     })
     .await
     .expect("server");

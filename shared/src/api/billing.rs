@@ -48,6 +48,20 @@ pub fn from_milli(milli: i64) -> Decimal {
 }
 
 named_set! {
+    /// Where a meter reading came from (stored with it).
+    ReadingSource {
+        /// A file an operator uploaded.
+        Csv = "csv",
+        /// The metering system, with an integration token.
+        Api = "api",
+        /// An operator's batch typed in the portal.
+        Manual = "manual",
+        /// The demo data set.
+        Demo = "demo",
+    }
+}
+
+named_set! {
     /// Why a line of readings was rejected.
     RejectReason {
         /// No meter has that number.
@@ -501,6 +515,35 @@ pub struct NewAdjustment {
     pub amount: Money,
     /// Why.
     pub reason: String,
+}
+
+/// The largest refund or back-billing, in fen (¥1,000,000).
+pub const ADJUSTMENT_MAX_FEN: i64 = 100_000_000;
+
+impl NewAdjustment {
+    /// Checks the request (the browser for instant feedback, the server as the authority);
+    /// answers the amount in fen and the trimmed reason.
+    pub fn validate(&self) -> Result<(i64, &str), Vec<crate::validation::FieldError>> {
+        use crate::validation::{FieldError, Problem};
+        let reason = self.reason.trim();
+        let mut fields = Vec::new();
+        let fen = self
+            .amount
+            .to_fen()
+            .filter(|f| *f != 0 && f.abs() <= ADJUSTMENT_MAX_FEN && self.amount == self.amount.round_to_fen());
+        if fen.is_none() {
+            fields.push(FieldError::new("amount", Problem::InvalidAmount));
+        }
+        if reason.is_empty() {
+            fields.push(FieldError::new("reason", Problem::Required));
+        } else if reason.chars().count() > 500 {
+            fields.push(FieldError::new("reason", Problem::TooLong));
+        }
+        match fen {
+            Some(fen) if fields.is_empty() => Ok((fen, reason)),
+            _ => Err(fields),
+        }
+    }
 }
 
 named_set! {

@@ -225,7 +225,7 @@ impl Tariff {
         }
         match self.basic {
             Some(BasicCharge::Capacity { price_per_kva: price } | BasicCharge::Demand { price_per_kw: price }) => {
-                check_price(price, false).or_else(|k| fail("basic", k))?
+                check_price(price, false).or_else(|k| fail("basic", k))?;
             }
             None => {}
         }

@@ -190,10 +190,7 @@ fn step_from_row(row: &AnyRow) -> Result<StepRow, sqlx::Error> {
 /// Whether a staff member's stations cover an application's (one without a station yet,
 /// a draft, only someone who covers every station).
 pub fn region_allowed(user: &SessionUser, region: Option<&str>) -> bool {
-    match region {
-        Some(region) => shared::roles::stations::covers(&user.regions, region),
-        None => shared::roles::stations::covers_every(&user.regions),
-    }
+    user.reaches(region)
 }
 
 /// Staff roles that see connection applications (`shared::roles::can::READ_APPLICATIONS`).

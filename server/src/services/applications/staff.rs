@@ -144,10 +144,7 @@ pub async fn assign(
         return Err(Fail::Code(ErrorCode::StepNotAllowed));
     }
     let grants = crate::services::sessions::staff_grants(ctx, target).await?;
-    let covers = match &app.region {
-        Some(region) => shared::roles::stations::covers(&grants.1, region),
-        None => shared::roles::stations::covers_every(&grants.1),
-    };
+    let covers = shared::roles::stations::reaches(&grants.1, app.region.as_deref());
     if !grants.0.contains(&StaffRole::ConnectionHandler) || !covers {
         return Err(Fail::Fields(vec![shared::validation::FieldError::new(
             "handler_id",

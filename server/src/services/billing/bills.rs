@@ -18,7 +18,8 @@ use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
 use super::compute::{Decision, Period, decide};
-use super::run::{Issued, Loaded, Target, account_lock, notify_issued, store};
+use super::inputs::{Loaded, account_lock};
+use super::issue::{Issued, Target, notify_issued, store};
 use super::{OPERATORS, Viewer, region_allowed, visible_account, workable_account};
 use crate::context::Ctx;
 use crate::services::csv_export::{Cell, CsvFile};
@@ -463,19 +464,7 @@ pub async fn bill_exception(
 /// Leaves a refund or back-billing for an account's next bill; above the approval
 /// threshold it waits, pending, for a second operator (`adjustments::decide`).
 pub async fn adjust(ctx: &Ctx, actor: &Actor, user: &SessionUser, new: &NewAdjustment) -> Outcome<AdjustmentView> {
-    let reason = new.reason.trim();
-    let mut fields = Vec::new();
-    let fen =
-        new.amount.to_fen().filter(|f| *f != 0 && f.abs() <= 100_000_000 && new.amount == new.amount.round_to_fen());
-    if fen.is_none() {
-        fields.push(FieldError::new("amount", Problem::InvalidAmount));
-    }
-    if reason.is_empty() {
-        fields.push(FieldError::new("reason", Problem::Required));
-    } else if reason.chars().count() > 500 {
-        fields.push(FieldError::new("reason", Problem::TooLong));
-    }
-    let Some(fen) = fen.filter(|_| fields.is_empty()) else { return Err(Fail::Fields(fields)) };
+    let (fen, reason) = new.validate().map_err(Fail::Fields)?;
     let mut tx = ctx.db.begin().await?;
     let account = workable_account(&mut tx, user, &new.account_no).await?;
     let status = AdjustmentStatus::on_request(Money::from_fen(fen), ctx.config.adjustment_approval_threshold());

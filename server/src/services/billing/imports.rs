@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use serde_json::json;
 use shared::Locale;
 use shared::api::ErrorCode;
-use shared::api::billing::{ImportDetail, ImportSummary, RejectReason, Rejection};
+use shared::api::billing::{ImportDetail, ImportSummary, ReadingSource, RejectReason, Rejection};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
@@ -137,7 +137,7 @@ pub async fn work_one(ctx: &Ctx, owner: &str, settings: &Settings) -> Outcome<bo
         id: row.try_get("id")?,
         cursor: row.try_get::<i64, _>("cursor")?.max(0) as u64,
         source: Source {
-            kind: "csv",
+            kind: ReadingSource::Csv,
             file_name: row.try_get("file_name")?,
             actor: Actor {
                 user_id: row.try_get("actor_id")?,

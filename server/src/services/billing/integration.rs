@@ -73,10 +73,7 @@ pub async fn list(ctx: &Ctx, regions: &[String]) -> Outcome<Vec<IntegrationToken
 
 /// Whether a token limited to `region` (`None`: every station) is within `regions`.
 fn within(regions: &[String], region: Option<&str>) -> bool {
-    match region {
-        Some(region) => shared::roles::stations::covers(regions, region),
-        None => shared::roles::stations::covers_every(regions),
-    }
+    shared::roles::stations::reaches(regions, region)
 }
 
 /// Issues a token; the secret is in the answer and nowhere else.

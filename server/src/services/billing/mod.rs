@@ -9,7 +9,9 @@ pub mod adjustments;
 pub mod bills;
 pub mod compute;
 pub mod imports;
+pub mod inputs;
 pub mod integration;
+pub mod issue;
 pub mod pdf;
 pub mod readings;
 pub mod readings_file;
@@ -54,7 +56,7 @@ pub struct AccountRef {
 /// Whether staff may act in a region (`shared::roles::stations`: an empty list is every
 /// region).
 pub fn region_allowed(user: &SessionUser, region: &str) -> bool {
-    shared::roles::stations::covers(&user.regions, region)
+    user.reaches(Some(region))
 }
 
 /// Whether a viewer may see an account with this owner and region.

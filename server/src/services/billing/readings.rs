@@ -9,8 +9,8 @@ use chrono::{NaiveDate, TimeZone};
 use serde_json::json;
 use shared::Locale;
 use shared::api::billing::{
-    ImportResult, ImportStatus, IntervalLine, ReadingLine, RejectReason, Rejection, from_milli, parse_day,
-    parse_interval_start, parse_reading,
+    ImportResult, ImportStatus, IntervalLine, ReadingLine, ReadingSource, RejectReason, Rejection, from_milli,
+    parse_day, parse_interval_start, parse_reading,
 };
 use shared::i18n::billing::reject_reason;
 use sqlx::{AnyConnection, Row};
@@ -21,8 +21,8 @@ use crate::services::{Actor, Outcome, audit};
 
 /// Where readings came from and who sent them.
 pub struct Source {
-    /// `csv`, `api` or `manual`.
-    pub kind: &'static str,
+    /// Where the readings come from.
+    pub kind: ReadingSource,
     /// The file's name, for a file.
     pub file_name: Option<String>,
     /// The sender, for the import's record and the audit log.
@@ -186,7 +186,7 @@ pub(super) async fn check(ctx: &Ctx, source: &Source, lines: &Lines) -> Outcome<
         match (parse_reading(&interval.kwh), optional(&interval.kvarh)) {
             (Ok(kwh), Ok(kvarh)) => intervals.push(Interval { line: *line, meter_id: meter.id, starts_at, kwh, kvarh }),
             (Err(reason), _) | (_, Err(reason)) => {
-                refusals.add(*line, Some(meter_no), reason, Some(interval.kwh.clone()))
+                refusals.add(*line, Some(meter_no), reason, Some(interval.kwh.clone()));
             }
         }
     }
@@ -220,46 +220,22 @@ pub(super) async fn store(
         })
         .collect();
     insert_rows(tx, "reading_rejections", &["import_id", "line_no", "meter_no", "reason", "detail"], rows).await?;
-    let rows: Vec<Vec<Cell>> = checked
+    let readings: Vec<DayReading> = checked
         .readings
         .iter()
-        .map(|r| {
-            vec![
-                Cell::Int(Some(r.meter_id)),
-                Cell::Text(Some(r.day.to_string())),
-                Cell::Int(Some(r.active)),
-                Cell::Int(r.peak),
-                Cell::Int(r.flat),
-                Cell::Int(r.valley),
-                Cell::Int(r.critical),
-                Cell::Int(r.reactive),
-                Cell::Int(r.demand),
-                Cell::Text(Some(source.kind.to_owned())),
-                Cell::Int(Some(import_id)),
-                Cell::Int(Some(now)),
-            ]
+        .map(|r| DayReading {
+            meter_id: r.meter_id,
+            day: r.day,
+            active: r.active,
+            peak: r.peak,
+            flat: r.flat,
+            valley: r.valley,
+            critical: r.critical,
+            reactive: r.reactive,
+            demand: r.demand,
         })
         .collect();
-    insert_rows(
-        tx,
-        "meter_readings",
-        &[
-            "meter_id",
-            "read_on",
-            "active_milli",
-            "peak_milli",
-            "flat_milli",
-            "valley_milli",
-            "critical_milli",
-            "reactive_milli",
-            "demand_milli",
-            "source",
-            "import_id",
-            "created_at",
-        ],
-        rows,
-    )
-    .await?;
+    insert_day_readings(tx, &readings, source.kind, Some(import_id), now).await?;
     let rows: Vec<Vec<Cell>> = checked
         .intervals
         .iter()
@@ -298,7 +274,7 @@ pub(super) async fn record_import(
                                       status, cursor, processed, finished_at, actor_id, actor_ip, language)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 0, $10, $11, $12, $13, $14) RETURNING id",
     )
-    .bind(source.kind)
+    .bind(source.kind.as_str())
     .bind(&source.file_name)
     .bind(&source.actor.label)
     .bind(lines as i64)
@@ -328,7 +304,7 @@ pub async fn import(ctx: &Ctx, source: Source, lines: Lines) -> Outcome<ImportRe
     let import_id = record_import(&mut tx, &source, total, Some((accepted, checked.rejected())), now).await?;
     store(ctx, &mut tx, import_id, &source, &checked, now).await?;
     let detail = json!({
-        "source": source.kind,
+        "source": source.kind.as_str(),
         "file_name": source.file_name,
         "lines": total,
         "accepted": accepted,
@@ -360,7 +336,7 @@ async fn find_meters(
         }
         for row in query.fetch_all(&mut *conn).await? {
             let region: String = row.try_get("region")?;
-            if regions.is_empty() || regions.contains(&region) {
+            if shared::roles::stations::covers(regions, &region) {
                 meters.insert(row.try_get("meter_no")?, Meter { id: row.try_get("id")? });
             }
         }
@@ -405,6 +381,79 @@ impl History {
         let changed = self.changes.range(first.0..=day).next().is_some();
         (recent.len() >= 2 && days > 0 && !changed).then(|| ((last.1 - first.1) / days, days))
     }
+}
+
+/// A day's register readings of a meter, in thousandths (kWh, kvarh, kW).
+#[derive(Debug, Clone, Copy)]
+pub struct DayReading {
+    /// The meter.
+    pub meter_id: i64,
+    /// The day read.
+    pub day: NaiveDate,
+    /// Total active energy register.
+    pub active: i64,
+    /// Peak register.
+    pub peak: Option<i64>,
+    /// Flat register.
+    pub flat: Option<i64>,
+    /// Valley register.
+    pub valley: Option<i64>,
+    /// Critical-peak register.
+    pub critical: Option<i64>,
+    /// Reactive energy register.
+    pub reactive: Option<i64>,
+    /// Maximum demand.
+    pub demand: Option<i64>,
+}
+
+/// Writes day readings: the one place the `meter_readings` columns are listed (imports
+/// and the demo data set both come here).
+pub async fn insert_day_readings(
+    conn: &mut AnyConnection,
+    readings: &[DayReading],
+    source: ReadingSource,
+    import_id: Option<i64>,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    let rows: Vec<Vec<Cell>> = readings
+        .iter()
+        .map(|r| {
+            vec![
+                Cell::Int(Some(r.meter_id)),
+                Cell::Text(Some(r.day.to_string())),
+                Cell::Int(Some(r.active)),
+                Cell::Int(r.peak),
+                Cell::Int(r.flat),
+                Cell::Int(r.valley),
+                Cell::Int(r.critical),
+                Cell::Int(r.reactive),
+                Cell::Int(r.demand),
+                Cell::Text(Some(source.as_str().to_owned())),
+                Cell::Int(import_id),
+                Cell::Int(Some(now)),
+            ]
+        })
+        .collect();
+    insert_rows(
+        conn,
+        "meter_readings",
+        &[
+            "meter_id",
+            "read_on",
+            "active_milli",
+            "peak_milli",
+            "flat_milli",
+            "valley_milli",
+            "critical_milli",
+            "reactive_milli",
+            "demand_milli",
+            "source",
+            "import_id",
+            "created_at",
+        ],
+        rows,
+    )
+    .await
 }
 
 /// Checks register readings against the stored history and each other; answers those

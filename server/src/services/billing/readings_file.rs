@@ -9,7 +9,7 @@ use shared::api::billing::{IntervalLine, ReadingLine, RejectReason};
 
 /// The largest file accepted: a month of register readings for a million meters, or of
 /// 15-minute data for a few hundred large customers.
-pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+pub const MAX_FILE_BYTES: usize = 64 * 1024 * 1024;
 
 /// What a file holds.
 #[derive(Debug, Default)]
@@ -92,10 +92,7 @@ pub fn parse(bytes: &[u8]) -> Result<ParsedFile, FileError> {
     let mut reader =
         csv::ReaderBuilder::new().has_headers(false).flexible(true).trim(csv::Trim::All).from_reader(text.as_bytes());
     let mut records = reader.records();
-    let header = match records.next() {
-        Some(Ok(header)) => header,
-        _ => return Err(FileError::Empty),
-    };
+    let Some(Ok(header)) = records.next() else { return Err(FileError::Empty) };
     let columns: Vec<Option<Column>> = header.iter().map(column_of).collect();
     let find = |c: Column| columns.iter().position(|x| *x == Some(c));
     let interval = find(Column::Start).is_some();
@@ -111,12 +108,9 @@ pub fn parse(bytes: &[u8]) -> Result<ParsedFile, FileError> {
     let mut line_no = 1u64;
     for record in records {
         line_no += 1;
-        let record = match record {
-            Ok(record) => record,
-            Err(_) => {
-                parsed.bad_lines.push((line_no, None, RejectReason::BadLine));
-                continue;
-            }
+        let Ok(record) = record else {
+            parsed.bad_lines.push((line_no, None, RejectReason::BadLine));
+            continue;
         };
         if record.iter().all(str::is_empty) {
             continue;

@@ -13,7 +13,7 @@ use super::TestServer;
 
 /// Who calls.
 #[derive(Debug, Clone, Default)]
-pub enum As {
+pub(crate) enum As {
     /// Nobody.
     #[default]
     Anonymous,
@@ -25,7 +25,7 @@ pub enum As {
 
 /// An answer: status, headers, JSON body (`Null` when empty or not JSON).
 #[derive(Debug)]
-pub struct Answer {
+pub(crate) struct Answer {
     pub status: StatusCode,
     pub headers: reqwest::header::HeaderMap,
     pub body: Value,
@@ -35,12 +35,12 @@ pub struct Answer {
 
 impl Answer {
     /// The error code of an error answer.
-    pub fn code(&self) -> &str {
+    pub(crate) fn code(&self) -> &str {
         self.body["code"].as_str().unwrap_or("")
     }
 
     /// The session token set by this answer, if any.
-    pub fn session(&self) -> Option<String> {
+    pub(crate) fn session(&self) -> Option<String> {
         self.headers.get_all(SET_COOKIE).iter().filter_map(|v| v.to_str().ok()).find_map(|cookie| {
             let value = cookie.strip_prefix("gridhall_session=")?.split(';').next()?;
             (!value.is_empty()).then(|| value.to_owned())
@@ -48,7 +48,7 @@ impl Answer {
     }
 
     /// The whole `Set-Cookie` header of the session cookie.
-    pub fn session_cookie_header(&self) -> Option<String> {
+    pub(crate) fn session_cookie_header(&self) -> Option<String> {
         self.headers
             .get_all(SET_COOKIE)
             .iter()
@@ -60,7 +60,7 @@ impl Answer {
 
 impl TestServer {
     /// Calls the API as `who`, with a JSON body for state-changing methods.
-    pub async fn call(&self, who: &As, method: Method, path: &str, body: Option<Value>) -> Answer {
+    pub(crate) async fn call(&self, who: &As, method: Method, path: &str, body: Option<Value>) -> Answer {
         let mut request = self.client.request(method.clone(), self.url(path));
         match who {
             As::Anonymous => {}
@@ -80,18 +80,18 @@ impl TestServer {
     }
 
     /// `GET` as `who`.
-    pub async fn read(&self, who: &As, path: &str) -> Answer {
+    pub(crate) async fn read(&self, who: &As, path: &str) -> Answer {
         self.call(who, Method::GET, path, None).await
     }
 
     /// `POST` as `who`.
-    pub async fn post(&self, who: &As, path: &str, body: Value) -> Answer {
+    pub(crate) async fn post(&self, who: &As, path: &str, body: Value) -> Answer {
         self.call(who, Method::POST, path, Some(body)).await
     }
 
     /// Logs in; panics unless it works. With a known authenticator secret it sends a
     /// fresh code; a first staff login sets the authenticator up (and remembers it).
-    pub async fn login(&self, email: &str, password: &str) -> As {
+    pub(crate) async fn login(&self, email: &str, password: &str) -> As {
         let mut body = json!({"email": email, "password": password});
         if let Some(code) = self.totp_code(email).await {
             body["code"] = json!(code);
@@ -106,7 +106,7 @@ impl TestServer {
 
     /// Sets up an authenticator for a login (staff at their first login, or a customer
     /// opting in) and remembers its secret; answers the new session and the recovery codes.
-    pub async fn enrol_second_factor(&self, email: &str, password: &str) -> (As, Vec<String>) {
+    pub(crate) async fn enrol_second_factor(&self, email: &str, password: &str) -> (As, Vec<String>) {
         let credentials = json!({"email": email, "password": password});
         let setup = self.post(&As::Anonymous, "/api/v1/auth/second-factor/setup", credentials.clone()).await;
         assert_eq!(setup.status, StatusCode::OK, "set up {email}: {:?}", setup.body);
@@ -126,7 +126,7 @@ impl TestServer {
     }
 
     /// Remembers the authenticator secret (base32) of a login on this server.
-    pub fn remember_totp_secret(&self, email: &str, secret: &str) {
+    pub(crate) fn remember_totp_secret(&self, email: &str, secret: &str) {
         let mut known = TOTP.lock().expect("authenticators");
         known.insert((self.url(""), email.to_owned()), (secret.to_owned(), 0));
     }
@@ -134,7 +134,7 @@ impl TestServer {
     /// A code the server has not accepted yet for this login, as an authenticator app
     /// shows it: this time step's, else the next one's (the server allows one step of
     /// clock drift); waits for a new step when both were used. `None` without a secret.
-    pub async fn totp_code(&self, email: &str) -> Option<String> {
+    pub(crate) async fn totp_code(&self, email: &str) -> Option<String> {
         let key = (self.url(""), email.to_owned());
         loop {
             // The phone's time is the server's clock: a test that moves it moves both.
@@ -153,13 +153,13 @@ impl TestServer {
     }
 
     /// A fresh second-factor check for a session (before money, tariff, limit and role changes).
-    pub async fn verify_second_factor(&self, who: &As, email: &str) -> Answer {
+    pub(crate) async fn verify_second_factor(&self, who: &As, email: &str) -> Answer {
         let code = self.totp_code(email).await.expect("an authenticator secret");
         self.post(who, "/api/v1/me/second-factor/verify", json!({"code": code})).await
     }
 
     /// Registers a customer, confirms the address from the email, logs in.
-    pub async fn new_customer(&self, email: &str, name: &str, password: &str) -> As {
+    pub(crate) async fn new_customer(&self, email: &str, name: &str, password: &str) -> As {
         let answer = self
             .post(
                 &As::Anonymous,
@@ -177,7 +177,7 @@ impl TestServer {
 
     /// A staff member invited by `admin` with these roles and supply stations, who has
     /// chosen their password from the invitation and logged in.
-    pub async fn new_staff(&self, admin: &As, email: &str, roles: &[&str], regions: &[&str]) -> As {
+    pub(crate) async fn new_staff(&self, admin: &As, email: &str, roles: &[&str], regions: &[&str]) -> As {
         let invited = self
             .post(
                 admin,
@@ -198,7 +198,7 @@ impl TestServer {
 
     /// Loads the demo data; answers the password of each demo login by email (and
     /// remembers the demo staff's authenticator secrets, so their logins send codes).
-    pub async fn demo_logins(&self) -> std::collections::HashMap<String, String> {
+    pub(crate) async fn demo_logins(&self) -> HashMap<String, String> {
         let report = gridhall::demo::load(&self.state).await.expect("demo");
         for login in &report.logins {
             if let Some(secret) = &login.totp_secret {
@@ -209,7 +209,7 @@ impl TestServer {
     }
 
     /// Logs in as a demo login.
-    pub async fn demo_login(&self, logins: &std::collections::HashMap<String, String>, email: &str) -> As {
+    pub(crate) async fn demo_login(&self, logins: &HashMap<String, String>, email: &str) -> As {
         self.login(email, &logins[email]).await
     }
 }
@@ -224,7 +224,7 @@ type Login = (String, String);
 type Authenticator = (String, u64);
 
 /// An authenticator app for a base32 secret: RFC 6238's SHA-1, 6 digits, 30-second steps.
-pub fn totp(secret: &str) -> totp_rs::Totp {
+pub(crate) fn totp(secret: &str) -> totp_rs::Totp {
     totp_rs::Builder::new()
         .with_secret(totp_rs::Secret::try_from_base32(secret).expect("base32 secret"))
         .build()
@@ -232,19 +232,19 @@ pub fn totp(secret: &str) -> totp_rs::Totp {
 }
 
 /// Demo logins.
-pub mod demo {
-    pub const CUSTOMER: &str = "zhang.wei@demo.gridhall.example";
-    pub const ORG_ADMIN: &str = "chen.jing@demo.gridhall.example";
-    pub const ORG_PAYER: &str = "liu.yang@demo.gridhall.example";
-    pub const AGENT: &str = "zhao.min@staff.gridhall.example";
-    pub const SUPERVISOR: &str = "sun.lei@staff.gridhall.example";
-    pub const CONNECTION_HANDLER: &str = "zhou.jie@staff.gridhall.example";
-    pub const BILLING_OPERATOR: &str = "wu.fang@staff.gridhall.example";
-    pub const KEY_ACCOUNT_MANAGER: &str = "zheng.qiang@staff.gridhall.example";
-    pub const ADMIN: &str = "admin@staff.gridhall.example";
-    pub const AUDITOR: &str = "feng.xue@staff.gridhall.example";
+pub(crate) mod demo {
+    pub(crate) const CUSTOMER: &str = "zhang.wei@demo.gridhall.example";
+    pub(crate) const ORG_ADMIN: &str = "chen.jing@demo.gridhall.example";
+    pub(crate) const ORG_PAYER: &str = "liu.yang@demo.gridhall.example";
+    pub(crate) const AGENT: &str = "zhao.min@staff.gridhall.example";
+    pub(crate) const SUPERVISOR: &str = "sun.lei@staff.gridhall.example";
+    pub(crate) const CONNECTION_HANDLER: &str = "zhou.jie@staff.gridhall.example";
+    pub(crate) const BILLING_OPERATOR: &str = "wu.fang@staff.gridhall.example";
+    pub(crate) const KEY_ACCOUNT_MANAGER: &str = "zheng.qiang@staff.gridhall.example";
+    pub(crate) const ADMIN: &str = "admin@staff.gridhall.example";
+    pub(crate) const AUDITOR: &str = "feng.xue@staff.gridhall.example";
     /// The demo customer's linked account.
-    pub const CUSTOMER_ACCOUNT: &str = "3100012345";
+    pub(crate) const CUSTOMER_ACCOUNT: &str = "3100012345";
     /// Unlinked: holder 李娜, last bill 86.40, address on file li.na@demo.gridhall.example.
-    pub const LI_NA_ACCOUNT: &str = "3100012346";
+    pub(crate) const LI_NA_ACCOUNT: &str = "3100012346";
 }

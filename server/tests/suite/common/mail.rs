@@ -9,7 +9,7 @@ use mailin_embedded::{Handler, Response, Server, SslConfig, response};
 
 /// One received email, decoded.
 #[derive(Debug, Clone)]
-pub struct Received {
+pub(crate) struct Received {
     pub to: Vec<String>,
     pub subject: String,
     pub text: String,
@@ -19,19 +19,19 @@ pub struct Received {
 
 impl Received {
     /// The first link in the text body that starts with `prefix`.
-    pub fn link(&self, prefix: &str) -> Option<String> {
+    pub(crate) fn link(&self, prefix: &str) -> Option<String> {
         self.text.split_whitespace().find(|word| word.starts_with(prefix)).map(|word| {
             word.trim_end_matches(|c: char| !c.is_ascii_alphanumeric() && c != '=' && c != '_' && c != '-').to_owned()
         })
     }
 
     /// The `token` parameter of the first link starting with `prefix`.
-    pub fn token(&self, prefix: &str) -> Option<String> {
+    pub(crate) fn token(&self, prefix: &str) -> Option<String> {
         self.link(prefix)?.split_once("token=").map(|(_, token)| token.to_owned())
     }
 
     /// The first run of six digits alone on a line of the text body.
-    pub fn code(&self) -> Option<String> {
+    pub(crate) fn code(&self) -> Option<String> {
         self.text
             .lines()
             .map(str::trim)
@@ -85,26 +85,26 @@ impl Handler for Collect {
 
 /// The SMTP server and what it received.
 #[derive(Clone)]
-pub struct MailSink {
+pub(crate) struct MailSink {
     pub port: u16,
     inbox: Arc<Mutex<Vec<Received>>>,
 }
 
 impl MailSink {
     /// Starts a server on a free loopback port.
-    pub fn start() -> MailSink {
+    pub(crate) fn start() -> MailSink {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind SMTP port");
         MailSink::serve(listener)
     }
 
     /// Starts a server on a given port (to bring "the SMTP server" back after an outage).
-    pub fn start_on(port: u16) -> MailSink {
+    pub(crate) fn start_on(port: u16) -> MailSink {
         let listener = TcpListener::bind(("127.0.0.1", port)).expect("bind SMTP port again");
         MailSink::serve(listener)
     }
 
     /// A free port with nothing listening on it: "the SMTP server is down".
-    pub fn unused_port() -> u16 {
+    pub(crate) fn unused_port() -> u16 {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
         listener.local_addr().expect("address").port()
     }
@@ -124,17 +124,17 @@ impl MailSink {
     }
 
     /// The URL the portal's configuration takes.
-    pub fn url(&self) -> String {
+    pub(crate) fn url(&self) -> String {
         format!("smtp://127.0.0.1:{}", self.port)
     }
 
     /// Everything received so far.
-    pub fn all(&self) -> Vec<Received> {
+    pub(crate) fn all(&self) -> Vec<Received> {
         self.inbox.lock().expect("inbox").clone()
     }
 
     /// Waits (up to `timeout`) for a message to `to` whose subject contains `subject`.
-    pub async fn wait_for(&self, to: &str, subject: &str, timeout: Duration) -> Received {
+    pub(crate) async fn wait_for(&self, to: &str, subject: &str, timeout: Duration) -> Received {
         let deadline = Instant::now() + timeout;
         loop {
             if let Some(found) = self
@@ -151,7 +151,7 @@ impl MailSink {
     }
 
     /// How many messages went to `to`.
-    pub fn count_to(&self, to: &str) -> usize {
+    pub(crate) fn count_to(&self, to: &str) -> usize {
         self.all().iter().filter(|m| m.to.iter().any(|t| t.eq_ignore_ascii_case(to))).count()
     }
 }

@@ -3,8 +3,8 @@
 
 #![allow(dead_code)]
 
-pub mod client;
-pub mod mail;
+pub(crate) mod client;
+pub(crate) mod mail;
 
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -17,13 +17,13 @@ use tokio::task::JoinHandle;
 
 /// Which database a test runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Backend {
+pub(crate) enum Backend {
     Sqlite,
     Postgres,
 }
 
 /// The PostgreSQL server the tests create their databases on.
-pub fn postgres_admin_url() -> String {
+pub(crate) fn postgres_admin_url() -> String {
     std::env::var("GRIDHALL_TEST_POSTGRES_URL")
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned())
 }
@@ -35,7 +35,7 @@ fn postgres_required() -> bool {
 }
 
 /// A database made for one test; dropped (even if the test panics) when this is dropped.
-pub struct PgDatabase {
+pub(crate) struct PgDatabase {
     name: String,
 }
 
@@ -59,7 +59,7 @@ impl PgDatabase {
     }
 
     /// Drops the database at once, closing every connection to it ("the database is gone").
-    pub async fn drop_now(&self) {
+    pub(crate) async fn drop_now(&self) {
         drop_database(&self.name).await;
     }
 }
@@ -85,7 +85,7 @@ impl Drop for PgDatabase {
 }
 
 /// A running server and what the test needs to talk to it.
-pub struct TestServer {
+pub(crate) struct TestServer {
     pub addr: SocketAddr,
     pub client: reqwest::Client,
     pub state: AppState,
@@ -101,12 +101,12 @@ pub struct TestServer {
 impl TestServer {
     /// Starts a server on a fresh database; `None` when PostgreSQL is asked for, is not
     /// reachable and is not required.
-    pub async fn start(backend: Backend) -> Option<TestServer> {
+    pub(crate) async fn start(backend: Backend) -> Option<TestServer> {
         TestServer::start_with(backend, |_| {}).await
     }
 
     /// Like [`TestServer::start`], with the configuration adjusted first.
-    pub async fn start_with(backend: Backend, configure: impl FnOnce(&mut Config)) -> Option<TestServer> {
+    pub(crate) async fn start_with(backend: Backend, configure: impl FnOnce(&mut Config)) -> Option<TestServer> {
         let folder = tempfile::tempdir().expect("temporary folder");
         let (url, postgres) = match backend {
             Backend::Sqlite => (format!("sqlite://{}/gridhall.db", folder.path().display()), None),
@@ -152,23 +152,23 @@ impl TestServer {
     }
 
     /// The absolute URL of a path on this server.
-    pub fn url(&self, path: &str) -> String {
+    pub(crate) fn url(&self, path: &str) -> String {
         format!("http://{}{path}", self.addr)
     }
 
     /// `GET path`.
-    pub async fn get(&self, path: &str) -> reqwest::Response {
+    pub(crate) async fn get(&self, path: &str) -> reqwest::Response {
         self.client.get(self.url(path)).send().await.expect("request")
     }
 
     /// The URL of this server's database.
-    pub fn database_url(&self) -> String {
+    pub(crate) fn database_url(&self) -> String {
         self.state.config.database_url.as_str().to_owned()
     }
 
     /// Makes the database unreachable, as an outage would: PostgreSQL drops it (closing
     /// every connection); for the embedded SQLite the pool is closed.
-    pub async fn lose_database(&self) {
+    pub(crate) async fn lose_database(&self) {
         match &self.postgres {
             Some(database) => database.drop_now().await,
             None => self.state.db.close().await,
@@ -176,7 +176,7 @@ impl TestServer {
     }
 
     /// Asks the server to stop and waits until it has finished its requests.
-    pub async fn stop(mut self) -> anyhow::Result<()> {
+    pub(crate) async fn stop(mut self) -> anyhow::Result<()> {
         if let Some(shutdown) = self.shutdown.take() {
             let _ = shutdown.send(());
         }

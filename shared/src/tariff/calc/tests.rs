@@ -146,7 +146,7 @@ fn a_large_industry_month_worked_by_hand() {
     assert_eq!(calc.power_factor, Some(dec("0.93")));
 
     // Without the split by period, the capacity or the reactive energy, there is no bill.
-    let no_periods = Metered { by_period: BTreeMap::new(), ..other.clone() };
+    let no_periods = Metered { by_period: BTreeMap::new(), ..other };
     assert_eq!(calculate(&BillRequest { metered: &no_periods, ..request }), Err(CalcError::NoEnergyByPeriod));
     assert_eq!(calculate(&BillRequest { capacity_kva: None, ..request }), Err(CalcError::NoCapacity));
     let no_reactive = Metered { kvarh: None, ..other.clone() };
