@@ -5,6 +5,9 @@
 //! answers the next state or a refusal. The server stores the result with a history row and
 //! does the clock keeping (which working days belong to the utility and which to the
 //! customer) around it.
+//!
+//! Longer than most modules by design: the kinds, steps, states and transitions are one
+//! machine, read together and property-tested together (the tests are a third of it).
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -45,11 +48,6 @@ impl ApplicationKind {
     /// Whether the kind asks for the supply address and its use.
     pub fn asks_address(self) -> bool {
         matches!(self, Self::NewConnection | Self::Temporary)
-    }
-
-    /// Whether the work ends with a meter installed and energised.
-    pub fn ends_energised(self) -> bool {
-        !matches!(self, Self::ChangeOfName)
     }
 }
 
@@ -696,11 +694,6 @@ impl fmt::Display for Refusal {
             Refusal::WrongParty => "not this party's action",
         })
     }
-}
-
-/// Parses a step name from a URL segment.
-pub fn parse_step(text: &str) -> Result<Step, UnknownName> {
-    Step::from_str(text)
 }
 
 #[cfg(test)]

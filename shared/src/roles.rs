@@ -16,7 +16,7 @@ pub struct UnknownName;
 /// The spelling is taken as a `tt`, not a `literal`: a `literal` fragment reaches derive
 /// macros wrapped in an invisible group, and utoipa's reading of `#[serde(rename = …)]`
 /// then finds no string and silently documents the Rust name (`"Customer"` for
-/// `"customer"`). `server/tests/contract.rs` checks every enum of the OpenAPI document
+/// `"customer"`). `server/tests/suite/contract.rs` checks every enum of the OpenAPI document
 /// against serde's spelling.
 macro_rules! named_set {
     ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $text:tt),+ $(,)? }) => {

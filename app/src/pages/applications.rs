@@ -9,8 +9,8 @@ use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map};
 use shared::api::applications::{
-    ApplicationDetail, ApplicationForm, ApplicationSummary, CustomerAction, NewApplication, OfferView, SaveDraft,
-    StepView,
+    ApplicationDetail, ApplicationForm, ApplicationSummary, CustomerAction, DocumentKind, NewApplication, OfferView,
+    SaveDraft, StepView,
 };
 use shared::connection::{ApplicationKind, ApplicationStatus, CustomerClass, StepState, Voltage, Waiting};
 use shared::i18n::connection as names;
@@ -502,7 +502,7 @@ fn MissingDocuments(form: FormState) -> impl IntoView {
         form.fields.with(|fields| {
             fields
                 .keys()
-                .filter_map(|k| k.strip_prefix("documents."))
+                .filter_map(|k| k.strip_prefix("documents.")?.parse::<DocumentKind>().ok())
                 .map(|kind| {
                     let text =
                         format!("{}：{}", t.get().apply.document_missing, names::document_kind(locale.get(), kind));
@@ -526,7 +526,7 @@ pub fn Documents(
     changed: Callback<()>,
     /// The kinds the uploader may choose (customers' by default).
     #[prop(default = &shared::api::applications::DOCUMENT_KINDS)]
-    kinds: &'static [&'static str],
+    kinds: &'static [DocumentKind],
 ) -> impl IntoView {
     let t = use_messages();
     let locale = use_locale();
@@ -539,10 +539,10 @@ pub fn Documents(
                 Either::Right(view! {
                     <ul class="document-list">
                         {documents.into_iter().map(|d| {
-                            let kind = d.kind.clone();
+                            let kind = d.kind;
                             view! {
-                                <li data-document=d.kind>
-                                    {move || names::document_kind(locale.get(), &kind)} "："
+                                <li data-document=d.kind.as_str()>
+                                    {move || names::document_kind(locale.get(), kind)} "："
                                     <a href=api::document_url(id, d.id) download>{d.file_name.clone()}</a>
                                     " " <span class="muted">{format!("{} KB", (d.size_bytes + 1023) / 1024)}</span>
                                 </li>
@@ -557,14 +557,14 @@ pub fn Documents(
 }
 
 #[component]
-fn UploadForm(id: i64, changed: Callback<()>, kinds: &'static [&'static str]) -> impl IntoView {
+fn UploadForm(id: i64, changed: Callback<()>, kinds: &'static [DocumentKind]) -> impl IntoView {
     let t = use_messages();
     let locale = use_locale();
     let form = FormState::new();
-    let kind = RwSignal::new(kinds.first().copied().unwrap_or("other").to_owned());
+    let kind = RwSignal::new(kinds.first().copied().unwrap_or(DocumentKind::Other).as_str().to_owned());
     let input = NodeRef::<leptos::html::Input>::new();
     let kinds = Signal::derive(move || {
-        kinds.iter().map(|k| ((*k).to_owned(), names::document_kind(locale.get(), k).to_owned())).collect()
+        kinds.iter().map(|k| (k.as_str().to_owned(), names::document_kind(locale.get(), *k).to_owned())).collect()
     });
     let upload = move |event: SubmitEvent| {
         event.prevent_default();

@@ -178,8 +178,8 @@ fn Workbench(detail: ApplicationDetail, changed: Callback<()>) -> impl IntoView 
                 <h2 id="warnings-heading">{move || t.get().apply.warnings}</h2>
                 <ul>
                     {detail.intake_warnings.iter().map(|w| {
-                        let code = w.code.clone();
-                        view! { <li data-warning=w.code.clone()>{move || names::intake_warning(locale.get(), &code)} "：" {w.evidence.clone()}</li> }
+                        let code = w.code;
+                        view! { <li data-warning=code.as_str()>{move || names::intake_warning(locale.get(), code)} "：" {w.evidence.clone()}</li> }
                     }).collect_view()}
                 </ul>
             </section>

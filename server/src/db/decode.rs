@@ -30,19 +30,6 @@ pub fn column<T: FromStr>(row: &AnyRow, table: &str, key: &str, column: &str) ->
     })
 }
 
-/// Like [`column`], for a column that may be NULL.
-pub fn optional_column<T: FromStr>(
-    row: &AnyRow,
-    table: &str,
-    key: &str,
-    column: &str,
-) -> Result<Option<T>, sqlx::Error> {
-    match row.try_get::<Option<String>, _>(column)? {
-        None => Ok(None),
-        Some(_) => self::column(row, table, key, column).map(Some),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use shared::roles::UserKind;

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use serde_json::{Value, json};
 use shared::api::applications::{
-    ApplicationForm, AssignRequest, CustomerAction, FollowUpRequest, NewApplication, StaffAction,
+    ApplicationForm, AssignRequest, CustomerAction, DocumentKind, FollowUpRequest, NewApplication, StaffAction,
 };
 use shared::connection::{ApplicationKind, CustomerClass, Step};
 use shared::roles::UserKind;
@@ -313,11 +313,11 @@ pub async fn load(ctx: &Ctx) -> anyhow::Result<usize> {
         let id = created.summary.id;
         made += 1;
         let Some(days_ago) = submitted else { continue };
-        let kinds: &[&str] = if kind == CapacityIncrease && class == HighVoltage {
-            &["id_or_licence", "property_proof", "project_approval"]
-        } else {
-            &["id_or_licence", "property_proof"]
-        };
+        // What the kind requires, and the project's approval for a high-voltage increase.
+        let mut kinds = shared::api::applications::required_documents(kind).to_vec();
+        if kind == CapacityIncrease && class == HighVoltage {
+            kinds.push(DocumentKind::ProjectApproval);
+        }
         for doc in kinds {
             documents::upload(
                 env,
@@ -325,7 +325,7 @@ pub async fn load(ctx: &Ctx) -> anyhow::Result<usize> {
                 &actor(applicant),
                 applicant,
                 id,
-                &documents::Upload { kind: doc, file_name: "扫描件.pdf", bytes: PDF },
+                &documents::Upload { kind: doc.as_str(), file_name: "扫描件.pdf", bytes: PDF },
             )
             .await
             .map_err(fail)?;

@@ -17,10 +17,6 @@ use crate::mail::templates::{self, Template};
 use crate::mail::{self};
 use crate::services::sessions::SessionUser;
 
-fn locale_of(text: &str) -> Locale {
-    text.parse().unwrap_or_default()
-}
-
 /// Registers a customer. Answers the same whether or not the address already had a login
 /// (the owner of an existing login is told by email instead), so the answer does not
 /// reveal who has an account.
@@ -46,7 +42,7 @@ pub async fn register(ctx: &Ctx, actor: &Actor, request: &RegisterRequest, local
         .await?;
     if let Some(row) = existing {
         let name: String = row.try_get("display_name")?;
-        let language: String = row.try_get("language")?;
+        let language: Locale = crate::db::decode::column(&row, "users", "id", "language")?;
         let email = templates::render(
             &valid.email,
             &Template::AlreadyRegistered {
@@ -54,7 +50,7 @@ pub async fn register(ctx: &Ctx, actor: &Actor, request: &RegisterRequest, local
                 login_link: &format!("{}/login", ctx.config.public_url()),
                 reset_link: &format!("{}/password/forgot", ctx.config.public_url()),
             },
-            locale_of(&language),
+            language,
         );
         mail::enqueue(ctx, &mut tx, &email).await?;
         audit::record(
@@ -155,11 +151,11 @@ pub async fn login(
         // The right password proves the person; send them a fresh link.
         let token = issue_token(ctx, &mut tx, user_id, Purpose::ConfirmEmail).await?;
         let name: String = row.try_get("display_name")?;
-        let language: String = row.try_get("language")?;
+        let language: Locale = crate::db::decode::column(&row, "users", "id", "language")?;
         let message = templates::render(
             &email,
             &Template::ConfirmEmail { name: &name, link: &link(&ctx.config, "/confirm", &token) },
-            locale_of(&language),
+            language,
         );
         mail::enqueue(ctx, &mut tx, &message).await?;
         audit::record(ctx, &mut tx, &actor, "login.refused_unconfirmed", subject, json!({})).await?;
@@ -220,12 +216,12 @@ pub async fn forgot_password(ctx: &Ctx, actor: &Actor, email: &str) -> Outcome<(
     if let Some(row) = row {
         let user_id: i64 = row.try_get("id")?;
         let name: String = row.try_get("display_name")?;
-        let language: String = row.try_get("language")?;
+        let language: Locale = crate::db::decode::column(&row, "users", "id", "language")?;
         let token = issue_token(ctx, &mut tx, user_id, Purpose::ResetPassword).await?;
         let message = templates::render(
             &email,
             &Template::ResetPassword { name: &name, link: &link(&ctx.config, "/password/reset", &token) },
-            locale_of(&language),
+            language,
         );
         mail::enqueue(ctx, &mut tx, &message).await?;
         audit::record(ctx, &mut tx, actor, "password.reset_requested", audit::Subject::User(user_id), json!({}))
@@ -364,8 +360,8 @@ pub async fn change_password(
         .await?;
     sessions::revoke_all(ctx, &mut tx, user.user_id, None).await?;
     let (token, expires_at) = sessions::create(ctx, &mut tx, user.user_id, &actor.ip, user_agent).await?;
-    let language: String = row.try_get("language")?;
-    let message = templates::render(&user.email, &Template::PasswordChanged { name: &name }, locale_of(&language));
+    let language: Locale = crate::db::decode::column(&row, "users", "id", "language")?;
+    let message = templates::render(&user.email, &Template::PasswordChanged { name: &name }, language);
     mail::enqueue(ctx, &mut tx, &message).await?;
     audit::record(ctx, &mut tx, actor, "password.changed", audit::Subject::User(user.user_id), json!({})).await?;
     tx.commit().await?;
@@ -381,7 +377,7 @@ pub fn me(user: &SessionUser) -> Me {
         email: user.email.clone(),
         mobile: profile.mobile.clone(),
         display_name: profile.display_name.clone(),
-        language: locale_of(&profile.language),
+        language: profile.language,
         email_notices: Notice::parse_list(&profile.email_notices),
         membership: user.org.map(|(org_id, role)| Membership {
             org_id,

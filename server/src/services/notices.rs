@@ -41,8 +41,7 @@ pub async fn notify(
     else {
         return Ok(());
     };
-    let language: String = row.try_get("language")?;
-    let locale: Locale = language.parse().unwrap_or_default();
+    let locale: Locale = crate::db::decode::column(&row, "users", "id", "language")?;
     let (title, body) = compose(locale);
     sqlx::query(
         "INSERT INTO notices (user_id, subject, title, body, link, created_at) VALUES ($1, $2, $3, $4, $5, $6)",

@@ -141,7 +141,7 @@ pub async fn invite(
         Some((their_name, language)) => templates::render(
             &email,
             &Template::InvitationForExistingLogin { name: their_name, inviter: &org_name },
-            language.parse().unwrap_or_default(),
+            crate::db::decode::code("users", &email, "language", language)?,
         ),
     };
     mail::enqueue(ctx, &mut tx, &message).await?;

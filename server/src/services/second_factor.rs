@@ -86,12 +86,6 @@ async fn factor(conn: &mut AnyConnection, user_id: i64) -> Outcome<Factor> {
     })
 }
 
-/// Whether a login has an authenticator in use.
-pub async fn is_active(ctx: &Ctx, user_id: i64) -> Outcome<bool> {
-    let mut conn = ctx.db.pool().acquire().await?;
-    Ok(matches!(factor(&mut conn, user_id).await?, Factor::Active(_)))
-}
-
 /// Accepts a six-digit code once: its time step must be later than any accepted before.
 async fn accept_totp(ctx: &Ctx, conn: &mut AnyConnection, user_id: i64, secret: &str, code: &str) -> Outcome<bool> {
     let code: String = code.chars().filter(|c| !c.is_whitespace()).collect();

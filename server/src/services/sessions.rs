@@ -46,8 +46,8 @@ pub struct Profile {
     pub display_name: String,
     /// Their mobile number, if given.
     pub mobile: Option<String>,
-    /// Their language tag (`zh-CN`, `en`).
-    pub language: String,
+    /// Their language.
+    pub language: shared::Locale,
     /// The notices they want by email, as stored.
     pub email_notices: String,
     /// Their organisation's name (enterprise users).
@@ -119,7 +119,8 @@ pub async fn lookup(ctx: &Ctx, token: &str) -> Outcome<Option<SessionUser>> {
 pub async fn lookup_hash(ctx: &Ctx, hash: String) -> Outcome<Option<SessionUser>> {
     let now = ctx.now();
     let idle_limit = now - i64::from(ctx.config.session_idle_minutes) * 60;
-    // Roles and stations come as comma-separated lists: no code contains a comma.
+    // Roles and stations come as comma-separated lists (no code contains a comma), and are
+    // looked up for staff only: customers' requests, the most frequent, skip them.
     let list = match ctx.db.backend() {
         crate::config::Backend::Sqlite => "group_concat",
         crate::config::Backend::Postgres => "string_agg",
@@ -131,8 +132,10 @@ pub async fn lookup_hash(ctx: &Ctx, hash: String) -> Outcome<Option<SessionUser>
                 CAST(CASE WHEN EXISTS (SELECT 1 FROM second_factors f
                                         WHERE f.user_id = u.id AND f.confirmed_at IS NOT NULL)
                           THEN 1 ELSE 0 END AS BIGINT) AS second_factor,
-                (SELECT {list}(r.role, ',') FROM staff_roles r WHERE r.user_id = u.id) AS staff_roles,
-                (SELECT {list}(g.region, ',') FROM staff_regions g WHERE g.user_id = u.id) AS regions
+                CASE WHEN u.kind = 'staff'
+                     THEN (SELECT {list}(r.role, ',') FROM staff_roles r WHERE r.user_id = u.id) END AS staff_roles,
+                CASE WHEN u.kind = 'staff'
+                     THEN (SELECT {list}(g.region, ',') FROM staff_regions g WHERE g.user_id = u.id) END AS regions
            FROM sessions s JOIN users u ON u.id = s.user_id
            LEFT JOIN org_members m ON m.user_id = u.id AND u.kind = 'enterprise'
            LEFT JOIN organisations o ON o.id = m.org_id
@@ -184,7 +187,7 @@ pub async fn lookup_hash(ctx: &Ctx, hash: String) -> Outcome<Option<SessionUser>
         profile: Profile {
             display_name: row.try_get("display_name")?,
             mobile: row.try_get("mobile")?,
-            language: row.try_get("language")?,
+            language: crate::db::decode::column(&row, "users", "user_id", "language")?,
             email_notices: row.try_get("email_notices")?,
             org_name: row.try_get("org_name")?,
             second_factor: row.try_get::<i64, _>("second_factor")? == 1,

@@ -13,7 +13,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 use shared::api::ErrorCode;
-use shared::api::applications::Timeliness;
+use shared::api::applications::{DocumentKind, IntakeWarningCode, Timeliness};
 use shared::api::billing::{
     AdjustmentDecision, AdjustmentStatus, BillStatus, ExceptionKind, ImportStatus, RejectReason, RunStatus,
 };
@@ -102,6 +102,8 @@ fn registry() -> Vec<Names> {
         names!(Voltage, Voltage::ALL),
         names!(ApplicationStatus, ApplicationStatus::ALL),
         names!(HistoryAction, HistoryAction::ALL),
+        names!(DocumentKind, DocumentKind::ALL),
+        names!(IntakeWarningCode, IntakeWarningCode::ALL),
         names!(Step, Step::ALL),
         names!(StepState, StepState::ALL),
         names!(Waiting, Waiting::ALL),
@@ -146,7 +148,7 @@ async fn every_enum_schema_is_spelled_as_serde_spells_it(server: TestServer) {
         let names = registry
             .iter()
             .find(|n| n.schema == name)
-            .unwrap_or_else(|| panic!("enum schema {name} is not in the registry of tests/contract.rs: add it"));
+            .unwrap_or_else(|| panic!("enum schema {name} is not in the registry of tests/suite/contract.rs: add it"));
         let documented: BTreeSet<String> = values.iter().cloned().collect();
         if documented != names.spellings {
             wrong.push(format!("{name}: the document says {documented:?}, serde spells {:?}", names.spellings));

@@ -1,5 +1,6 @@
 //! The words of the connection pages (applying, the timeline, the staff queue, the
-//! dashboard and the published figures) in both languages.
+//! dashboard and the published figures) in both languages. Long because it is one
+//! catalogue: the struct of texts and its two translations, side by side.
 
 /// Strings of the connection pages.
 pub struct ApplyMessages {

@@ -1,4 +1,5 @@
-//! The words of the bill, usage and billing pages in both languages.
+//! The words of the bill, usage and billing pages in both languages. Long because it is
+//! one catalogue: the struct of texts and its two translations, side by side.
 
 /// Strings of the bill and billing pages.
 pub struct BillsMessages {

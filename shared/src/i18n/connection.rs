@@ -2,6 +2,7 @@
 //! customer must do) in both languages, for pages, notices and emails alike.
 
 use super::Locale;
+use crate::api::applications::{DocumentKind, IntakeWarningCode};
 use crate::connection::{ApplicationKind, ApplicationStatus, CustomerClass, HistoryAction, Step, Voltage, Waiting};
 
 fn pick(locale: Locale, zh: &'static str, en: &'static str) -> &'static str {
@@ -104,26 +105,27 @@ pub fn action(locale: Locale, action: HistoryAction) -> &'static str {
 }
 
 /// The name of a document kind.
-pub fn document_kind(locale: Locale, kind: &str) -> &'static str {
+pub fn document_kind(locale: Locale, kind: DocumentKind) -> &'static str {
     match kind {
-        "id_or_licence" => pick(locale, "身份证明或营业执照", "ID or business licence"),
-        "property_proof" => pick(locale, "房屋产权证明", "Property proof"),
-        "project_approval" => pick(locale, "项目批复文件", "Project approval"),
-        "scheme_attachment" => pick(locale, "供电方案附件", "Scheme attachment"),
-        _ => pick(locale, "其他资料", "Other document"),
+        DocumentKind::IdOrLicence => pick(locale, "身份证明或营业执照", "ID or business licence"),
+        DocumentKind::PropertyProof => pick(locale, "房屋产权证明", "Property proof"),
+        DocumentKind::ProjectApproval => pick(locale, "项目批复文件", "Project approval"),
+        DocumentKind::SchemeAttachment => pick(locale, "供电方案附件", "Scheme attachment"),
+        DocumentKind::Other => pick(locale, "其他资料", "Other document"),
     }
 }
 
 /// The wording of an intake warning.
-pub fn intake_warning(locale: Locale, code: &str) -> &'static str {
+pub fn intake_warning(locale: Locale, code: IntakeWarningCode) -> &'static str {
     match code {
-        "address_has_account" => pick(locale, "该地址已有在用户号", "The address already has an active account"),
-        "permanent_supply_exists" => {
+        IntakeWarningCode::AddressHasAccount => {
+            pick(locale, "该地址已有在用户号", "The address already has an active account")
+        }
+        IntakeWarningCode::PermanentSupplyExists => {
             pick(locale, "临时用电申请地址已有正式用电", "A temporary supply asked where a permanent one exists")
         }
-        "project_approval_missing" => {
+        IntakeWarningCode::ProjectApprovalMissing => {
             pick(locale, "高压项目未上传项目批复文件", "High-voltage project without its approval")
         }
-        _ => pick(locale, "需核实", "To check"),
     }
 }

@@ -290,7 +290,10 @@ async fn tell_of_weak_link(
             .bind(address.to_lowercase())
             .fetch_optional(&mut *conn)
             .await?;
-        let locale: shared::Locale = language.and_then(|l| l.parse().ok()).unwrap_or_default();
+        let locale: shared::Locale = match language {
+            Some(language) => crate::db::decode::code("users", address, "language", &language)?,
+            None => shared::Locale::default(),
+        };
         let (title, body) = texts(locale);
         let url = format!("{}{ACCOUNTS_PAGE}", public_url.trim_end_matches('/'));
         let message = templates::render(

@@ -7,7 +7,8 @@ use serde_json::json;
 use shared::api::ErrorCode;
 use shared::api::applications::ApplicationForm;
 use shared::api::applications::{
-    ApplicationDetail, ApplicationList, CustomerAction, IntakeWarning, NewApplication, SaveDraft,
+    ApplicationDetail, ApplicationList, CustomerAction, DocumentKind, IntakeWarning, IntakeWarningCode, NewApplication,
+    SaveDraft,
 };
 use shared::connection::{Action, ApplicationStatus, HistoryAction, Party, Process, Step};
 use shared::roles::UserKind;
@@ -143,9 +144,9 @@ async fn intake_warnings(conn: &mut AnyConnection, app: &Loaded) -> Outcome<Vec<
             let account: String = row.try_get("account_no")?;
             let class: String = row.try_get("customer_class")?;
             let evidence = format!("{account} · {}", row.try_get::<String, _>("supply_address")?);
-            warnings.push(IntakeWarning { code: "address_has_account".into(), evidence: evidence.clone() });
+            warnings.push(IntakeWarning { code: IntakeWarningCode::AddressHasAccount, evidence: evidence.clone() });
             if app.process.kind == ApplicationKind::Temporary && class != "temporary" {
-                warnings.push(IntakeWarning { code: "permanent_supply_exists".into(), evidence });
+                warnings.push(IntakeWarning { code: IntakeWarningCode::PermanentSupplyExists, evidence });
             }
         }
     }
@@ -159,20 +160,13 @@ async fn intake_warnings(conn: &mut AnyConnection, app: &Loaded) -> Outcome<Vec<
         .fetch_one(&mut *conn)
         .await?;
         if approvals == 0 {
-            warnings
-                .push(IntakeWarning { code: "project_approval_missing".into(), evidence: "project_approval".into() });
+            warnings.push(IntakeWarning {
+                code: IntakeWarningCode::ProjectApprovalMissing,
+                evidence: DocumentKind::ProjectApproval.as_str().into(),
+            });
         }
     }
     Ok(warnings)
-}
-
-/// The documents a kind must carry before it is sent.
-fn required_documents(app: &Loaded) -> &'static [&'static str] {
-    use shared::connection::ApplicationKind::*;
-    match app.process.kind {
-        NewConnection | CapacityIncrease | Temporary | ChangeOfName => &["id_or_licence", "property_proof"],
-        CapacityDecrease => &["id_or_licence"],
-    }
 }
 
 async fn submit(ctx: &Ctx, actor: &Actor, user: &SessionUser, id: i64) -> Outcome<()> {
@@ -203,9 +197,9 @@ async fn submit(ctx: &Ctx, actor: &Actor, user: &SessionUser, id: i64) -> Outcom
         .bind(id)
         .fetch_all(&mut *tx)
         .await?;
-    let missing: Vec<shared::validation::FieldError> = required_documents(&app)
+    let missing: Vec<shared::validation::FieldError> = shared::api::applications::required_documents(app.process.kind)
         .iter()
-        .filter(|k| !kinds.iter().any(|have| have == *k))
+        .filter(|k| !kinds.iter().any(|have| have == k.as_str()))
         .map(|k| shared::validation::FieldError::new(format!("documents.{k}"), shared::validation::Problem::Required))
         .collect();
     if !missing.is_empty() {

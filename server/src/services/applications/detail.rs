@@ -115,7 +115,7 @@ pub async fn detail(conn: &mut AnyConnection, user: &SessionUser, id: i64) -> Ou
     .map(|r| {
         Ok(DocumentView {
             id: r.try_get("id")?,
-            kind: r.try_get("kind")?,
+            kind: crate::db::decode::column(r, "application_documents", "id", "kind")?,
             file_name: r.try_get("file_name")?,
             content_type: r.try_get("content_type")?,
             size_bytes: r.try_get("size_bytes")?,
@@ -147,8 +147,12 @@ pub async fn detail(conn: &mut AnyConnection, user: &SessionUser, id: i64) -> Ou
     })
     .collect::<Result<Vec<_>, sqlx::Error>>()?;
     let warnings: String = row.try_get("intake_warnings")?;
-    let intake_warnings =
-        if user.kind == UserKind::Staff { serde_json::from_str(&warnings).unwrap_or_default() } else { Vec::new() };
+    let intake_warnings = if user.kind == UserKind::Staff {
+        serde_json::from_str(&warnings)
+            .map_err(|e| crate::db::decode::bad_value("applications", id, "intake_warnings", e))?
+    } else {
+        Vec::new()
+    };
     let score: Option<i64> = row.try_get("follow_up_score")?;
     let follow_up = match (score, row.try_get::<Option<i64>, _>("followed_up_at")?) {
         (Some(score), Some(at)) => Some(FollowUp {

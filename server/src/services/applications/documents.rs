@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::json;
 use shared::api::ErrorCode;
-use shared::api::applications::{DOCUMENT_KINDS, DOCUMENT_MAX_BYTES, DocumentView, STAFF_DOCUMENT_KINDS};
+use shared::api::applications::{DOCUMENT_KINDS, DOCUMENT_MAX_BYTES, DocumentKind, DocumentView, STAFF_DOCUMENT_KINDS};
 use shared::connection::{ApplicationStatus, StepState};
 use shared::roles::UserKind;
 use shared::validation::{FieldError, Problem};
@@ -55,14 +55,10 @@ pub async fn upload(
     file: &Upload<'_>,
 ) -> Outcome<DocumentView> {
     let Upload { kind, file_name, bytes } = *file;
-    let allowed_kind = if user.kind == UserKind::Staff {
-        STAFF_DOCUMENT_KINDS.contains(&kind)
-    } else {
-        DOCUMENT_KINDS.contains(&kind)
-    };
-    if !allowed_kind {
+    let allowed: &[DocumentKind] = if user.kind == UserKind::Staff { &STAFF_DOCUMENT_KINDS } else { &DOCUMENT_KINDS };
+    let Some(kind) = kind.parse::<DocumentKind>().ok().filter(|k| allowed.contains(k)) else {
         return Err(Fail::Fields(vec![FieldError::new("kind", Problem::InvalidValue)]));
-    }
+    };
     if bytes.len() > DOCUMENT_MAX_BYTES {
         return Err(Fail::Code(ErrorCode::PayloadTooLarge));
     }
@@ -93,7 +89,7 @@ pub async fn upload(
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
     )
     .bind(id)
-    .bind(kind)
+    .bind(kind.as_str())
     .bind(&name)
     .bind(content_type)
     .bind(i64::try_from(bytes.len()).unwrap_or(i64::MAX))
@@ -109,7 +105,7 @@ pub async fn upload(
         actor,
         "application.document_uploaded",
         audit::Subject::Application(id),
-        json!({"document": doc_id, "kind": kind}),
+        json!({"document": doc_id, "kind": kind.as_str()}),
     )
     .await?;
     if let Err(error) = tx.commit().await {
@@ -119,7 +115,7 @@ pub async fn upload(
     }
     Ok(DocumentView {
         id: doc_id,
-        kind: kind.to_owned(),
+        kind,
         file_name: name,
         content_type: content_type.to_owned(),
         size_bytes: i64::try_from(bytes.len()).unwrap_or(i64::MAX),

@@ -526,11 +526,6 @@ pub const SUMMARY_COLUMNS: &str = "a.id, a.kind, a.customer_class, a.status, a.c
      h.display_name AS handler,
      CASE WHEN a.status IN ('submitted', 'in_progress') AND a.due_day IS NULL THEN 1 ELSE 0 END AS waiting";
 
-/// Records the detail of a refused action in the log (not the history: nothing changed).
-pub fn log_refusal(id: i64, action: &str, refusal: Refusal) {
-    tracing::info!(application = id, action, %refusal, "application action refused");
-}
-
 /// Detail of an action for the history row.
 pub fn detail(pairs: Value) -> Value {
     if pairs.is_null() { json!({}) } else { pairs }

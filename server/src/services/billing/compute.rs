@@ -2,7 +2,8 @@
 //! register readings (or 15-minute data) of each meter times its multiplier, a register
 //! change between them, an estimate where the closing reading is missing, the tariff's
 //! calculation, and the adjustments waiting for the next bill. No I/O: the run loads and
-//! stores, this decides.
+//! stores, this decides. One calculation, read top to bottom; its tests are a quarter of
+//! the file.
 
 use std::collections::BTreeMap;
 

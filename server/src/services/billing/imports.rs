@@ -10,7 +10,6 @@
 use std::time::{Duration, Instant};
 
 use serde_json::json;
-use shared::Locale;
 use shared::api::ErrorCode;
 use shared::api::billing::{ImportDetail, ImportSummary, ReadingSource, RejectReason, Rejection};
 use sqlx::Row;
@@ -132,7 +131,6 @@ pub async fn work_one(ctx: &Ctx, owner: &str, settings: &Settings) -> Outcome<bo
     .await?;
     let Some(row) = row else { return Ok(false) };
     let regions: Option<String> = row.try_get("regions")?;
-    let language: String = row.try_get("language")?;
     let mut import = Claimed {
         id: row.try_get("id")?,
         cursor: row.try_get::<i64, _>("cursor")?.max(0) as u64,
@@ -147,7 +145,7 @@ pub async fn work_one(ctx: &Ctx, owner: &str, settings: &Settings) -> Outcome<bo
             regions: regions
                 .map(|list| list.split(',').filter(|code| !code.is_empty()).map(str::to_owned).collect())
                 .unwrap_or_default(),
-            locale: language.parse().unwrap_or(Locale::Zh),
+            locale: crate::db::decode::column(&row, "reading_imports", "id", "language")?,
         },
     };
     tracing::info!(import = import.id, cursor = import.cursor, "readings import claimed");
