@@ -46,7 +46,7 @@ use shared::i18n::Locale;
 use shared::roles::OrgRole;
 
 #[cfg(feature = "ssr")]
-pub use transport::InProcessApi;
+pub use transport::{Forwarded, InProcessApi};
 
 /// The service commitments in force (`GET /api/v1/commitments`).
 pub fn commitments(
@@ -553,6 +553,13 @@ mod transport {
         }
     }
 
+    /// What the page's request hands on to every API call its render makes in-process: the
+    /// server puts there what it already knows of the caller, so that a page's dozen calls
+    /// do not each look the session up again. Only the server can set it: a request from
+    /// outside carries headers, never extensions.
+    #[derive(Clone, Debug, Default)]
+    pub struct Forwarded(pub http::Extensions);
+
     pub(super) fn send(
         method: Method,
         path: String,
@@ -560,7 +567,9 @@ mod transport {
     ) -> impl Future<Output = Result<(u16, Vec<u8>), ApiError>> + Send + 'static {
         // Context is read now, while the render's owner is current; the future runs later.
         let api = leptos::prelude::use_context::<InProcessApi>();
-        let forwarded: Vec<_> = leptos::prelude::use_context::<http::request::Parts>()
+        let parts = leptos::prelude::use_context::<http::request::Parts>();
+        let forwarded: Vec<_> = parts
+            .as_ref()
             .map(|parts| {
                 [COOKIE, ACCEPT_LANGUAGE]
                     .into_iter()
@@ -568,6 +577,7 @@ mod transport {
                     .collect()
             })
             .unwrap_or_default();
+        let extensions = parts.and_then(|parts| parts.extensions.get::<Forwarded>().map(|f| f.0.clone()));
         async move {
             let api = api.ok_or_else(|| ApiError::new(ErrorCode::Unavailable, ""))?;
             let mut request = http::Request::builder().method(method.as_str()).uri(path);
@@ -577,9 +587,12 @@ mod transport {
             if body.is_some() {
                 request = request.header(CONTENT_TYPE, "application/json");
             }
-            let request = request
+            let mut request = request
                 .body(Body::from(body.unwrap_or_default()))
                 .map_err(|_| ApiError::new(ErrorCode::BadRequest, ""))?;
+            if let Some(extensions) = extensions {
+                request.extensions_mut().extend(extensions);
+            }
             let response = match api.0.oneshot(request).await {
                 Ok(response) => response,
                 Err(never) => match never {},

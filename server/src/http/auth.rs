@@ -61,12 +61,30 @@ fn bearer_token(headers: &HeaderMap) -> Option<&str> {
 
 /// Finds the caller and puts a [`Principal`] in the request. A stale cookie or an unknown
 /// token makes the caller anonymous (and the policy then answers 401 where it matters).
+///
+/// A call a page render makes in-process arrives with the caller the page's request was
+/// identified as ([`identify_page_caller`]): it is not looked up again.
 pub async fn authenticate(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
-    let principal = match identify(&state, request.headers()).await {
-        Ok(principal) => principal,
-        Err(error) => return AppError::database(error).into_response(),
-    };
-    request.extensions_mut().insert(principal);
+    if request.extensions().get::<Principal>().is_none() {
+        let principal = match identify(&state, request.headers()).await {
+            Ok(principal) => principal,
+            Err(error) => return AppError::database(error).into_response(),
+        };
+        request.extensions_mut().insert(principal);
+    }
+    next.run(request).await
+}
+
+/// Identifies the caller of a page once, for every API call its render makes in-process
+/// (`app::api::Forwarded`). A failed lookup is left to those calls, which answer it.
+pub async fn identify_page_caller(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+    // The site's files (a name with a dot) make no API calls: no lookup for them.
+    let file = request.uri().path().rsplit('/').next().is_some_and(|last| last.contains('.'));
+    if !file && let Ok(principal) = identify(&state, request.headers()).await {
+        let mut forwarded = http::Extensions::new();
+        forwarded.insert(principal);
+        request.extensions_mut().insert(app::api::Forwarded(forwarded));
+    }
     next.run(request).await
 }
 

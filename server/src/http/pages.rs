@@ -28,6 +28,7 @@ pub fn router(state: &AppState, api: Router) -> Router<AppState> {
     Router::new()
         .leptos_routes_with_context(state, routes, context.clone(), move || app::shell(options.clone()))
         .fallback(file_and_error_handler_with_context::<AppState, _>(context, app::shell))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), super::auth::identify_page_caller))
         .layer(axum::middleware::from_fn_with_state(
             (state.clone(), super::page_cache::PageCache::default()),
             super::page_cache::serve,

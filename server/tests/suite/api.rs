@@ -27,6 +27,7 @@ on_both_backends!(
     language_preference_sets_the_cookie,
     language_preference_rejects_what_is_not_offered,
     home_page_is_rendered_on_the_server_in_the_chosen_language,
+    anonymous_pages_are_served_again_never_to_a_session,
     unknown_page_is_a_404_page,
     site_files_are_revalidated,
     metrics_count_requests_by_route_and_status,
@@ -318,6 +319,34 @@ async fn language_preference_rejects_what_is_not_offered(server: TestServer) {
     assert!(error.fields.contains_key("language"), "{error:?}");
     let response = put_language(&server, json!({})).await;
     assert_error(response, StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::ValidationFailed).await;
+}
+
+async fn anonymous_pages_are_served_again_never_to_a_session(server: TestServer) {
+    use crate::common::client::{As, demo};
+    let nonce_of = |csp: &str| {
+        csp.split("'nonce-").nth(1).and_then(|rest| rest.split('\'').next()).expect("nonce in CSP").to_owned()
+    };
+    // Two anonymous visits within the cache's life: the same page, each with its own nonce,
+    // named alike in the header and the page.
+    let mut nonces = Vec::new();
+    for _ in 0..2 {
+        let response = server.get("/").await;
+        assert_eq!(response.status(), StatusCode::OK);
+        let nonce = nonce_of(response.headers()["content-security-policy"].to_str().expect("csp"));
+        let html = response.text().await.expect("body");
+        assert!(html.contains(&format!(r#"nonce="{nonce}""#)), "the page carries its answer's nonce");
+        assert!(html.contains("我们的服务承诺"));
+        nonces.push(nonce);
+    }
+    assert_ne!(nonces[0], nonces[1], "no two answers share a nonce");
+    // A logged-in visitor is never served the anonymous copy, nor leaves theirs behind.
+    let logins = server.demo_logins().await;
+    let customer = server.demo_login(&logins, demo::CUSTOMER).await;
+    let mine = server.read(&customer, "/").await;
+    assert_eq!(mine.status, StatusCode::OK);
+    assert!(mine.text.contains("张伟"), "the logged-in header names the customer");
+    let anonymous = server.read(&As::Anonymous, "/").await;
+    assert!(!anonymous.text.contains("张伟"), "the anonymous page names no one");
 }
 
 async fn home_page_is_rendered_on_the_server_in_the_chosen_language(server: TestServer) {
